@@ -1,0 +1,38 @@
+import type { Answers, RawAnswers } from './answers.js'
+
+/** Where a run records its answers inside the generated project. */
+export const ANSWERS_FILE = '.containerized/answers.json'
+
+export interface AnswersRecord {
+  /** The tool and version that generated the project, for `update` and support. */
+  generator: string
+  answers: Answers
+}
+
+/**
+ * The record written into every project. Answers never contain secrets (credentials live in
+ * `.env`), so the file can be committed and replayed with `--answers`.
+ */
+export function answersRecord(answers: Answers, tool: { name: string; version: string }): string {
+  const record: AnswersRecord = { generator: `${tool.name}@${tool.version}`, answers }
+  return `${JSON.stringify(record, null, 2)}\n`
+}
+
+/** Reads an answers file's text: either a full record or a bare answers object. */
+export function parseAnswersFile(text: string, source: string): RawAnswers {
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch (err) {
+    throw new Error(`${source} is not valid JSON: ${(err as Error).message}`)
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new Error(`${source} must hold a JSON object with the answers`)
+  }
+  const obj = data as Record<string, unknown>
+  const answers = 'answers' in obj ? obj.answers : obj
+  if (typeof answers !== 'object' || answers === null || Array.isArray(answers)) {
+    throw new Error(`${source}: "answers" must be an object`)
+  }
+  return answers as RawAnswers
+}

@@ -1,0 +1,226 @@
+import {
+  CACHES,
+  CI_PROVIDERS,
+  DATABASES,
+  LANGUAGES,
+  PLATFORMS,
+  REGISTRIES,
+  type Cache,
+  type Choice,
+  type CiProvider,
+  type Database,
+  type Language,
+  type Platform,
+  type Registry,
+} from './options.js'
+import { LANGUAGE_CHOICES, type LanguageChoice } from './registry/languages.js'
+import { byId } from './registry/lookup.js'
+import { CI_CHOICES, PLATFORM_CHOICES, REGISTRY_CHOICES } from './registry/platforms.js'
+import { CACHE_CHOICES, DATABASE_CHOICES } from './registry/services.js'
+import { nameProblem } from './utils/names.js'
+
+/** Everything the user decides. Serialisable, free of secrets, replayable from the answers file. */
+export interface Answers {
+  name: string
+  language: Language
+  framework: string
+  packageManager: string
+  languageVersion: string
+  port: number
+  database: Database
+  cache: Cache
+  platform: Platform
+  ci: CiProvider
+  registry: Registry
+}
+
+export type AnswerKey = keyof Answers
+export type RawAnswers = Partial<Record<AnswerKey, unknown>>
+
+/** Bad input, named by its field so the CLI can point at the flag. Exit code 2. */
+export class AnswerError extends Error {
+  constructor(
+    readonly field: AnswerKey,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'AnswerError'
+  }
+}
+
+/**
+ * One row per answer: its flag, its prompt and where its choices come from. The CLI parser,
+ * the wizard and `--help` all read this table.
+ */
+export interface FieldSpec {
+  key: AnswerKey
+  flag: string
+  message: string
+  /** Choices that depend on earlier answers (framework and package manager follow language). */
+  choices?: (a: Pick<Answers, 'language'>) => readonly Choice[]
+  placeholder?: string
+}
+
+const lang = (a: Pick<Answers, 'language'>): LanguageChoice => byId(LANGUAGE_CHOICES, a.language)
+
+export const FIELDS: readonly FieldSpec[] = [
+  { key: 'name', flag: 'name', message: 'Project name', placeholder: 'orders-api' },
+  { key: 'language', flag: 'language', message: 'Language', choices: () => LANGUAGE_CHOICES },
+  { key: 'framework', flag: 'framework', message: 'Framework', choices: (a) => lang(a).frameworks },
+  { key: 'packageManager', flag: 'package-manager', message: 'Package manager', choices: (a) => lang(a).packageManagers },
+  { key: 'languageVersion', flag: 'language-version', message: 'Runtime version' },
+  { key: 'port', flag: 'port', message: 'Port the app listens on' },
+  { key: 'database', flag: 'database', message: 'Database', choices: () => DATABASE_CHOICES },
+  { key: 'cache', flag: 'cache', message: 'Cache', choices: () => CACHE_CHOICES },
+  { key: 'platform', flag: 'platform', message: 'Target platform', choices: () => PLATFORM_CHOICES },
+  { key: 'ci', flag: 'ci', message: 'CI provider', choices: () => CI_CHOICES },
+  { key: 'registry', flag: 'registry', message: 'Container registry', choices: () => REGISTRY_CHOICES },
+]
+
+export function fieldSpec(key: AnswerKey): FieldSpec {
+  const f = FIELDS.find((x) => x.key === key)
+  if (!f) throw new Error(`internal: no field ${key}`)
+  return f
+}
+
+/** The default for one answer, given the answers decided before it (FIELDS order). */
+export function defaultFor(key: AnswerKey, a: Partial<Answers>): Answers[AnswerKey] {
+  switch (key) {
+    case 'name':
+      return 'my-service'
+    case 'language':
+      return 'node'
+    case 'framework':
+      return firstAvailable(lang(a as Answers).frameworks)
+    case 'packageManager':
+      return firstAvailable(lang(a as Answers).packageManagers)
+    case 'languageVersion':
+      return lang(a as Answers).defaultVersion
+    case 'port':
+      return lang(a as Answers).defaultPort
+    case 'database':
+    case 'cache':
+    case 'ci':
+      return 'none'
+    case 'platform':
+      return 'compose'
+    case 'registry':
+      return defaultRegistry(a.platform ?? 'compose', a.ci ?? 'none')
+  }
+}
+
+function firstAvailable(choices: readonly Choice[]): string {
+  return (choices.find((c) => c.available) ?? choices[0])?.id ?? ''
+}
+
+/** A cloud platform pushes to its own registry; GitLab CI to GitLab's; everything else to GHCR. */
+export function defaultRegistry(platform: Platform, ci: CiProvider): Registry {
+  const cloud = byId(PLATFORM_CHOICES, platform).cloud
+  const own = REGISTRY_CHOICES.find((r) => r.cloud !== null && r.cloud === cloud)
+  if (own) return own.id
+  return ci === 'gitlab' ? 'gitlab' : 'ghcr'
+}
+
+/** The option tuple behind each choice field, for the registry consistency tests. */
+export const AXES: Partial<Record<AnswerKey, readonly string[]>> = {
+  language: LANGUAGES,
+  database: DATABASES,
+  cache: CACHES,
+  platform: PLATFORMS,
+  ci: CI_PROVIDERS,
+  registry: REGISTRIES,
+}
+
+function listIds(choices: readonly Choice[]): string {
+  return choices.map((c) => c.id).join(', ')
+}
+
+function checkChoice(key: AnswerKey, value: unknown, choices: readonly Choice[]): string {
+  const flag = `--${fieldSpec(key).flag}`
+  const available = choices.filter((c) => c.available)
+  if (typeof value !== 'string') {
+    throw new AnswerError(key, `${flag} must be one of: ${listIds(available)}.`)
+  }
+  const choice = choices.find((c) => c.id === value)
+  if (!choice) {
+    throw new AnswerError(key, `${flag} "${value}" is not a valid choice. Valid choices: ${listIds(available)}.`)
+  }
+  if (!choice.available) {
+    throw new AnswerError(
+      key,
+      `${flag} "${value}" (${choice.label}) is not available yet in this version. Available now: ${listIds(available)}.`,
+    )
+  }
+  return value
+}
+
+/**
+ * Turns raw input (flags, an answers file, wizard results) into complete, valid answers.
+ * Missing fields take their defaults; anything invalid throws an AnswerError naming the field.
+ */
+export function validateAnswers(raw: RawAnswers): Answers {
+  const known = new Set<string>(FIELDS.map((f) => f.key))
+  for (const key of Object.keys(raw)) {
+    if (!known.has(key)) throw new AnswerError(key as AnswerKey, `Unknown answer "${key}". Known answers: ${[...known].join(', ')}.`)
+  }
+  const a: Partial<Answers> = {}
+  for (const field of FIELDS) {
+    const value = raw[field.key] ?? defaultFor(field.key, a)
+    ;(a as Record<string, unknown>)[field.key] = checkField(field, value, a)
+  }
+  const answers = a as Answers
+  const reason = combinationProblem(answers)
+  if (reason) throw new AnswerError(reason.field, reason.message)
+  return answers
+}
+
+function checkField(field: FieldSpec, value: unknown, earlier: Partial<Answers>): unknown {
+  const flag = `--${field.flag}`
+  switch (field.key) {
+    case 'name': {
+      if (typeof value !== 'string') throw new AnswerError('name', `${flag} must be a string.`)
+      const problem = nameProblem(value)
+      if (problem) {
+        throw new AnswerError(
+          'name',
+          `${flag} "${value}" cannot be used: ${problem}. It becomes a DNS label, an image name and a Helm release name, e.g. "orders-api".`,
+        )
+      }
+      return value
+    }
+    case 'port': {
+      const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 65535) {
+        throw new AnswerError('port', `${flag} "${String(value)}" is not a valid port. Use a whole number from 1 to 65535.`)
+      }
+      return n
+    }
+    case 'languageVersion': {
+      const spec = lang(earlier as Answers)
+      if (typeof value !== 'string' || !spec.versionPattern.test(value)) {
+        throw new AnswerError('languageVersion', `${flag} "${String(value)}" is not valid for ${spec.label}: use ${spec.versionHint}.`)
+      }
+      return value
+    }
+    default: {
+      return checkChoice(field.key, value, field.choices?.(earlier as Answers) ?? [])
+    }
+  }
+}
+
+/**
+ * The one place that says which otherwise-valid answers cannot go together. Returns the field
+ * to blame and why, or undefined when the combination is valid.
+ */
+export function combinationProblem(a: Answers): { field: AnswerKey; message: string } | undefined {
+  const registry = byId(REGISTRY_CHOICES, a.registry)
+  const platform = byId(PLATFORM_CHOICES, a.platform)
+  if (registry.cloud && platform.cloud && registry.cloud !== platform.cloud) {
+    const own = REGISTRY_CHOICES.filter((r) => r.cloud === null || r.cloud === platform.cloud).map((r) => r.id)
+    return {
+      field: 'registry',
+      message: `--registry ${a.registry} (${registry.label}) cannot be used with --platform ${a.platform}: the cluster pulls through its own cloud identity. Valid registries for ${a.platform}: ${own.join(', ')}.`,
+    }
+  }
+  return undefined
+}

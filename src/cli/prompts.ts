@@ -1,0 +1,82 @@
+import * as p from '@clack/prompts'
+import { defaultFor, FIELDS, type Answers, type FieldSpec, type RawAnswers } from '../answers.js'
+import { nameProblem } from '../utils/names.js'
+
+/** The user cancelled a prompt (Ctrl-C or Escape). Exit code 1, nothing written. */
+export class PromptCancelled extends Error {
+  constructor() {
+    super('Cancelled; nothing was written.')
+    this.name = 'PromptCancelled'
+  }
+}
+
+function unwrap<T>(value: T | symbol): Exclude<T, symbol> {
+  if (p.isCancel(value)) throw new PromptCancelled()
+  return value as Exclude<T, symbol>
+}
+
+async function ask(field: FieldSpec, so_far: Partial<Answers>): Promise<unknown> {
+  const initial = defaultFor(field.key, so_far)
+  if (field.choices) {
+    const choices = field.choices(so_far as Answers)
+    const available = choices.filter((c) => c.available)
+    // A question with one possible answer is noise.
+    if (available.length === 1) return available[0]!.id
+    return unwrap(
+      await p.select({
+        message: field.message,
+        initialValue: initial as string,
+        options: choices.map((c) => ({
+          value: c.id,
+          label: c.label,
+          hint: c.available ? c.hint : 'not available yet',
+          disabled: !c.available,
+        })),
+      }),
+    )
+  }
+  const text = unwrap(
+    await p.text({
+      message: field.message,
+      placeholder: String(initial),
+      defaultValue: String(initial),
+      validate: (v) => {
+        if (!v) return undefined // empty takes the default
+        if (field.key === 'name') return nameProblem(v) && `Not usable: ${nameProblem(v)}`
+        if (field.key === 'port') return /^\d+$/.test(v) && +v >= 1 && +v <= 65535 ? undefined : 'A whole number from 1 to 65535'
+        return undefined
+      },
+    }),
+  )
+  return field.key === 'port' ? Number(text) : text
+}
+
+/**
+ * Asks for every answer the flags and answers file left open, in field order, so later
+ * choices (framework, package manager) follow the language picked before them.
+ */
+export async function promptAnswers(known: RawAnswers): Promise<RawAnswers> {
+  const result: Partial<Answers> = {}
+  const out: RawAnswers = { ...known }
+  for (const field of FIELDS) {
+    const given = known[field.key]
+    const value = given !== undefined ? given : await ask(field, result)
+    ;(result as Record<string, unknown>)[field.key] = value
+    out[field.key] = value
+  }
+  return out
+}
+
+export async function askConflict(path: string): Promise<'overwrite' | 'keep' | 'cancel'> {
+  return unwrap(
+    await p.select({
+      message: `${path} already exists with different content`,
+      initialValue: 'keep' as const,
+      options: [
+        { value: 'keep' as const, label: 'Keep mine' },
+        { value: 'overwrite' as const, label: 'Overwrite it' },
+        { value: 'cancel' as const, label: 'Cancel the whole run', hint: 'nothing is written' },
+      ],
+    }),
+  )
+}

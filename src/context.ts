@@ -1,0 +1,136 @@
+import type { Answers } from './answers.js'
+import { LANGUAGE_CHOICES, type FrameworkChoice, type LanguageChoice, type PackageManagerChoice } from './registry/languages.js'
+import { byId } from './registry/lookup.js'
+import { PLATFORM_CHOICES, REGISTRY_CHOICES, type PlatformChoice } from './registry/platforms.js'
+import { CACHE_CHOICES, DATABASE_CHOICES, type EnvVar, type ServiceSpec } from './registry/services.js'
+
+/** A `KEY: value` pair for a Compose `environment:` map. */
+export interface EnvEntry {
+  name: string
+  value: string
+}
+
+/** A backing service as the templates see it. */
+export interface ServiceContext extends ServiceSpec {
+  id: string
+  label: string
+  /** Named volume for the data directory, when the service keeps state. */
+  volume: string | null
+  /** Container environment with dev-only fallbacks, for the base and dev files. */
+  envDev: EnvEntry[]
+  /** Container environment where secrets must be set (`:?`), for compose.prod.yaml. */
+  envProd: EnvEntry[]
+  urlDev: string
+  urlProd: string
+}
+
+/**
+ * Everything the templates need, derived once from the answers. Templates hold no logic
+ * beyond `if`/`each`: every name, image and command is decided here or in the registries.
+ */
+export interface RenderContext {
+  answers: Answers
+  tool: { name: string; version: string }
+  name: string
+  port: number
+  language: LanguageChoice
+  languageVersion: string
+  framework: FrameworkChoice
+  packageManager: PackageManagerChoice
+  /** Same value as packageManager.version, flattened for package.json templates. */
+  packageManagerVersion: string
+  platform: PlatformChoice
+  database: ServiceContext | null
+  cache: ServiceContext | null
+  services: ServiceContext[]
+  /** Named volumes of the stateful services. */
+  volumes: string[]
+  /** `.env` variables: the app's and every service's, in a stable order. */
+  env: EnvVar[]
+  /** `example`: a plausible repository for the chosen registry; `compose`: the prod image reference. */
+  image: { example: string; compose: string }
+  /** Exec-form argv for the dev and test containers (rendered with the `json` helper). */
+  commands: { dev: string[]; test: string[] }
+  /** `ports:` of the dev container: the app (APP_PORT in .env moves it) and the debugger. */
+  devPorts: string[]
+  /** Compose watch rules for the dev container. */
+  watch: { action: 'sync' | 'rebuild'; path: string; target?: string }[]
+  /** True for a new service (starter app written); false when retrofitting. */
+  starter: boolean
+}
+
+/**
+ * Rewrites `${NAME}` references into Compose interpolation: dev and test fall back to the
+ * dev-only default, production refuses to start until a secret is set in `.env`.
+ */
+function interpolate(text: string, vars: readonly EnvVar[], mode: 'dev' | 'prod'): string {
+  return text.replace(/\$\{([A-Z0-9_]+)\}/g, (whole, name: string) => {
+    const v = vars.find((x) => x.name === name)
+    if (!v) return whole
+    if (mode === 'prod' && v.secret) return `\${${name}:?Set ${name} in .env (see .env.example)}`
+    return `\${${name}:-${v.devDefault}}`
+  })
+}
+
+function service(id: string, label: string, spec: ServiceSpec | null): ServiceContext | null {
+  if (!spec) return null
+  const env = (mode: 'dev' | 'prod'): EnvEntry[] =>
+    Object.entries(spec.environment).map(([name, value]) => ({ name, value: interpolate(value, spec.secrets, mode) }))
+  return {
+    ...spec,
+    id,
+    label,
+    volume: spec.dataDir ? `${spec.host}-data` : null,
+    envDev: env('dev'),
+    envProd: env('prod'),
+    urlDev: interpolate(spec.url, spec.secrets, 'dev'),
+    urlProd: interpolate(spec.url, spec.secrets, 'prod'),
+  }
+}
+
+/** Derives the render context from validated answers. Pure. */
+export function buildContext(answers: Answers, tool: { name: string; version: string }): RenderContext {
+  const language = byId(LANGUAGE_CHOICES, answers.language)
+  const packageManager = byId(language.packageManagers, answers.packageManager)
+  const db = byId(DATABASE_CHOICES, answers.database)
+  const cache = byId(CACHE_CHOICES, answers.cache)
+  const database = service(db.id, db.label, db.service)
+  const cacheCtx = service(cache.id, cache.label, cache.service)
+  const services = [database, cacheCtx].filter((s): s is ServiceContext => s !== null)
+  const registry = byId(REGISTRY_CHOICES, answers.registry)
+  const example = registry.example(answers.name)
+  return {
+    answers,
+    tool,
+    name: answers.name,
+    port: answers.port,
+    language,
+    languageVersion: answers.languageVersion,
+    framework: byId(language.frameworks, answers.framework),
+    packageManager,
+    packageManagerVersion: packageManager.version ?? '',
+    platform: byId(PLATFORM_CHOICES, answers.platform),
+    database,
+    cache: cacheCtx,
+    services,
+    volumes: services.flatMap((s) => (s.volume ? [s.volume] : [])),
+    env: [
+      { name: 'LOG_LEVEL', devDefault: 'info', description: 'debug, info, warn or error', secret: false },
+      ...services.flatMap((s) => s.secrets),
+    ],
+    image: { example, compose: `\${IMAGE_REPOSITORY:-${example}}:\${IMAGE_TAG:?Set IMAGE_TAG to the release to run}` },
+    commands: {
+      dev: [...packageManager.run.split(' '), 'dev'],
+      test: [...packageManager.run.split(' '), 'test'],
+    },
+    devPorts: [
+      `127.0.0.1:\${APP_PORT:-${answers.port}}:${answers.port}`,
+      ...(language.dev.debugPort ? [`127.0.0.1:${language.dev.debugPort}:${language.dev.debugPort}`] : []),
+    ],
+    watch: [
+      ...language.dev.sync.map((dir) => ({ action: 'sync' as const, path: `./${dir}`, target: `/app/${dir}` })),
+      ...packageManager.manifests.map((file) => ({ action: 'rebuild' as const, path: `./${file}` })),
+    ],
+    starter: true,
+  }
+}

@@ -1,0 +1,8 @@
+import type { Generator } from '../plan.js'
+import { compose } from './compose.js'
+import { dockerfile } from './dockerfile.js'
+import { project } from './project.js'
+import { starterApp } from './starter-app.js'
+
+/** Every artifact family, in the order their files are reported. */
+export const GENERATORS: readonly Generator[] = [starterApp, dockerfile, compose, project]

@@ -1,0 +1,167 @@
+import { readFile } from 'node:fs/promises'
+import { basename, resolve } from 'node:path'
+import * as p from '@clack/prompts'
+import { AnswerError, validateAnswers, type Answers, type RawAnswers } from './answers.js'
+import { parseAnswersFile } from './answers-file.js'
+import { helpText, parseCliArgs, UsageError, type CliArgs } from './cli/args.js'
+import { askConflict, PromptCancelled, promptAnswers } from './cli/prompts.js'
+import { equivalentCommand, formatReport } from './cli/report.js'
+import { generate } from './generate.js'
+import { toProjectName } from './utils/names.js'
+import { TOOL } from './version.js'
+import { ConflictError, DryRunWriter, FsWriter, statusOf, writeAll, WriteCancelled, type ConflictPolicy } from './write.js'
+
+export interface Io {
+  argv: readonly string[]
+  cwd: string
+  env: Readonly<Record<string, string | undefined>>
+  stdout: { write(s: string): unknown }
+  stderr: { write(s: string): unknown }
+  /** Both stdin and stdout are terminals. */
+  tty: boolean
+}
+
+export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const
+
+function isCi(env: Io['env']): boolean {
+  const v = env.CI
+  return v !== undefined && v !== '' && v !== '0' && v.toLowerCase() !== 'false'
+}
+
+/** Flags win over the answers file; the project name falls back to the folder's name. */
+async function collectRaw(args: CliArgs, io: Io): Promise<RawAnswers> {
+  let raw: RawAnswers = {}
+  if (args.answersFile) {
+    const path = resolve(io.cwd, args.answersFile)
+    let text: string
+    try {
+      text = await readFile(path, 'utf8')
+    } catch {
+      throw new UsageError(`--answers: cannot read ${args.answersFile}`)
+    }
+    try {
+      raw = parseAnswersFile(text, args.answersFile)
+    } catch (err) {
+      throw new UsageError(`--answers: ${(err as Error).message}`)
+    }
+  }
+  raw = { ...raw, ...args.answers }
+  if (raw.name === undefined && args.dir !== undefined) raw.name = toProjectName(basename(resolve(io.cwd, args.dir)))
+  return raw
+}
+
+/**
+ * The whole run: arguments → answers → generate (pure) → write. Returns the exit code and
+ * never calls process.exit, so tests drive it in-process.
+ */
+export async function main(io: Io): Promise<number> {
+  const out = (s: string) => io.stdout.write(`${s}\n`)
+  const err = (s: string) => io.stderr.write(`${s}\n`)
+  let args: CliArgs
+  try {
+    args = parseCliArgs(io.argv)
+  } catch (e) {
+    err(`error: ${(e as Error).message}`)
+    return EXIT.badInput
+  }
+  if (args.help) return out(helpText()), EXIT.ok
+  if (args.version) return out(TOOL.version), EXIT.ok
+
+  const interactive = io.tty && !args.yes && !isCi(io.env) && !args.json
+  try {
+    let raw = await collectRaw(args, io)
+    // Bad flags fail before any question is asked.
+    validateAnswers(raw)
+    if (interactive) {
+      p.intro(`${TOOL.name} ${TOOL.version}`)
+      raw = await promptAnswers(raw)
+    }
+    const answers = validateAnswers(raw)
+    const dir = args.dir ?? answers.name
+    const root = resolve(io.cwd, dir)
+    const { files } = generate(answers)
+
+    const policy: ConflictPolicy = args.force ? 'overwrite' : args.skipExisting ? 'skip' : interactive ? 'prompt' : 'abort'
+    const disk = new FsWriter(root)
+    if (args.dryRun) {
+      // The dry-run writer reads the real directory but records writes instead of doing them.
+      const dry = new DryRunWriter(disk)
+      const reports = policy === 'overwrite' || policy === 'skip' ? await writeAll(files, dry, policy) : await statusOf(files, dry)
+      const conflicts = reports.filter((r) => r.status === 'conflict').length
+      if (args.json) out(JSON.stringify({ dryRun: true, directory: root, answers, files: reports }, null, 2))
+      else {
+        out(`Dry run for ${root}: nothing was written. With these flags the run would:`)
+        out(formatReport(reports))
+        if (conflicts && policy !== 'overwrite' && policy !== 'skip') {
+          out(`\n${conflicts} conflict(s): the run would stop before writing; pass --force or --skip-existing.`)
+        }
+      }
+      return EXIT.ok
+    }
+
+    const spin = interactive ? p.spinner() : undefined
+    spin?.start('Writing files')
+    const reports = await writeAll(files, disk, policy, async (path) => {
+      spin?.stop('Waiting for you')
+      const choice = await askConflict(path)
+      spin?.start('Writing files')
+      return choice
+    })
+    spin?.stop(`Wrote ${reports.filter((r) => r.action === 'created' || r.action === 'overwritten').length} files`)
+
+    if (args.git) await gitInit(root, interactive ? (m) => p.log.info(m) : err)
+
+    if (args.json) {
+      out(JSON.stringify({ directory: root, answers, files: reports }, null, 2))
+      return EXIT.ok
+    }
+    const rel = args.dir ?? answers.name
+    const next = nextSteps(rel, answers)
+    if (interactive) {
+      p.log.message(formatReport(reports))
+      p.note(next, 'Next steps')
+      p.log.info(`Same run without questions:\n${equivalentCommand(rel, answers)}`)
+      p.outro('Done')
+    } else {
+      out(`${TOOL.name} ${TOOL.version}: ${root}`)
+      out(formatReport(reports))
+      out(`\nNext steps:\n${next.replace(/^/gm, '  ')}`)
+    }
+    return EXIT.ok
+  } catch (e) {
+    if (e instanceof AnswerError || e instanceof UsageError) {
+      err(`error: ${e.message}`)
+      return EXIT.badInput
+    }
+    if (e instanceof PromptCancelled || e instanceof WriteCancelled) {
+      if (interactive) p.cancel(e.message)
+      else err(e.message)
+      return EXIT.failed
+    }
+    if (e instanceof ConflictError) {
+      err(`error: ${e.message}`)
+      return EXIT.failed
+    }
+    err(`error: ${(e as Error).message}`)
+    return EXIT.failed
+  }
+}
+
+function nextSteps(rel: string, a: Answers): string {
+  return [
+    rel === '.' ? undefined : `cd ${rel}`,
+    'docker compose up --build --watch',
+    `curl http://localhost:${a.port}/readyz`,
+    'See README.containers.md for test and production runs.',
+  ]
+    .filter(Boolean)
+    .join('\n')
+}
+
+async function gitInit(root: string, log: (m: string) => void): Promise<void> {
+  const { execa } = await import('execa')
+  const inside = await execa('git', ['rev-parse', '--is-inside-work-tree'], { cwd: root, reject: false })
+  if (inside.exitCode === 0) return log('Already inside a git repository; left it as it is.')
+  await execa('git', ['init', '--quiet'], { cwd: root })
+  log('Initialized a git repository.')
+}

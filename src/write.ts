@@ -1,0 +1,162 @@
+import { randomBytes } from 'node:crypto'
+import { lstat, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises'
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
+import fse from 'fs-extra'
+import type { RenderedFile } from './render.js'
+
+/** What a planned file would do to the target directory. */
+export type FileStatus = 'create' | 'identical' | 'conflict'
+/** What the run did with it. */
+export type FileAction = 'created' | 'unchanged' | 'overwritten' | 'kept'
+export type ConflictPolicy = 'abort' | 'skip' | 'overwrite' | 'prompt'
+
+export interface Writer {
+  /** Current content at `path`, undefined when nothing is there. */
+  read(path: string): Promise<string | undefined>
+  write(file: RenderedFile): Promise<void>
+}
+
+export interface FileReport {
+  path: string
+  status: FileStatus
+  action: FileAction | 'planned'
+}
+
+/** Raised before anything is written, so a refused run leaves the directory untouched. */
+export class ConflictError extends Error {
+  constructor(readonly paths: string[]) {
+    super(
+      `${paths.length} file(s) already exist with different content: ${paths.join(', ')}.\n` +
+        'Nothing was written. Re-run with --skip-existing to keep them, or --force to overwrite them.',
+    )
+    this.name = 'ConflictError'
+  }
+}
+
+export class WriteCancelled extends Error {
+  constructor() {
+    super('Cancelled; nothing was written.')
+    this.name = 'WriteCancelled'
+  }
+}
+
+/** Status of every file against what is on disk. Reads only. */
+export async function statusOf(files: readonly RenderedFile[], writer: Writer): Promise<FileReport[]> {
+  return Promise.all(
+    files.map(async (f) => {
+      const current = await writer.read(f.path)
+      const status: FileStatus = current === undefined ? 'create' : current === f.content ? 'identical' : 'conflict'
+      return { path: f.path, status, action: 'planned' as const }
+    }),
+  )
+}
+
+/**
+ * Writes files according to the conflict policy. Every decision is made before the first
+ * write: `abort` refuses the whole run on any conflict, `prompt` asks per file (cancelling
+ * writes nothing). Identical files are left alone; nothing is ever deleted.
+ */
+export async function writeAll(
+  files: readonly RenderedFile[],
+  writer: Writer,
+  policy: ConflictPolicy,
+  ask?: (path: string) => Promise<'overwrite' | 'keep' | 'cancel'>,
+): Promise<FileReport[]> {
+  const reports = await statusOf(files, writer)
+  const conflicts = reports.filter((r) => r.status === 'conflict').map((r) => r.path)
+  const overwrite = new Set<string>()
+  if (conflicts.length > 0) {
+    if (policy === 'abort') throw new ConflictError(conflicts)
+    if (policy === 'overwrite') conflicts.forEach((p) => overwrite.add(p))
+    if (policy === 'prompt') {
+      if (!ask) throw new Error('internal: prompt policy without a prompt')
+      for (const p of conflicts) {
+        const choice = await ask(p)
+        if (choice === 'cancel') throw new WriteCancelled()
+        if (choice === 'overwrite') overwrite.add(p)
+      }
+    }
+  }
+  for (const [i, f] of files.entries()) {
+    const r = reports[i]!
+    if (r.status === 'identical') r.action = 'unchanged'
+    else if (r.status === 'conflict' && !overwrite.has(f.path)) r.action = 'kept'
+    else {
+      await writer.write(f)
+      r.action = r.status === 'conflict' ? 'overwritten' : 'created'
+    }
+  }
+  return reports
+}
+
+/**
+ * Writes under `root` on disk. Each file goes to a temporary sibling first and is renamed
+ * into place, so an interrupted run never leaves a half-written file. Paths that would land
+ * outside `root` (through `..` or a symlinked folder) are refused.
+ */
+export class FsWriter implements Writer {
+  constructor(readonly root: string) {}
+
+  private async target(path: string): Promise<string> {
+    const abs = resolve(this.root, path)
+    const rel = relative(resolve(this.root), abs)
+    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw new Error(`refusing to write outside the target directory: ${path}`)
+    return abs
+  }
+
+  async read(path: string): Promise<string | undefined> {
+    const abs = await this.target(path)
+    try {
+      const st = await lstat(abs)
+      if (st.isDirectory()) return `\u0000directory` // never equal to rendered text: a conflict
+      return await readFile(abs, 'utf8')
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined
+      throw err
+    }
+  }
+
+  async write(file: RenderedFile): Promise<void> {
+    const abs = await this.target(file.path)
+    await fse.mkdirp(dirname(abs))
+    const realRoot = await realpath(this.root)
+    const realDir = await realpath(dirname(abs))
+    if (realDir !== realRoot && !realDir.startsWith(realRoot + sep)) {
+      throw new Error(`refusing to write ${file.path}: its folder links outside the target directory`)
+    }
+    const tmp = join(dirname(abs), `.${randomBytes(6).toString('hex')}.cca-tmp`)
+    try {
+      await writeFile(tmp, file.content, { mode: file.mode ?? 0o644 })
+      await rename(tmp, abs)
+    } catch (err) {
+      await rm(tmp, { force: true })
+      throw err
+    }
+  }
+}
+
+/** Keeps files in a Map; for tests and for rendering a project without a disk. */
+export class MemoryWriter implements Writer {
+  readonly files = new Map<string, string>()
+  constructor(initial: Record<string, string> = {}) {
+    for (const [k, v] of Object.entries(initial)) this.files.set(k, v)
+  }
+  async read(path: string): Promise<string | undefined> {
+    return this.files.get(path)
+  }
+  async write(file: RenderedFile): Promise<void> {
+    this.files.set(file.path, file.content)
+  }
+}
+
+/** Reads through another writer but records writes instead of performing them (`--dry-run`). */
+export class DryRunWriter implements Writer {
+  readonly written: string[] = []
+  constructor(private readonly inner: Writer) {}
+  read(path: string): Promise<string | undefined> {
+    return this.inner.read(path)
+  }
+  async write(file: RenderedFile): Promise<void> {
+    this.written.push(file.path)
+  }
+}
