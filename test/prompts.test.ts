@@ -1,0 +1,105 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+
+// Answer queues for the mocked prompts (the nuxt pattern): each call takes the next value.
+const queue: { select: unknown[]; text: unknown[] } = { select: [], text: [] }
+const asked: string[] = []
+const CANCEL = Symbol('cancel')
+
+vi.mock('@clack/prompts', () => {
+  const take = (kind: 'select' | 'text') => async (opts: { message: string }) => {
+    asked.push(opts.message)
+    if (queue[kind].length === 0) throw new Error(`unexpected ${kind} prompt: ${opts.message}`)
+    return queue[kind].shift()
+  }
+  const noop = () => undefined
+  return {
+    select: take('select'),
+    text: take('text'),
+    isCancel: (v: unknown) => v === CANCEL,
+    intro: noop,
+    outro: noop,
+    cancel: noop,
+    note: noop,
+    log: { info: noop, message: noop, warn: noop, error: noop, success: noop },
+    spinner: () => ({ start: noop, stop: noop, message: noop }),
+  }
+})
+
+const { main } = await import('../src/index.js')
+
+function io(argv: string[], cwd: string) {
+  const out: string[] = []
+  const err: string[] = []
+  return {
+    io: { argv, cwd, env: {}, tty: true, stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) } },
+    out,
+    err,
+  }
+}
+
+beforeEach(() => {
+  queue.select = []
+  queue.text = []
+  asked.length = 0
+})
+
+describe('wizard', () => {
+  it('asks only what flags left open, in order, then writes the project', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'cca-wizard-'))
+    // Language, framework, platform and CI have one available choice today, so they are not asked.
+    queue.select = ['pnpm', 'postgres', 'valkey', 'dockerhub']
+    queue.text = ['24', '8080']
+    const { io: x } = io(['svc', '--name', 'svc'], cwd)
+    expect(await main(x)).toBe(0)
+    expect(asked).toEqual([
+      'Package manager', 'Runtime version', 'Port the app listens on', 'Database', 'Cache', 'Container registry',
+    ])
+    const record = JSON.parse(readFileSync(join(cwd, 'svc/.containerized/answers.json'), 'utf8'))
+    expect(record.answers).toMatchObject({
+      name: 'svc', packageManager: 'pnpm', port: 8080, database: 'postgres', cache: 'valkey', languageVersion: '24', registry: 'dockerhub',
+    })
+  })
+
+  it('flags suppress their prompts entirely', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'cca-wizard-'))
+    const argv = ['x', '--language', 'node', '--package-manager', 'npm', '--language-version', '24', '--port', '3000',
+      '--database', 'none', '--cache', 'none', '--platform', 'compose', '--registry', 'ghcr']
+    expect(await main(io(argv, cwd).io)).toBe(0)
+    expect(asked).toEqual([])
+  })
+
+  it.each([0, 1, 2, 3])('cancelling at prompt %i exits 1 and writes nothing', async (at) => {
+    const cwd = mkdtempSync(join(tmpdir(), 'cca-wizard-'))
+    const answers = ['npm', 'none', 'none', 'ghcr']
+    queue.select = answers.map((a, i) => (i === at ? CANCEL : a))
+    queue.text = ['24', '3000']
+    const { io: x } = io(['svc'], cwd)
+    expect(await main(x)).toBe(1)
+    expect(readdirSync(cwd)).toEqual([])
+  })
+
+  it('a bad flag fails before any question is asked', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'cca-wizard-'))
+    const { io: x, err } = io(['svc', '--database', 'oracle'], cwd)
+    expect(await main(x)).toBe(2)
+    expect(asked).toEqual([])
+    expect(err.join('')).toMatch(/--database "oracle" is not a valid choice/)
+  })
+
+  it('asks per conflicting file and keeps the user file when told to', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'cca-wizard-'))
+    const flags = ['--yes', '--name', 'svc']
+    expect(await main({ ...io(['svc', ...flags], cwd).io, tty: false })).toBe(0)
+    const dockerfile = join(cwd, 'svc/Dockerfile')
+    const { writeFileSync } = await import('node:fs')
+    writeFileSync(dockerfile, 'FROM scratch\n')
+    queue.select = ['npm', 'none', 'none', 'ghcr', 'keep']
+    queue.text = ['24.21.0', '3000']
+    expect(await main(io(['svc'], cwd).io)).toBe(0)
+    expect(asked.at(-1)).toBe('Dockerfile already exists with different content')
+    expect(readFileSync(dockerfile, 'utf8')).toBe('FROM scratch\n')
+  })
+})

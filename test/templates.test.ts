@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest'
+import Handlebars from 'handlebars'
+import { COMPILE_OPTIONS } from '../src/render.js'
+import { generate } from '../src/generate.js'
+import { diskTemplates } from '../src/templates.js'
+import { matrix } from './fixtures/scenarios.js'
+
+const templates = diskTemplates()
+const all = templates.list('.')
+
+describe('template tree', () => {
+  it.each(all.filter((p) => p.endsWith('.hbs')))('%s compiles in strict mode', (path) => {
+    expect(() => Handlebars.precompile(templates.read(path), COMPILE_OPTIONS)).not.toThrow()
+  })
+
+  it('every template is used by some valid combination (no orphans)', () => {
+    const used = new Set<string>()
+    for (const answers of matrix()) for (const f of generate(answers).plan) if ('template' in f) used.add(f.template)
+    // PINS.md documents how the starter lockfiles were made; it is never written.
+    const orphans = all.filter((p) => !used.has(p) && !p.endsWith('/PINS.md'))
+    expect(orphans).toEqual([])
+  })
+
+  it('verbatim files carry no Handlebars tokens meant to render', () => {
+    for (const p of all.filter((x) => !x.endsWith('.hbs'))) expect(templates.read(p), p).not.toMatch(/\{\{[#/]?\s*[a-z]/i)
+  })
+})

@@ -1,0 +1,16 @@
+import { readFileSync } from 'node:fs'
+import { defineConfig } from 'vitest/config'
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string }
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    env: { CCA_VERSION: pkg.version },
+    globalSetup: ['test/helpers/global-setup.ts'],
+    // Validator suites spawn real tools over many scenarios.
+    testTimeout: 120_000,
+    hookTimeout: 600_000,
+    pool: 'forks',
+  },
+})
