@@ -56,7 +56,9 @@ export async function converse<T>(
 
   const fail = (reason: string, cause?: unknown): void => {
     if (failure) return;
-    failure = new Error(`${host}:${port}: ${reason}`, { cause });
+    // Connect errors already name the address ("connect ECONNREFUSED h:p").
+    const where = `${host}:${port}`;
+    failure = new Error(reason.includes(where) ? reason : `${where}: ${reason}`, { cause });
     pending?.reject(failure);
     pending = undefined;
     rejectTalk(failure);
