@@ -74,7 +74,7 @@ describe.each(cases.map((a) => [`${a.packageManager} port ${a.port}`, a] as cons
     expect(prod.body).toContainEqual(expect.objectContaining({ keyword: 'ENV', args: expect.stringContaining('NODE_ENV=production') }))
     for (const s of ['dev', 'test']) {
       expect(JSON.parse(stage(s).body.find((i) => i.keyword === 'CMD')!.args)[0]).toBe(pm.run.split(' ')[0])
-      expect(stage('source').body.find((i) => i.keyword === 'USER')!.args).toBe('node')
+      expect(stage('source').body.find((i) => i.keyword === 'USER')!.args).toBe('1000:1000')
     }
   })
 

@@ -70,7 +70,7 @@ const NODE_PACKAGE_MANAGERS: readonly PackageManagerChoice[] = [
     available: true,
     version: '4.18.1',
     manifests: ['package.json', 'yarn.lock', '.yarnrc.yml'],
-    cacheDir: '/root/.yarn/berry/cache',
+    cacheDir: '/root/.cache/yarn',
     install: 'yarn install --immutable',
     installProd: 'yarn workspaces focus --all --production',
     run: 'yarn run',
