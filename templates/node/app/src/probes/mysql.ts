@@ -4,11 +4,12 @@ import { converse, DEFAULT_PROBE_TIMEOUT_MS, endpointFrom } from '../wire.js';
 // Reads the server greeting instead of using a driver, so the app needs no
 // dependency; once you add one (mysql2, mariadb), replace this with its ping.
 //
-// Caveat: the server counts a client that hangs up during the handshake
-// against max_connect_errors (default 100) for that client IP, reset by any
-// successful login from it. An app that logs in regularly never gets near it;
-// if yours keeps one long-lived pooled connection, switch to the driver ping,
-// raise max_connect_errors or turn the host cache off (host_cache_size=0).
+// Caveat: the server counts a client that hangs up after the greeting as a
+// handshake error against max_connect_errors (default 100) for that client IP,
+// and blocks the IP when it is reached -- the app's own connections included.
+// Any successful login from the IP resets the count, and loopback clients and
+// servers with the host cache off (host_cache_size=0) are exempt. If your app
+// keeps one long-lived pool and rarely reconnects, switch to the driver ping.
 
 export const schemes = ['mysql:', 'mariadb:'] as const;
 

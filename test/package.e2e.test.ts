@@ -1,0 +1,61 @@
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { execa } from 'execa'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { FIELDS } from '../src/answers.js'
+import { generate } from '../src/generate.js'
+import { matrix } from './fixtures/scenarios.js'
+
+// The published artifact, used the way `npx create-containerized-app` uses it: packed with
+// `npm pack`, installed on its own (no devDependencies around), run as a separate process.
+const root = new URL('..', import.meta.url).pathname
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string; dependencies?: object }
+let tarball: string
+let bin: string
+
+beforeAll(async () => {
+  const work = mkdtempSync(join(tmpdir(), 'cca-pack-'))
+  const packed = await execa('npm', ['pack', '--pack-destination', work, '--json', '--ignore-scripts'], { cwd: root })
+  tarball = join(work, (JSON.parse(packed.stdout) as { filename: string }[])[0]!.filename)
+  const prefix = join(work, 'install')
+  // No dependencies to fetch: the install works offline.
+  await execa('npm', ['install', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', tarball])
+  bin = join(prefix, 'node_modules/.bin/create-containerized-app')
+})
+
+function listFiles(dir: string, base = dir): string[] {
+  return readdirSync(dir).flatMap((e) => {
+    const p = join(dir, e)
+    return statSync(p).isDirectory() ? listFiles(p, base) : [p.slice(base.length + 1)]
+  })
+}
+
+describe('the npm package', () => {
+  it('ships the bundle, bin and templates only, with no runtime dependencies', async () => {
+    expect(pkg.dependencies).toBeUndefined()
+    const list = (await execa('tar', ['-tzf', tarball])).stdout.split('\n').map((l) => l.replace(/^package\//, ''))
+    expect(list).toContain('dist/index.js')
+    expect(list).toContain('bin/create-containerized-app.js')
+    expect(list).toContain('templates/node/Dockerfile.hbs')
+    expect(list.filter((f) => /^(src|test|scripts|tools)\//.test(f))).toEqual([])
+  })
+
+  it('runs through npm exec (npx) from the tarball alone', async () => {
+    const r = await execa('npm', ['exec', '--yes', '--offline', `--package=${tarball}`, '--', 'create-containerized-app', '--version'], {
+      cwd: mkdtempSync(join(tmpdir(), 'cca-npx-')),
+    })
+    expect(r.stdout.trim()).toBe(pkg.version)
+  })
+
+  it.concurrent.each(matrix().map((a) => [a.name, a] as const))('%s: the installed CLI writes exactly what the pipeline renders', async (_n, answers) => {
+    const cwd = mkdtempSync(join(tmpdir(), 'cca-pkgrun-'))
+    const flags = FIELDS.flatMap((f) => [`--${f.flag}`, String(answers[f.key])])
+    const r = await execa(bin, ['out', ...flags, '--yes'], { cwd, env: { CI: 'true' }, reject: false })
+    expect(r.exitCode, r.stderr).toBe(0)
+    const expected = generate(answers, { tool: { name: 'create-containerized-app', version: pkg.version } }).files
+    const dir = join(cwd, 'out')
+    expect(listFiles(dir).sort()).toEqual(expected.map((f) => f.path).sort())
+    for (const f of expected) expect(readFileSync(join(dir, f.path), 'utf8'), f.path).toBe(f.content)
+  })
+})
