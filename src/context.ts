@@ -37,8 +37,6 @@ export interface RenderContext {
   languageVersion: string
   framework: FrameworkChoice
   packageManager: PackageManagerChoice
-  /** Same value as packageManager.version, flattened for package.json templates. */
-  packageManagerVersion: string
   platform: PlatformChoice
   database: ServiceContext | null
   cache: ServiceContext | null
@@ -108,7 +106,6 @@ export function buildContext(answers: Answers, tool: { name: string; version: st
     languageVersion: answers.languageVersion,
     framework: byId(language.frameworks, answers.framework),
     packageManager,
-    packageManagerVersion: packageManager.version ?? '',
     platform: byId(PLATFORM_CHOICES, answers.platform),
     database,
     cache: cacheCtx,

@@ -1,11 +1,15 @@
 import { posix } from 'node:path'
 import type { RenderContext } from './context.js'
+import type { FormatterId } from './generators/lockfiles.js'
 import type { TemplateSource } from './templates.js'
 
 /** One file the run intends to write, before rendering. */
 export type PlannedFile =
-  /** Rendered through Handlebars when `template` ends in `.hbs`, else copied verbatim. */
-  | { to: string; template: string; mode?: number }
+  /**
+   * Rendered through Handlebars when `template` ends in `.hbs`, else copied verbatim; then
+   * put in its tool's canonical form when `format` names one.
+   */
+  | { to: string; template: string; mode?: number; format?: FormatterId }
   /** Content produced by the planner itself (e.g. the answers record). */
   | { to: string; content: string; mode?: number }
 

@@ -1,5 +1,6 @@
 import Handlebars from 'handlebars'
 import type { RenderContext } from './context.js'
+import { FORMATTERS } from './generators/lockfiles.js'
 import type { PlannedFile } from './plan.js'
 import type { TemplateSource } from './templates.js'
 
@@ -55,6 +56,7 @@ export function createRenderer(templates: TemplateSource) {
           throw new Error(`internal: rendering ${f.template} failed: ${(err as Error).message}`)
         }
       } else content = templates.read(f.template)
+      if ('format' in f && f.format) content = FORMATTERS[f.format](content)
       return f.mode === undefined ? { path: f.to, content } : { path: f.to, content, mode: f.mode }
     })
 }

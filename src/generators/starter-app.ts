@@ -25,7 +25,8 @@ export const starterApp: Generator = {
         if (!rel.startsWith(lockDir)) continue
         to = rel.slice(lockDir.length)
       }
-      files.push({ to: outputName(to), template: posix.join(dir, rel) })
+      const out = outputName(to)
+      files.push({ to: out, template: posix.join(dir, rel), ...(out === 'yarn.lock' ? { format: 'yarn-lock' as const } : {}) })
     }
     return files
   },

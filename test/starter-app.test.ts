@@ -1,0 +1,126 @@
+import { spawn } from 'node:child_process'
+import { existsSync, readdirSync, symlinkSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+import { execa } from 'execa'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { validateAnswers, type Answers } from '../src/answers.js'
+import { buildContext } from '../src/context.js'
+import { CACHES, DATABASES } from '../src/options.js'
+import { LANGUAGE_CHOICES } from '../src/registry/languages.js'
+import { renderToDisk } from './helpers/render.js'
+import { requireTool, toolsEnv } from './helpers/tools.js'
+
+// The Node starter app really installs, builds and passes its own tests with the machine's
+// Node, for every package manager (lockfile-exact) and every database × cache choice.
+const node = LANGUAGE_CHOICES.find((l) => l.id === 'node')!
+const run = (cmd: string, args: string[], cwd: string) =>
+  execa(cmd, args, { cwd, env: toolsEnv({ CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0' }), reject: false, all: true })
+
+describe.each(node.packageManagers.map((pm) => [pm.id, pm] as const))('starter app with %s', (pmId, pm) => {
+  // Names on both sides of the lockfile's own entries, so entry ordering is exercised.
+  const answers = validateAnswers({ name: pmId === 'yarn' ? 'zeta-orders' : `app-${pmId}`, packageManager: pmId, database: 'postgres', cache: 'redis' })
+  let dir: string
+  beforeAll(() => {
+    requireTool(pmId)
+    dir = renderToDisk(answers, `cca-app-${pmId}-`)
+  })
+
+  it(`uses the pinned ${pmId} version`, async () => {
+    const v = await run(pmId, ['--version'], dir)
+    if (pm.version) expect(v.stdout.trim()).toBe(pm.version)
+  })
+
+  it('installs exactly from the generated lockfile, builds, and passes its tests', async () => {
+    const install = await run(pmId, pm.install.split(' ').slice(1), dir)
+    expect(install.exitCode, install.all).toBe(0)
+    const build = await run(pmId, ['run', 'build'], dir)
+    expect(build.exitCode, build.all).toBe(0)
+    const test = await run(pmId, ['run', 'test'], dir)
+    expect(test.exitCode, test.all).toBe(0)
+    expect(test.all).toMatch(/# fail 0/)
+    // Production output holds compiled sources only.
+    expect(readdirSync(join(dir, 'dist')).filter((f) => f.endsWith('.js')).sort()).toContain('server.js')
+    expect(existsSync(join(dir, 'dist/test'))).toBe(false)
+  })
+})
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port
+      s.close(() => resolve(port))
+    })
+    s.on('error', reject)
+  })
+}
+
+/** Starts the built app, returns a fetcher and a stopper that sends SIGTERM. */
+async function startApp(dir: string, env: Record<string, string>) {
+  const port = await freePort()
+  const child = spawn(process.execPath, ['dist/server.js'], { cwd: dir, env: { PATH: process.env.PATH, PORT: String(port), ...env } })
+  let out = ''
+  child.stdout.on('data', (d) => (out += d))
+  child.stderr.on('data', (d) => (out += d))
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
+  const get = (path: string) => fetch(`http://127.0.0.1:${port}${path}`)
+  for (let i = 0; i < 100; i++) {
+    try {
+      await get('/healthz')
+      break
+    } catch {
+      await new Promise((r) => setTimeout(r, 50))
+    }
+  }
+  return { get, output: () => out, stop: async () => (child.kill('SIGTERM'), exited) }
+}
+
+describe('starter app for every database × cache (npm)', () => {
+  let shared: string
+  beforeAll(async () => {
+    // One lockfile-exact install serves every combination: the dependencies never vary.
+    shared = renderToDisk(validateAnswers({ name: 'deps-only' }), 'cca-deps-')
+    const r = await run('npm', ['ci', '--no-audit', '--no-fund'], shared)
+    expect(r.exitCode, r.all).toBe(0)
+  })
+
+  const combos: Answers[] = DATABASES.flatMap((database) => CACHES.map((cache) => validateAnswers({ name: `c-${database}-${cache}`, database, cache })))
+
+  it.concurrent.each(combos.map((a) => [`${a.database} + ${a.cache}`, a] as const))('%s: compiles, passes its tests, and serves its contract', async (_n, answers) => {
+    const ctx = buildContext(answers, { name: 't', version: '0' })
+    const dir = renderToDisk(answers, 'cca-combo-')
+    symlinkSync(join(shared, 'node_modules'), join(dir, 'node_modules'), 'dir')
+    const test = await run('npm', ['test'], dir)
+    expect(test.exitCode, test.all).toBe(0)
+    expect(test.all).toMatch(/# fail 0/)
+    const build = await run('npm', ['run', 'build'], dir)
+    expect(build.exitCode, build.all).toBe(0)
+
+    // Each configured dependency points at a closed port: alive, but not ready.
+    const closed = await freePort()
+    const env: Record<string, string> = { LOG_LEVEL: 'debug' }
+    for (const s of ctx.services) env[s.urlEnv] = s.url.replace(/\$\{[A-Z_]+\}/g, 'x').replace(/@[a-z]+:\d+/, `@127.0.0.1:${closed}`).replace(/^memcached:\/\/[a-z]+:\d+/, `memcached://127.0.0.1:${closed}`)
+    const app = await startApp(dir, env)
+    const health = await app.get('/healthz')
+    expect(health.status).toBe(200)
+    expect(await health.json()).toEqual({ status: 'ok' })
+    const ready = await app.get('/readyz')
+    if (ctx.services.length === 0) expect(ready.status).toBe(200)
+    else {
+      expect(ready.status).toBe(503)
+      const body = (await ready.json()) as { checks: Record<string, string> }
+      expect(Object.keys(body.checks).sort()).toEqual(ctx.services.map((s) => s.id).sort())
+    }
+    expect((await app.get('/nope')).status).toBe(404)
+    expect(await app.stop()).toBe(0)
+    // JSON lines only, every one with a level and a message.
+    const lines = app.output().trim().split('\n')
+    for (const l of lines) expect(JSON.parse(l)).toEqual(expect.objectContaining({ level: expect.any(String), msg: expect.any(String) }))
+
+    // A missing connection URL is refused at start with exit code 1.
+    if (ctx.services.length) {
+      const bad = spawn(process.execPath, ['dist/server.js'], { cwd: dir, env: { PATH: process.env.PATH } })
+      expect(await new Promise((r) => bad.on('exit', r))).toBe(1)
+    }
+  })
+})
