@@ -13,7 +13,7 @@ import {
   type Platform,
   type Registry,
 } from './options.js'
-import { LANGUAGE_CHOICES, type LanguageChoice } from './registry/languages.js'
+import { LANGUAGE_CHOICES, type LanguageChoice } from './registry/languages/index.js'
 import { byId } from './registry/lookup.js'
 import { CI_CHOICES, PLATFORM_CHOICES, REGISTRY_CHOICES } from './registry/platforms.js'
 import { CACHE_CHOICES, DATABASE_CHOICES } from './registry/services.js'

@@ -1,5 +1,5 @@
 import type { Answers } from './answers.js'
-import { LANGUAGE_CHOICES, type FrameworkChoice, type LanguageChoice, type PackageManagerChoice } from './registry/languages.js'
+import { LANGUAGE_CHOICES, type FrameworkChoice, type LanguageChoice, type PackageManagerChoice } from './registry/languages/index.js'
 import { byId } from './registry/lookup.js'
 import { PLATFORM_CHOICES, REGISTRY_CHOICES, type PlatformChoice } from './registry/platforms.js'
 import { CACHE_CHOICES, DATABASE_CHOICES, type EnvVar, type ServiceSpec } from './registry/services.js'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { validateAnswers } from '../src/answers.js'
-import { LANGUAGE_CHOICES } from '../src/registry/languages.js'
+import { LANGUAGE_CHOICES } from '../src/registry/languages/index.js'
 import { parseDockerfile, type Stage } from './helpers/dockerfile.js'
 import { renderMap } from './helpers/render.js'
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import ts from 'typescript'
 import { parseAllDocuments } from 'yaml'
 import { generate } from '../src/generate.js'
 import { matrix } from './fixtures/scenarios.js'
@@ -12,13 +13,17 @@ describe(`every valid combination (${combos.length})`, () => {
     expect(new Set(paths).size).toBe(paths.length)
     for (const f of files) {
       expect(f.content.trim(), `${f.path} is empty`).not.toBe('')
-      expect(f.content, `${f.path} has a leftover token`).not.toMatch(/\{\{|\bundefined\b|\[object Object\]|<CHARTNAME>/)
+      expect(f.content, `${f.path} has a leftover token`).not.toMatch(/\{\{|\[object Object\]|<CHARTNAME>/)
+      // `undefined` is a word in program source, but never a value in config files.
+      if (!/\.(ts|js|py|go|rs|java|kt|cs|rb|php)$/.test(f.path)) expect(f.content, f.path).not.toMatch(/\bundefined\b/)
       if (/\.ya?ml$/.test(f.path)) {
         for (const doc of parseAllDocuments(f.content)) {
           expect(doc.errors, `${f.path}: ${doc.errors.join('; ')}`).toEqual([])
         }
       }
-      if (f.path.endsWith('.json')) expect(() => JSON.parse(f.content), f.path).not.toThrow()
+      // tsconfig files are JSON with comments, read by TypeScript's own parser.
+      if (/(^|\/)tsconfig[^/]*\.json$/.test(f.path)) expect(ts.parseConfigFileTextToJson(f.path, f.content).error, f.path).toBeUndefined()
+      else if (f.path.endsWith('.json')) expect(() => JSON.parse(f.content), f.path).not.toThrow()
     }
     // The port, env names and health paths agree across the files that mention them.
     const get = (p: string) => files.find((f) => f.path === p)!.content
@@ -29,5 +34,12 @@ describe(`every valid combination (${combos.length})`, () => {
       expect(get('compose.prod.yaml')).toMatch(/DATABASE_URL: .*:\?Set /)
     }
     if (answers.cache !== 'none') expect(get('compose.yaml')).toMatch(/CACHE_URL: /)
+    // The starter app reads the same names the container files set, and serves the probed paths.
+    const source = files.filter((f) => /^src\//.test(f.path) && !f.path.includes('/probes/')).map((f) => f.content).join('\n')
+    for (const name of ['PORT', '/healthz', '/readyz', String(answers.port)]) expect(source, name).toContain(name)
+    for (const env of ['DATABASE_URL', 'CACHE_URL']) {
+      expect(source.includes(`'${env}'`), env).toBe(get('compose.yaml').includes(`${env}: `))
+    }
+    expect(get('Dockerfile')).toMatch(/\/healthz/)
   })
 })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { AXES, FIELDS } from '../src/answers.js'
 import { CACHES, DATABASES, LANGUAGES, PLATFORMS, CI_PROVIDERS, REGISTRIES } from '../src/options.js'
-import { LANGUAGE_CHOICES } from '../src/registry/languages.js'
+import { LANGUAGE_CHOICES } from '../src/registry/languages/index.js'
 import { CI_CHOICES, PLATFORM_CHOICES, REGISTRY_CHOICES } from '../src/registry/platforms.js'
 import { CACHE_CHOICES, DATABASE_CHOICES } from '../src/registry/services.js'
 

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { validateAnswers, type Answers } from '../src/answers.js'
 import { buildContext } from '../src/context.js'
 import { CACHES, DATABASES } from '../src/options.js'
-import { LANGUAGE_CHOICES } from '../src/registry/languages.js'
+import { LANGUAGE_CHOICES } from '../src/registry/languages/index.js'
 import { renderToDisk } from './helpers/render.js'
 import { requireTool, toolsEnv } from './helpers/tools.js'
 

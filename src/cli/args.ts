@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 import { FIELDS, type RawAnswers } from '../answers.js'
 import type { Choice } from '../options.js'
-import { LANGUAGE_CHOICES } from '../registry/languages.js'
+import { LANGUAGE_CHOICES } from '../registry/languages/index.js'
 
 /** Wrong flags or arguments. Exit code 2, like other bad input. */
 export class UsageError extends Error {

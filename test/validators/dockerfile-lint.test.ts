@@ -4,7 +4,7 @@ import { execa } from 'execa'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { validateAnswers } from '../../src/answers.js'
 import { generate } from '../../src/generate.js'
-import { LANGUAGE_CHOICES } from '../../src/registry/languages.js'
+import { LANGUAGE_CHOICES } from '../../src/registry/languages/index.js'
 import { writeTree } from '../helpers/render.js'
 import { requireTool, toolsEnv } from '../helpers/tools.js'
 
