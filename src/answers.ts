@@ -96,8 +96,10 @@ export function defaultFor(key: AnswerKey, a: Partial<Answers>): Answers[AnswerK
       return firstAvailable(lang(a as Answers).packageManagers)
     case 'languageVersion':
       return lang(a as Answers).defaultVersion
-    case 'port':
-      return lang(a as Answers).defaultPort
+    case 'port': {
+      const l = lang(a as Answers)
+      return l.frameworks.find((f) => f.id === a.framework)?.defaultPort ?? l.defaultPort
+    }
     case 'database':
     case 'cache':
     case 'ci':

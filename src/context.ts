@@ -47,8 +47,8 @@ export interface RenderContext {
   env: EnvVar[]
   /** `example`: a plausible repository for the chosen registry; `compose`: the prod image reference. */
   image: { example: string; compose: string }
-  /** Exec-form argv for the dev and test containers (rendered with the `json` helper). */
-  commands: { dev: string[]; test: string[] }
+  /** The language's own template values (LanguageChoice.templateData). */
+  lang: Readonly<Record<string, unknown>>
   /** `ports:` of the dev container: the app (APP_PORT in .env moves it) and the debugger. */
   devPorts: string[]
   /** Compose watch rules for the dev container. */
@@ -90,6 +90,7 @@ function service(id: string, label: string, spec: ServiceSpec | null): ServiceCo
 export function buildContext(answers: Answers, tool: { name: string; version: string }): RenderContext {
   const language = byId(LANGUAGE_CHOICES, answers.language)
   const packageManager = byId(language.packageManagers, answers.packageManager)
+  const framework = byId(language.frameworks, answers.framework)
   const db = byId(DATABASE_CHOICES, answers.database)
   const cache = byId(CACHE_CHOICES, answers.cache)
   const database = service(db.id, db.label, db.service)
@@ -104,7 +105,7 @@ export function buildContext(answers: Answers, tool: { name: string; version: st
     port: answers.port,
     language,
     languageVersion: answers.languageVersion,
-    framework: byId(language.frameworks, answers.framework),
+    framework,
     packageManager,
     platform: byId(PLATFORM_CHOICES, answers.platform),
     database,
@@ -116,10 +117,7 @@ export function buildContext(answers: Answers, tool: { name: string; version: st
       ...services.flatMap((s) => s.secrets),
     ],
     image: { example, compose: `\${IMAGE_REPOSITORY:-${example}}:\${IMAGE_TAG:?Set IMAGE_TAG to the release to run}` },
-    commands: {
-      dev: [...packageManager.run.split(' '), 'dev'],
-      test: [...packageManager.run.split(' '), 'test'],
-    },
+    lang: language.templateData?.({ name: answers.name, port: answers.port, languageVersion: answers.languageVersion, packageManager, framework }) ?? {},
     devPorts: [
       `127.0.0.1:\${APP_PORT:-${answers.port}}:${answers.port}`,
       ...(language.dev.debugPort ? [`127.0.0.1:${language.dev.debugPort}:${language.dev.debugPort}`] : []),

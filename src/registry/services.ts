@@ -11,7 +11,7 @@ export interface ServiceSpec {
   image: string
   port: number
   /** Which readiness probe the starter apps use for this service. */
-  probe: 'postgres' | 'mysql' | 'mongodb' | 'redis' | 'memcached'
+  probe: Probe
   /** Environment variable through which the app receives the connection URL. */
   urlEnv: 'DATABASE_URL' | 'CACHE_URL'
   /** Container path of the data directory kept in a named volume; null when stateless. */
@@ -29,6 +29,10 @@ export interface ServiceSpec {
   /** Docker Hub docs, linked from the generated file. */
   docs: string
 }
+
+/** Readiness probes, one per wire protocol (MariaDB speaks MySQL's, Valkey speaks Redis'). */
+export const PROBES = ['postgres', 'mysql', 'mongodb', 'redis', 'memcached'] as const
+export type Probe = (typeof PROBES)[number]
 
 export interface EnvVar {
   name: string

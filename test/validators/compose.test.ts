@@ -84,7 +84,7 @@ describe.concurrent.each(matrix().map((a) => [a.name, a] as const))('docker comp
     expect(app.build.target).toBe('dev')
     expect(app.ports).toContainEqual(expect.objectContaining({ host_ip: '127.0.0.1', target: answers.port, published: String(answers.port) }))
     expect(app.ports.every((p: Svc) => p.host_ip === '127.0.0.1')).toBe(true)
-    expect(app.develop.watch).toContainEqual(expect.objectContaining({ action: 'sync', target: '/app/src' }))
+    expect(app.develop.watch.map((w: Svc) => [w.action, w.target])).toEqual(ctx.watch.map((w) => [w.action, w.target]))
     expect(app.develop.watch).toContainEqual(expect.objectContaining({ action: 'rebuild' }))
   })
 

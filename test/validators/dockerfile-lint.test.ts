@@ -4,7 +4,7 @@ import { execa } from 'execa'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { validateAnswers } from '../../src/answers.js'
 import { generate } from '../../src/generate.js'
-import { LANGUAGE_CHOICES } from '../../src/registry/languages/index.js'
+import { variants } from '../fixtures/scenarios.js'
 import { writeTree } from '../helpers/render.js'
 import { requireTool, toolsEnv } from '../helpers/tools.js'
 
@@ -17,11 +17,9 @@ beforeAll(() => {
   hadolint = requireTool('hadolint')
 })
 
-// The Dockerfile's shape depends on the language and package manager; port and runtime
-// version only change values, so one extra case covers them.
-const cases = LANGUAGE_CHOICES.filter((l) => l.available).flatMap((l) =>
-  l.packageManagers.map((pm) => validateAnswers({ name: `lint-${l.id}-${pm.id}`, language: l.id, packageManager: pm.id })),
-)
+// The Dockerfile's shape depends on language, framework and package manager; port and
+// runtime version only change values, so one extra case covers them.
+const cases = variants()
 cases.push(validateAnswers({ name: 'lint-port', port: 8443, languageVersion: '22' }))
 
 async function lint(file: string) {
@@ -30,7 +28,7 @@ async function lint(file: string) {
   return { bk, hl, bkFindings: JSON.parse(bk.stdout || '[]') as { rule: string }[], hlFindings: JSON.parse(hl.stdout || '[]') as { code: string }[] }
 }
 
-describe.each(cases.map((a) => [`${a.language}/${a.packageManager}/port ${a.port}`, a] as const))('Dockerfile linters: %s', (_n, answers) => {
+describe.each(cases.map((a) => [`${a.language}/${a.framework}/${a.packageManager}/port ${a.port}`, a] as const))('Dockerfile linters: %s', (_n, answers) => {
   it('BuildKit checks and hadolint report nothing', async () => {
     const dir = writeTree(generate(answers).files, 'cca-lint-')
     const r = await lint(join(dir, 'Dockerfile'))

@@ -58,6 +58,11 @@ export const NODE: LanguageChoice = {
     // The official images publish major, minor and patch tags.
     versionPattern: /^\d{2}(\.\d+){0,2}$/,
     versionHint: 'a Node.js version such as 24, 24.21 or 24.21.0',
+    templateData: ({ packageManager }) => {
+      const run = packageManager.run!.split(' ')
+      // Exec-form argv for the dev and test targets (rendered with the `json` helper).
+      return { commands: { dev: [...run, 'dev'], test: [...run, 'test'] } }
+    },
     packageManagers: PACKAGE_MANAGERS,
     frameworks: [
       { id: 'http', label: 'node:http (no framework)', available: true, starter: 'node/app' },

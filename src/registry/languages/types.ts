@@ -12,13 +12,15 @@ export interface PackageManagerChoice extends Choice {
   install: string
   /** Installs production dependencies only, exactly as locked. */
   installProd: string
-  /** Runs a package.json script. */
-  run: string
+  /** Runs a project script, for managers that have scripts (`npm run`, `poetry run`). */
+  run?: string
 }
 
 export interface FrameworkChoice extends Choice {
-  /** Template folder under templates/<language>/ holding the starter app. */
+  /** Template folder under templates/ holding the starter app, or null: container files only. */
   starter: string | null
+  /** The framework's conventional port, when it differs from the language default. */
+  defaultPort?: number
 }
 
 /** How the dev container runs: what Compose publishes and which changes sync or rebuild. */
@@ -39,5 +41,33 @@ export interface LanguageChoice extends Choice<Language> {
   versionHint: string
   packageManagers: readonly PackageManagerChoice[]
   frameworks: readonly FrameworkChoice[]
+  /**
+   * Language-specific values for this language's templates, exposed as `lang` in the render
+   * context (commands, image names, paths). Keeps templates free of logic.
+   */
+  templateData?: (choice: TemplateDataInput) => Readonly<Record<string, unknown>>
 }
+
+export interface TemplateDataInput {
+  name: string
+  port: number
+  languageVersion: string
+  packageManager: PackageManagerChoice
+  framework: FrameworkChoice
+}
+
+
+/** A language whose generators have not landed yet: listed, refused with a clear message. */
+export const unavailableLanguage = (id: Language, label: string, defaultPort: number): LanguageChoice => ({
+  id,
+  label,
+  available: false,
+  defaultPort,
+  dev: { debugPort: null, environment: {}, sync: [] },
+  defaultVersion: '',
+  versionPattern: /^$/,
+  versionHint: '',
+  packageManagers: [],
+  frameworks: [],
+})
 

@@ -117,13 +117,21 @@ async function authenticate(channel: PacketChannel, greeting: Greeting, login: L
       case ERR_PACKET:
         throw serverError(reply);
       case AUTH_SWITCH_REQUEST: {
-        if (reply.length === 1) throw unsupportedPlugin('mysql_old_password');
         const reader = new Reader(reply, 1);
-        plugin = reader.cstring();
+        // A bare 0xfe is the pre-4.1 switch to the old password hash.
+        plugin = reply.length === 1 ? 'mysql_old_password' : reader.cstring();
         nonce = withoutTrailingNul(reader.rest());
-        if (!SUPPORTED_PLUGINS.includes(plugin)) throw unsupportedPlugin(plugin);
-        channel.write(scramble(plugin, login.password, nonce));
-        break;
+        if (SUPPORTED_PLUGINS.includes(plugin)) {
+          channel.write(scramble(plugin, login.password, nonce));
+          break;
+        }
+        // Hanging up, or a malformed answer, counts as a handshake error
+        // against max_connect_errors; an answer the server can check and
+        // refuse is a mere login failure. client_ed25519 expects a 64-byte
+        // signature (zeros never verify); other plugins get an empty answer.
+        channel.write(Buffer.alloc(plugin === 'client_ed25519' ? 64 : 0));
+        if ((await channel.read())[0] === OK_PACKET) return;
+        throw unsupportedPlugin(plugin);
       }
       case AUTH_MORE_DATA: {
         if (plugin !== CACHING_SHA2 || reply.length !== 2) throw new Error(`unexpected AuthMoreData for ${plugin}`);

@@ -337,6 +337,10 @@ test('rejects an unsupported authentication plugin by name', async () => {
     connection.send(greeting('mysql_native_password', nonce()));
     await connection.receive();
     connection.send(Buffer.concat([Buffer.from('\xfeclient_ed25519\0', 'latin1'), nonce()]));
+    // A signature-sized answer, so the server logs a failed login rather
+    // than a handshake error that counts against max_connect_errors.
+    assert.deepEqual((await connection.receive()).payload, Buffer.alloc(64));
+    connection.send(errPacket(1045, "Access denied for user 'app'@'127.0.0.1' (using password: YES)", '28000'));
     await connection.hangup();
   });
   await assert.rejects(probe(`mariadb://app:secret@127.0.0.1:${port}/app`), /client_ed25519 authentication plugin/);

@@ -4,12 +4,12 @@ import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { validateAnswers, type Answers } from '../src/answers.js'
-import { buildContext } from '../src/context.js'
-import { CACHES, DATABASES } from '../src/options.js'
-import { LANGUAGE_CHOICES } from '../src/registry/languages/index.js'
-import { renderToDisk } from './helpers/render.js'
-import { requireTool, toolsEnv } from './helpers/tools.js'
+import { validateAnswers, type Answers } from '../../src/answers.js'
+import { buildContext } from '../../src/context.js'
+import { CACHES, DATABASES } from '../../src/options.js'
+import { LANGUAGE_CHOICES } from '../../src/registry/languages/index.js'
+import { renderToDisk } from '../helpers/render.js'
+import { requireTool, toolsEnv } from '../helpers/tools.js'
 
 // The Node starter app really installs, builds and passes its own tests with the machine's
 // Node, for every package manager (lockfile-exact) and every database × cache choice.

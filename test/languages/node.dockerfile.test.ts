@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { validateAnswers } from '../src/answers.js'
-import { LANGUAGE_CHOICES } from '../src/registry/languages/index.js'
-import { parseDockerfile, type Stage } from './helpers/dockerfile.js'
-import { renderMap } from './helpers/render.js'
+import { validateAnswers } from '../../src/answers.js'
+import { LANGUAGE_CHOICES } from '../../src/registry/languages/index.js'
+import { parseDockerfile, type Stage } from '../helpers/dockerfile.js'
+import { renderMap } from '../helpers/render.js'
 
 // One case per package manager (the only thing that changes the Node Dockerfile's shape),
 // plus a non-default port and runtime version.
@@ -73,7 +73,7 @@ describe.each(cases.map((a) => [`${a.packageManager} port ${a.port}`, a] as cons
     expect(hc.args).toContain('/healthz')
     expect(prod.body).toContainEqual(expect.objectContaining({ keyword: 'ENV', args: expect.stringContaining('NODE_ENV=production') }))
     for (const s of ['dev', 'test']) {
-      expect(JSON.parse(stage(s).body.find((i) => i.keyword === 'CMD')!.args)[0]).toBe(pm.run.split(' ')[0])
+      expect(JSON.parse(stage(s).body.find((i) => i.keyword === 'CMD')!.args)[0]).toBe(pm.run!.split(' ')[0])
       expect(stage('source').body.find((i) => i.keyword === 'USER')!.args).toBe('1000:1000')
     }
   })

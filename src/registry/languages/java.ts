@@ -1,0 +1,4 @@
+import { unavailableLanguage, type LanguageChoice } from './types.js'
+
+/** Java / Kotlin: generators not written yet. */
+export const JAVA: LanguageChoice = unavailableLanguage('java', 'Java / Kotlin', 8080)
