@@ -239,6 +239,27 @@ main() {
   npm_tool "bun@${BUN_VERSION}" bun
   versions+=("bun|bun --version")
 
+  # --- python tools (owned by the python generators) ---
+  # --- end python tools ---
+
+  # --- go tools (owned by the go generators) ---
+  # --- end go tools ---
+
+  # --- java tools (owned by the java generators) ---
+  # --- end java tools ---
+
+  # --- rust tools (owned by the rust generators) ---
+  # --- end rust tools ---
+
+  # --- dotnet tools (owned by the dotnet generators) ---
+  # --- end dotnet tools ---
+
+  # --- ruby tools (owned by the ruby generators) ---
+  # --- end ruby tools ---
+
+  # --- php tools (owned by the php generators) ---
+  # --- end php tools ---
+
   apt_tool shellcheck shellcheck
   versions+=("shellcheck|shellcheck --version | sed -n 's/^version: //p'")
 

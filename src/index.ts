@@ -79,7 +79,7 @@ export async function main(io: Io): Promise<number> {
     const answers = validateAnswers(raw)
     const dir = args.dir ?? answers.name
     const root = resolve(io.cwd, dir)
-    const { files } = generate(answers)
+    const { files, context } = generate(answers)
 
     const policy: ConflictPolicy = args.force ? 'overwrite' : args.skipExisting ? 'skip' : interactive ? 'prompt' : 'abort'
     const disk = new FsWriter(root)
@@ -116,7 +116,7 @@ export async function main(io: Io): Promise<number> {
       return EXIT.ok
     }
     const rel = args.dir ?? answers.name
-    const next = nextSteps(rel, answers)
+    const next = nextSteps(rel, answers, context.framework.starter !== null)
     if (interactive) {
       p.log.message(formatReport(reports))
       p.note(next, 'Next steps')
@@ -147,8 +147,9 @@ export async function main(io: Io): Promise<number> {
   }
 }
 
-function nextSteps(rel: string, a: Answers): string {
+function nextSteps(rel: string, a: Answers, starter: boolean): string {
   return [
+    starter ? undefined : `No starter app for --framework ${a.framework}: add your code; the Dockerfile documents what it expects.`,
     rel === '.' ? undefined : `cd ${rel}`,
     'docker compose up --build --watch',
     `curl http://localhost:${a.port}/readyz`,
