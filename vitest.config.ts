@@ -6,6 +6,8 @@ const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Goldens hold generated projects, including the starter apps' own tests.
+    exclude: ['test/__golden__/**', '**/node_modules/**'],
     env: { CCA_VERSION: pkg.version },
     globalSetup: ['test/helpers/global-setup.ts'],
     // Validator suites spawn real tools over many scenarios.

@@ -99,9 +99,15 @@ test('idle keep-alive connections do not hold the shutdown open', async () => {
 });
 
 test('forces exit 1 after the timeout when a request never finishes', async () => {
-  const app = await start([{ name: 'stuck', run: () => new Promise(() => {}) }], 100);
+  const inHandler = deferred();
+  const stuck = () => {
+    inHandler.resolve();
+    return new Promise<void>(() => {});
+  };
+  const app = await start([{ name: 'stuck', run: stuck }], 100);
   const entered = get(app.port, '/readyz').catch(() => undefined);
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  // Wait until the request is really in flight: a fixed delay races on a loaded machine.
+  await inHandler.promise;
   app.shutdown('SIGTERM');
   assert.equal(await app.exitCode, 1);
   app.server.closeAllConnections();
