@@ -2,11 +2,20 @@ import { describe, expect, it } from 'vitest'
 import { generate } from '../src/generate.js'
 import { SCENARIOS, scenario } from './fixtures/scenarios.js'
 
-// Goldens are committed under test/__golden__/<scenario>/; refresh with `npx vitest run -u`
-// after an intended template change and review the diff. CI never rewrites them.
+// Goldens are committed under test/__golden__/<scenario>/; refresh with
+// `npx vitest run test/golden.test.ts -u` after an intended template change and review the
+// diff. CI never rewrites them. Rendered files are kept whole; files copied verbatim from
+// templates/ are byte-identical to their template, so only their list is recorded (FILES.txt).
 describe.each(Object.keys(SCENARIOS))('golden: %s', (id) => {
-  const { files } = generate(scenario(id), { tool: { name: 'create-containerized-app', version: '0.0.0-golden' } })
-  it.each(files.map((f) => [f.path, f.content] as const))('%s', async (path, content) => {
+  const { plan, files } = generate(scenario(id), { tool: { name: 'create-containerized-app', version: '0.0.0-golden' } })
+  const rendered = new Set(plan.filter((f) => 'content' in f || f.template.endsWith('.hbs')).map((f) => f.to))
+
+  it('FILES.txt: every path written, rendered or copied', async () => {
+    const list = plan.map((f) => `${'content' in f || f.template.endsWith('.hbs') ? 'rendered' : 'copied  '}  ${f.to}`)
+    await expect(`${list.join('\n')}\n`).toMatchFileSnapshot(`__golden__/${id}/FILES.txt`)
+  })
+
+  it.each(files.filter((f) => rendered.has(f.path)).map((f) => [f.path, f.content] as const))('%s', async (path, content) => {
     await expect(content).toMatchFileSnapshot(`__golden__/${id}/${path}`)
   })
 })
