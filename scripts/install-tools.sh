@@ -238,26 +238,77 @@ main() {
   versions+=("yarn|yarn --version")
   npm_tool "bun@${BUN_VERSION}" bun
   versions+=("bun|bun --version")
+  # Yarn classic (1.x) as `yarnpkg`: `yarn` is Yarn Berry. Pin = YARN_CLASSIC_VERSION in src/registry/languages/node.ts.
+  npm_tool "yarn@1.22.22" yarnpkg
+  versions+=("yarn classic|yarnpkg --version")
 
   # --- python tools (owned by the python generators) ---
+  # The package managers the Python starter app's lockfiles are checked with. Their versions
+  # must equal src/registry/languages/python.ts (test/languages/python.app.test.ts checks this).
+  pip_tool "uv==0.13.9" uv
+  versions+=("uv|uv --version")
+  pip_tool "poetry==2.5.1" poetry
+  versions+=("poetry|poetry --version")
+  pip_tool "pipenv==2026.10.3" pipenv
+  versions+=("pipenv|pipenv --version")
   # --- end python tools ---
 
   # --- go tools (owned by the go generators) ---
+  # The Go starter app's suite (test/languages/go.app.test.ts) vets, tests and builds it with
+  # the toolchain that builds the tools above (Go 1.25 or later), linked next to them.
+  find_go
+  ln -sfn "${GO}" "${BIN}/go"
+  ln -sfn "$(dirname "${GO}")/gofmt" "${BIN}/gofmt"
+  # gofmt ships with go: one version line covers both.
+  versions+=("go|go version")
   # --- end go tools ---
 
   # --- java tools (owned by the java generators) ---
+  # The Java starter builds with its own Maven wrapper (Maven Central) on a JDK 25 or later;
+  # no registry here serves a JDK, so the machine's (Temurin, /usr/lib/jvm) is required.
+  # shellcheck disable=SC2016 # expanded by the `bash -c` that prints the versions
+  versions+=('jdk 25+|for d in "${JAVA_HOME:-}" /usr/lib/jvm/*; do grep -Eqs "^JAVA_VERSION=.(2[5-9]|[3-9][0-9])" "$d/release" \
+    && [ -x "$d/bin/javac" ] && exec "$d/bin/java" -version; done; echo "no JDK 25 or later (JAVA_HOME, /usr/lib/jvm)"; exit 1')
   # --- end java tools ---
 
   # --- rust tools (owned by the rust generators) ---
+  # The Rust starter app is built and tested with the machine's own toolchain (rustup, with
+  # cargo); no registry here serves toolchains, so a missing one fails loudly.
+  command -v cargo >/dev/null || die "cargo not found: the Rust starter-app tests need a Rust toolchain (rustup) on PATH"
+  versions+=("cargo|cargo --version")
+  versions+=("rustc|rustc --version")
   # --- end rust tools ---
 
   # --- dotnet tools (owned by the dotnet generators) ---
+  # No .NET SDK can be installed here (neither Debian nor the reachable registries carry one, and
+  # nuget.org is unreachable), so the C# starter app is checked with tree-sitter's C# grammar:
+  # web-tree-sitter runs the grammar's WebAssembly build in Node (test/languages/dotnet.app.test.ts).
+  # Libraries only (no executables): the test loads them from $CCA_TOOLS_HOME/npm/<name>/lib.
+  npm_tool "web-tree-sitter@0.25.10"
+  versions+=("web-tree-sitter|node -p \"require('${TOOLS_HOME}/npm/web-tree-sitter/lib/node_modules/web-tree-sitter/package.json').version\"")
+  npm_tool "tree-sitter-c-sharp@0.23.5"
+  versions+=("tree-sitter-c-sharp|node -p \"require('${TOOLS_HOME}/npm/tree-sitter-c-sharp/lib/node_modules/tree-sitter-c-sharp/package.json').version\"")
   # --- end dotnet tools ---
 
   # --- ruby tools (owned by the ruby generators) ---
+  # The Ruby starter-app suite runs on Debian 13's Ruby in a trixie root it builds once with
+  # debootstrap (this machine's own Ruby is too old); see test/languages/ruby.app.test.ts.
+  apt_tool debootstrap debootstrap
+  versions+=("debootstrap|debootstrap --version")
   # --- end ruby tools ---
 
   # --- php tools (owned by the php generators) ---
+  # Debian's PHP CLI lints, tests and serves (php -S) the PHP starter app; Debian's Composer
+  # runs its lockfile-exact install (no packages besides the autoloader, so it works offline).
+  apt_tool php-cli php
+  versions+=("php|php --version")
+  apt_tool composer composer
+  versions+=("composer|composer --version --no-ansi 2>/dev/null")
+  # FrankenPHP is Caddy with PHP inside; the Caddyfile its Dockerfile writes runs on the
+  # plain Caddy that FrankenPHP 1.12.7 embeds (its caddy/go.mod).
+  go_tool caddy github.com/caddyserver/caddy/v2@v2.11.4 cmd/caddy \
+    "-X github.com/caddyserver/caddy/v2.CustomVersion=v2.11.4"
+  versions+=("caddy|caddy version")
   # --- end php tools ---
 
   apt_tool shellcheck shellcheck

@@ -1,5 +1,5 @@
 import type { Answers } from './answers.js'
-import { LANGUAGE_CHOICES, type FrameworkChoice, type LanguageChoice, type PackageManagerChoice } from './registry/languages/index.js'
+import { LANGUAGE_CHOICES, type DevSpec, type FrameworkChoice, type LanguageChoice, type PackageManagerChoice } from './registry/languages/index.js'
 import { byId } from './registry/lookup.js'
 import { PLATFORM_CHOICES, REGISTRY_CHOICES, type PlatformChoice } from './registry/platforms.js'
 import { CACHE_CHOICES, DATABASE_CHOICES, type EnvVar, type ServiceSpec } from './registry/services.js'
@@ -34,6 +34,8 @@ export interface RenderContext {
   name: string
   port: number
   language: LanguageChoice
+  /** The dev container: the language's settings with the framework's overrides. */
+  dev: DevSpec
   languageVersion: string
   framework: FrameworkChoice
   packageManager: PackageManagerChoice
@@ -91,6 +93,7 @@ export function buildContext(answers: Answers, tool: { name: string; version: st
   const language = byId(LANGUAGE_CHOICES, answers.language)
   const packageManager = byId(language.packageManagers, answers.packageManager)
   const framework = byId(language.frameworks, answers.framework)
+  const dev: DevSpec = { ...language.dev, ...framework.dev }
   const db = byId(DATABASE_CHOICES, answers.database)
   const cache = byId(CACHE_CHOICES, answers.cache)
   const database = service(db.id, db.label, db.service)
@@ -104,6 +107,7 @@ export function buildContext(answers: Answers, tool: { name: string; version: st
     name: answers.name,
     port: answers.port,
     language,
+    dev,
     languageVersion: answers.languageVersion,
     framework,
     packageManager,
@@ -120,10 +124,10 @@ export function buildContext(answers: Answers, tool: { name: string; version: st
     lang: language.templateData?.({ name: answers.name, port: answers.port, languageVersion: answers.languageVersion, packageManager, framework }) ?? {},
     devPorts: [
       `127.0.0.1:\${APP_PORT:-${answers.port}}:${answers.port}`,
-      ...(language.dev.debugPort ? [`127.0.0.1:${language.dev.debugPort}:${language.dev.debugPort}`] : []),
+      ...(dev.debugPort ? [`127.0.0.1:${dev.debugPort}:${dev.debugPort}`] : []),
     ],
     watch: [
-      ...language.dev.sync.map((dir) => ({ action: 'sync' as const, path: `./${dir}`, target: `/app/${dir}` })),
+      ...dev.sync.map((dir) => ({ action: 'sync' as const, path: `./${dir}`, target: `/app/${dir}` })),
       ...packageManager.manifests.map((file) => ({ action: 'rebuild' as const, path: `./${file}` })),
     ],
     starter: true,

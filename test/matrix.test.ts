@@ -8,7 +8,7 @@ const combos = matrix()
 
 describe(`every valid combination (${combos.length})`, () => {
   it.each(combos.map((a) => [a.name, a] as const))('%s renders cleanly', (_name, answers) => {
-    const { files } = generate(answers)
+    const { files, context, plan } = generate(answers)
     const paths = files.map((f) => f.path)
     expect(new Set(paths).size).toBe(paths.length)
     for (const f of files) {
@@ -35,11 +35,18 @@ describe(`every valid combination (${combos.length})`, () => {
     }
     if (answers.cache !== 'none') expect(get('compose.yaml')).toMatch(/CACHE_URL: /)
     // The starter app reads the same names the container files set, and serves the probed paths.
-    const source = files.filter((f) => /^src\//.test(f.path) && !f.path.includes('/probes/')).map((f) => f.content).join('\n')
-    for (const name of ['PORT', '/healthz', '/readyz', String(answers.port)]) expect(source, name).toContain(name)
-    for (const env of ['DATABASE_URL', 'CACHE_URL']) {
-      expect(source.includes(`'${env}'`), env).toBe(get('compose.yaml').includes(`${env}: `))
+    if (context.framework.starter !== null) {
+      const starterDir = `${context.framework.starter}/`
+      const appFiles = new Set(plan.filter((f) => 'template' in f && f.template.startsWith(starterDir)).map((f) => f.to))
+      const source = files
+        .filter((f) => appFiles.has(f.path) && !/probes\//i.test(f.path) && /\.(ts|js|py|go|rs|java|kt|cs|rb|php|hbs)$/.test(f.path))
+        .map((f) => f.content)
+        .join('\n')
+      for (const name of ['PORT', '/healthz', '/readyz', String(answers.port)]) expect(source, name).toContain(name)
+      for (const env of ['DATABASE_URL', 'CACHE_URL']) {
+        if (get('compose.yaml').includes(`${env}: `)) expect(source, env).toContain(env)
+      }
     }
-    expect(get('Dockerfile')).toMatch(/\/healthz/)
+    if (context.framework.starter !== null) expect(get('Dockerfile')).toMatch(/\/healthz/)
   })
 })

@@ -5,7 +5,8 @@ import { execa } from 'execa'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { FIELDS } from '../src/answers.js'
 import { generate } from '../src/generate.js'
-import { matrix } from './fixtures/scenarios.js'
+import type { Answers } from '../src/answers.js'
+import { matrix, variants } from './fixtures/scenarios.js'
 
 // The published artifact, used the way `npx create-containerized-app` uses it: packed with
 // `npm pack`, installed on its own (no devDependencies around), run as a separate process.
@@ -48,7 +49,16 @@ describe('the npm package', () => {
     expect(r.stdout.trim()).toBe(pkg.version)
   })
 
-  it.concurrent.each(matrix().map((a) => [a.name, a] as const))('%s: the installed CLI writes exactly what the pipeline renders', async (_n, answers) => {
+  // The bundle and the source pipeline share one code path, so a sample that reaches every
+  // template suffices: each language × framework × package manager, plus every database ×
+  // cache of each language's first variant. test/matrix.test.ts renders every combination.
+  const sample = new Map<string, Answers>()
+  for (const a of variants()) sample.set(a.name, a)
+  for (const a of matrix()) {
+    const first = variants().find((v) => v.language === a.language)!
+    if (a.framework === first.framework && a.packageManager === first.packageManager) sample.set(a.name, a)
+  }
+  it.concurrent.each([...sample.values()].map((a) => [a.name, a] as const))('%s: the installed CLI writes exactly what the pipeline renders', async (_n, answers) => {
     const cwd = mkdtempSync(join(tmpdir(), 'cca-pkgrun-'))
     const flags = FIELDS.flatMap((f) => [`--${f.flag}`, String(answers[f.key])])
     const r = await execa(bin, ['out', ...flags, '--yes'], { cwd, env: { CI: 'true' }, reject: false })

@@ -49,13 +49,13 @@ beforeEach(() => {
 describe('wizard', () => {
   it('asks only what flags left open, in order, then writes the project', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'cca-wizard-'))
-    // Language, framework, platform and CI have one available choice today, so they are not asked.
-    queue.select = ['pnpm', 'postgres', 'valkey', 'dockerhub']
+    // Platform and CI have one available choice today, so they are not asked.
+    queue.select = ['node', 'http', 'pnpm', 'postgres', 'valkey', 'dockerhub']
     queue.text = ['24', '8080']
     const { io: x } = io(['svc', '--name', 'svc'], cwd)
     expect(await main(x)).toBe(0)
     expect(asked).toEqual([
-      'Package manager', 'Runtime version', 'Port the app listens on', 'Database', 'Cache', 'Container registry',
+      'Language', 'Framework', 'Package manager', 'Runtime version', 'Port the app listens on', 'Database', 'Cache', 'Container registry',
     ])
     const record = JSON.parse(readFileSync(join(cwd, 'svc/.containerized/answers.json'), 'utf8'))
     expect(record.answers).toMatchObject({
@@ -65,15 +65,15 @@ describe('wizard', () => {
 
   it('flags suppress their prompts entirely', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'cca-wizard-'))
-    const argv = ['x', '--language', 'node', '--package-manager', 'npm', '--language-version', '24', '--port', '3000',
+    const argv = ['x', '--language', 'node', '--framework', 'http', '--package-manager', 'npm', '--language-version', '24', '--port', '3000',
       '--database', 'none', '--cache', 'none', '--platform', 'compose', '--registry', 'ghcr']
     expect(await main(io(argv, cwd).io)).toBe(0)
     expect(asked).toEqual([])
   })
 
-  it.each([0, 1, 2, 3])('cancelling at prompt %i exits 1 and writes nothing', async (at) => {
+  it.each([0, 1, 2, 3, 4, 5])('cancelling at prompt %i exits 1 and writes nothing', async (at) => {
     const cwd = mkdtempSync(join(tmpdir(), 'cca-wizard-'))
-    const answers = ['npm', 'none', 'none', 'ghcr']
+    const answers = ['node', 'http', 'npm', 'none', 'none', 'ghcr']
     queue.select = answers.map((a, i) => (i === at ? CANCEL : a))
     queue.text = ['24', '3000']
     const { io: x } = io(['svc'], cwd)
@@ -96,7 +96,7 @@ describe('wizard', () => {
     const dockerfile = join(cwd, 'svc/Dockerfile')
     const { writeFileSync } = await import('node:fs')
     writeFileSync(dockerfile, 'FROM scratch\n')
-    queue.select = ['npm', 'none', 'none', 'ghcr', 'keep']
+    queue.select = ['node', 'http', 'npm', 'none', 'none', 'ghcr', 'keep']
     queue.text = ['24.21.0', '3000']
     expect(await main(io(['svc'], cwd).io)).toBe(0)
     expect(asked.at(-1)).toBe('Dockerfile already exists with different content')

@@ -8,7 +8,7 @@ import { outputName } from '../plan.js'
  * file name (`probes/postgres.ts`, `tests/probes/test_postgres.py`, `PostgresProbe.java`).
  */
 function probeOf(rel: string): Probe | 'unknown' | undefined {
-  if (!/(^|\/)probes\//.test(rel)) return undefined
+  if (!/(^|\/)probes\//i.test(rel)) return undefined
   const base = posix.basename(rel).toLowerCase()
   return PROBES.find((p) => base.includes(p)) ?? 'unknown'
 }

@@ -1,4 +1,48 @@
-import { unavailableLanguage, type LanguageChoice } from './types.js'
+import type { LanguageChoice, PackageManagerChoice } from './types.js'
 
-/** Go: generators not written yet. */
-export const GO: LanguageChoice = unavailableLanguage('go', 'Go', 8080)
+const GO_MODULES: PackageManagerChoice = {
+  id: 'gomod',
+  label: 'Go modules',
+  available: true,
+  // Part of the Go toolchain.
+  version: null,
+  // A module without dependencies has no go.sum: the Dockerfile copies `go.sum*`, and Compose
+  // watch accepts a path that does not exist yet.
+  manifests: ['go.mod', 'go.sum'],
+  cacheDir: '/go/pkg/mod',
+  // Downloads exactly what go.mod requires and checks every module against go.sum.
+  install: 'go mod download',
+  installProd: 'go mod download',
+}
+
+/** Where the starter app's main package lives; the Dockerfile's MAIN_PACKAGE ARG defaults to it. */
+const MAIN_PACKAGE = './cmd/server'
+
+/** Go on net/http: one static binary, cross-compiled, shipped on an empty (scratch) image. */
+export const GO: LanguageChoice = {
+  id: 'go',
+  label: 'Go',
+  available: true,
+  defaultPort: 8080,
+  // Go compiles: the dev container builds and runs the app when it starts, so synced changes
+  // take effect on `docker compose restart app`. No debugger port (Delve is not bundled).
+  dev: { debugPort: null, environment: {}, sync: ['cmd', 'internal'] },
+  defaultVersion: '1.26.8',
+  // The official images publish 1.NN and 1.NN.N tags; the starter app needs Go 1.25 or later.
+  versionPattern: /^1\.(2[5-9]|[3-9]\d)(\.\d+)?$/,
+  versionHint: 'a Go version such as 1.26 or 1.26.8 (1.25 or later)',
+  templateData: ({ name, languageVersion }) => {
+    const [major, minor] = languageVersion.split('.')
+    return {
+      // The module path, which prefixes every import of the app's own packages. Go reserves
+      // import paths that start with `vendor/` for vendored code.
+      module: name === 'vendor' ? 'vendor-service' : name,
+      // go.mod's `go` line: the language version, satisfied by every patch release of it.
+      goDirective: `${major}.${minor}.0`,
+      mainPackage: MAIN_PACKAGE,
+      buildCache: '/root/.cache/go-build',
+    }
+  },
+  packageManagers: [GO_MODULES],
+  frameworks: [{ id: 'stdlib', label: 'net/http (standard library)', available: true, starter: 'go/app' }],
+}

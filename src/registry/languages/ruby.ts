@@ -1,4 +1,70 @@
-import { unavailableLanguage, type LanguageChoice } from './types.js'
+import type { LanguageChoice, PackageManagerChoice } from './types.js'
 
-/** Ruby: generators not written yet. */
-export const RUBY: LanguageChoice = unavailableLanguage('ruby', 'Ruby', 3000)
+const PACKAGE_MANAGERS: readonly PackageManagerChoice[] = [
+  {
+    id: 'bundler',
+    label: 'Bundler',
+    available: true,
+    // Installed in the image with `gem install bundler:<version>` and recorded as BUNDLED WITH
+    // in Gemfile.lock, so every build runs the same Bundler whatever the Ruby image ships.
+    version: '2.6.9',
+    manifests: ['Gemfile', 'Gemfile.lock'],
+    // GEM_HOME of the official images is /usr/local/bundle; Bundler keeps downloaded .gem files here.
+    cacheDir: '/usr/local/bundle/cache',
+    // The Dockerfile sets BUNDLE_FROZEN=true (refuse anything but Gemfile.lock) and, for the
+    // production stages, BUNDLE_WITHOUT=development:test.
+    install: 'bundle install',
+    installProd: 'bundle install',
+    run: 'bundle exec',
+  },
+]
+
+/** Ruby: Sinatra on an embedded Puma (starter app), or Rails (container files only). */
+export const RUBY: LanguageChoice = {
+  id: 'ruby',
+  label: 'Ruby',
+  available: true,
+  defaultPort: 3000,
+  // Compose watch syncs src/ and the dev runner (bin/dev) restarts the server on each change.
+  dev: { debugPort: null, environment: {}, sync: ['src'] },
+  defaultVersion: '3.4.10',
+  // The official images publish major, minor and patch tags (3, 3.4, 3.4.10).
+  versionPattern: /^[34](\.\d+){0,2}$/,
+  versionHint: 'a Ruby version such as 3.4, 3.4.10 or 4.0',
+  templateData: ({ framework }) => {
+    const rails = framework.id === 'rails'
+    return {
+      rails,
+      commands: rails
+        ? {
+            dev: ['bundle', 'exec', 'rails', 'server', '--binding', '0.0.0.0'],
+            test: ['bundle', 'exec', 'rails', 'test'],
+            prod: ['bundle', 'exec', 'puma', '--config', 'config/puma.rb'],
+          }
+        : {
+            dev: ['bundle', 'exec', 'ruby', 'bin/dev'],
+            test: ['bundle', 'exec', 'rake', 'test'],
+            prod: ['bundle', 'exec', 'ruby', 'src/server.rb'],
+          },
+      // Runs without Bundler: net/http is a default gem of every Ruby image.
+      healthcheck: [
+        'ruby',
+        '-rnet/http',
+        '-e',
+        "exit((Net::HTTP.start('127.0.0.1', ENV.fetch('PORT'), open_timeout: 2, read_timeout: 2) { |h| h.get('/healthz').is_a?(Net::HTTPSuccess) } rescue false) ? 0 : 1)",
+      ],
+    }
+  },
+  packageManagers: PACKAGE_MANAGERS,
+  frameworks: [
+    { id: 'sinatra', label: 'Sinatra (on Puma)', available: true, starter: 'ruby/app' },
+    {
+      id: 'rails',
+      label: 'Ruby on Rails (container files only)',
+      available: true,
+      starter: null,
+      // Rails code lives in several top-level folders, not src/.
+      dev: { sync: ['app', 'config', 'lib', 'db'] },
+    },
+  ],
+}

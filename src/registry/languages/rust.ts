@@ -1,4 +1,45 @@
-import { unavailableLanguage, type LanguageChoice } from './types.js'
+import type { LanguageChoice, PackageManagerChoice } from './types.js'
 
-/** Rust: generators not written yet. */
-export const RUST: LanguageChoice = unavailableLanguage('rust', 'Rust', 8080)
+const CARGO: PackageManagerChoice = {
+  id: 'cargo',
+  label: 'Cargo',
+  available: true,
+  // Cargo ships with the Rust toolchain image.
+  version: null,
+  manifests: ['Cargo.toml', 'Cargo.lock'],
+  cacheDir: '/usr/local/cargo/registry',
+  install: 'cargo fetch --locked',
+  installProd: 'cargo build --release --locked',
+}
+
+/**
+ * Rust with axum on tokio. The release binary is cross-compiled on the build machine
+ * (`--platform=$BUILDPLATFORM`) and ships alone on distroless (glibc, no shell).
+ */
+export const RUST: LanguageChoice = {
+  id: 'rust',
+  label: 'Rust',
+  available: true,
+  defaultPort: 8080,
+  // No debugger port: attach gdb/lldb inside the dev container if needed. `cargo watch`
+  // rebuilds and restarts when synced sources change.
+  dev: { debugPort: null, environment: { RUST_BACKTRACE: '1' }, sync: ['src'] },
+  defaultVersion: '1.95.0',
+  // The official images publish minor and patch tags; Debian 13 (trixie) variants exist
+  // from 1.88 on.
+  versionPattern: /^1\.(8[89]|9\d|[1-9]\d{2})(\.\d+)?$/,
+  versionHint: 'a Rust version such as 1.95 or 1.95.0 (1.88 or later)',
+  templateData: () => ({
+    // The fixed binary name from Cargo.toml's [[bin]] section.
+    binary: 'server',
+    // Built from crates.io in the dev image (`cargo install --locked`).
+    cargoWatchVersion: '8.5.3',
+    // Exec-form argv for the dev and test targets (rendered with the `json` helper).
+    commands: {
+      dev: ['cargo', 'watch', '--watch', 'src', '--watch', 'Cargo.toml', '--exec', 'run --locked'],
+      test: ['cargo', 'test', '--frozen'],
+    },
+  }),
+  packageManagers: [CARGO],
+  frameworks: [{ id: 'axum', label: 'axum (tokio)', available: true, starter: 'rust/app' }],
+}

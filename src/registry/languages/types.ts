@@ -21,6 +21,8 @@ export interface FrameworkChoice extends Choice {
   starter: string | null
   /** The framework's conventional port, when it differs from the language default. */
   defaultPort?: number
+  /** Dev-container settings that differ from the language's (e.g. Rails syncs app/, config/). */
+  dev?: Partial<DevSpec>
 }
 
 /** How the dev container runs: what Compose publishes and which changes sync or rebuild. */

@@ -1,0 +1,18 @@
+namespace App;
+
+/// <summary>
+/// What was chosen when this project was generated: the default port and the backing services
+/// that must answer before the app reports ready. To add a dependency, add a probe under
+/// probes/ and an entry here.
+/// </summary>
+internal static class Service
+{
+    public const string Name = "my-service";
+
+    public const int DefaultPort = 8080;
+
+    public static readonly IReadOnlyList<Dependency> Dependencies = new Dependency[]
+    {
+        // None were chosen: /readyz answers ready as soon as the server listens.
+    };
+}

@@ -1,0 +1,25 @@
+package com.example.app;
+
+import com.example.app.probes.*;
+import java.util.List;
+
+/**
+ * What was chosen when this project was generated: the service name, the default port and
+ * the backing services that must answer before the app reports ready. To add a dependency,
+ * add a probe under probes/ and an entry here.
+ */
+final class Services {
+
+    static final String NAME = "catalog";
+
+    static final int DEFAULT_PORT = 8080;
+
+    static final List<Dependency> DEPENDENCIES = List.of(
+            // MongoDB: 'DATABASE_URL' holds its connection URL.
+            new Dependency("mongodb", "DATABASE_URL", MongodbProbe.SCHEMES, MongodbProbe::probe),
+            // Valkey: 'CACHE_URL' holds its connection URL.
+            new Dependency("valkey", "CACHE_URL", RedisProbe.SCHEMES, RedisProbe::probe)
+    );
+
+    private Services() {}
+}
