@@ -25,7 +25,8 @@ export function outputName(templatePath: string, dotfiles = true): string {
   if (!dotfiles) return noHbs
   return noHbs
     .split('/')
-    .map((part) => (part.startsWith('_') ? `.${part.slice(1)}` : part))
+    // `__init__.py` and friends keep their names; only a single leading `_` marks a dotfile.
+    .map((part) => (part.startsWith('_') && !part.startsWith('__') ? `.${part.slice(1)}` : part))
     .join('/')
 }
 

@@ -13,6 +13,7 @@ describe('plan', () => {
     expect(outputName('compose/compose.yaml.hbs')).toBe('compose/compose.yaml')
     expect(outputName('a/_b/c.ts')).toBe('a/.b/c.ts')
     expect(outputName('x/_helpers.tpl', false)).toBe('x/_helpers.tpl')
+    expect(outputName('app/__init__.py')).toBe('app/__init__.py')
   })
 
   it('a new Node service with postgres and redis', () => {
