@@ -54,7 +54,7 @@ export interface RenderContext {
   /** `ports:` of the dev container: the app (APP_PORT in .env moves it) and the debugger. */
   devPorts: string[]
   /** Compose watch rules for the dev container. */
-  watch: { action: 'sync' | 'rebuild'; path: string; target?: string }[]
+  watch: { action: 'sync' | 'sync+restart' | 'rebuild'; path: string; target?: string }[]
   /** True for a new service (starter app written); false when retrofitting. */
   starter: boolean
 }
@@ -127,7 +127,7 @@ export function buildContext(answers: Answers, tool: { name: string; version: st
       ...(dev.debugPort ? [`127.0.0.1:${dev.debugPort}:${dev.debugPort}`] : []),
     ],
     watch: [
-      ...dev.sync.map((dir) => ({ action: 'sync' as const, path: `./${dir}`, target: `/app/${dir}` })),
+      ...dev.sync.map((dir) => ({ action: dev.restartOnSync ? ('sync+restart' as const) : ('sync' as const), path: `./${dir}`, target: `/app/${dir}` })),
       ...packageManager.manifests.map((file) => ({ action: 'rebuild' as const, path: `./${file}` })),
     ],
     starter: true,

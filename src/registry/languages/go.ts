@@ -26,7 +26,8 @@ export const GO: LanguageChoice = {
   defaultPort: 8080,
   // Go compiles: the dev container builds and runs the app when it starts, so synced changes
   // take effect on `docker compose restart app`. No debugger port (Delve is not bundled).
-  dev: { debugPort: null, environment: {}, sync: ['cmd', 'internal'] },
+  // The dev container compiles at start, so a sync must restart it.
+  dev: { debugPort: null, environment: {}, sync: ['cmd', 'internal'], restartOnSync: true },
   defaultVersion: '1.26.8',
   // The official images publish 1.NN and 1.NN.N tags; the starter app needs Go 1.25 or later.
   versionPattern: /^1\.(2[5-9]|[3-9]\d)(\.\d+)?$/,

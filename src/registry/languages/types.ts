@@ -31,6 +31,11 @@ export interface DevSpec {
   environment: Readonly<Record<string, string>>
   /** Folders synced into the running dev container (Compose watch); manifests trigger a rebuild. */
   sync: readonly string[]
+  /**
+   * Compiled languages: restart the dev container after a sync (Compose `sync+restart`), so
+   * its command rebuilds and runs the new code. Default: the app reloads by itself.
+   */
+  restartOnSync?: boolean
 }
 
 export interface LanguageChoice extends Choice<Language> {

@@ -46,8 +46,14 @@ public final class Shutdown {
         Shutdown shutdown = new Shutdown(state, context::close, timeoutMs, Shutdown::exitProcess);
         try {
             for (String name : new String[] {"TERM", "INT"}) {
-                // Each signal is handled on a thread of its own, so a second one is seen at once.
-                onSignal(name, () -> shutdown.handle("SIG" + name));
+                // A thread of its own per signal, so a second one is seen at once; not a daemon,
+                // or the JVM would end as soon as the server's threads have stopped, before the
+                // rest of the context is closed and the exit code chosen.
+                onSignal(name, () -> {
+                    Thread thread = new Thread(() -> shutdown.handle("SIG" + name), "shutdown-SIG" + name);
+                    thread.setDaemon(false);
+                    thread.start();
+                });
             }
         } catch (ReflectiveOperationException | RuntimeException e) {
             log.atWarn().setCause(e).log("cannot handle signals: SIGTERM exits with 143 after the shutdown hooks");

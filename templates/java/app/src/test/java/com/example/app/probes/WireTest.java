@@ -46,7 +46,7 @@ class WireTest {
     void theDeadlineCoversTheWholeExchange() throws Exception {
         try (FakeServer server = FakeServer.start(socket -> {
             // One byte every 50 ms: each read is quick, the exchange is not.
-            for (int i = 0; i < 100; i++) {
+            for (int i = 0; i < 200; i++) {
                 socket.getOutputStream().write('x');
                 socket.getOutputStream().flush();
                 Thread.sleep(50);
@@ -56,7 +56,7 @@ class WireTest {
             Wire.ProbeException e = assertThrows(Wire.ProbeException.class,
                     () -> Wire.converse(new Wire.Endpoint("127.0.0.1", server.port(), false), Duration.ofMillis(300), Wire::readLine));
             assertTrue(e.getMessage().endsWith("no answer within 300 ms"), e.getMessage());
-            assertTrue(Duration.ofNanos(System.nanoTime() - started).toMillis() < 2_000);
+            assertTrue(Duration.ofNanos(System.nanoTime() - started).toMillis() < 5_000);
         }
     }
 
