@@ -28,9 +28,16 @@ export function packageTemplatesDir(): string {
   throw new Error('create-containerized-app: cannot find its templates/ folder; the package is incomplete')
 }
 
+/**
+ * Caches that linters and test runners leave behind when someone works on a starter app in
+ * place. They are never templates, and copying them would ship a stranger's cache to users.
+ */
+const TOOL_LITTER = new Set(['.ruff_cache', '.pytest_cache', '.mypy_cache', '__pycache__', 'node_modules', '.DS_Store'])
+
 export function diskTemplates(root = packageTemplatesDir()): TemplateSource {
   const walk = (abs: string, rel: string, out: string[]): void => {
     for (const entry of readdirSync(abs, { withFileTypes: true })) {
+      if (TOOL_LITTER.has(entry.name)) continue
       const r = rel ? `${rel}/${entry.name}` : entry.name
       if (entry.isDirectory()) walk(join(abs, entry.name), r, out)
       else if (entry.isFile()) out.push(r)

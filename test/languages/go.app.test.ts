@@ -107,7 +107,7 @@ async function startApp(bin: string, env: Record<string, string>) {
   let out = ''
   child.stdout.on('data', (d) => (out += d))
   child.stderr.on('data', (d) => (out += d))
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
+  const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)))
   const get = (path: string) => fetch(`http://127.0.0.1:${port}${path}`)
   for (let i = 0; i < 100; i++) {
     try {

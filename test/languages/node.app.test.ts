@@ -70,7 +70,7 @@ async function startApp(dir: string, env: Record<string, string>) {
   let out = ''
   child.stdout.on('data', (d) => (out += d))
   child.stderr.on('data', (d) => (out += d))
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
+  const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)))
   const get = (path: string) => fetch(`http://127.0.0.1:${port}${path}`)
   for (let i = 0; i < 100; i++) {
     try {
@@ -129,7 +129,7 @@ describe('starter app for every database × cache (npm)', { timeout: 300_000 }, 
     // A missing connection URL is refused at start with exit code 1.
     if (ctx.services.length) {
       const bad = spawn(process.execPath, ['.test-build/src/server.js'], { cwd: dir, env: { PATH: process.env.PATH } })
-      expect(await new Promise((r) => bad.on('exit', r))).toBe(1)
+      expect(await new Promise((r) => bad.on('close', r))).toBe(1)
     }
   })
 })

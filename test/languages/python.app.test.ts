@@ -171,7 +171,7 @@ async function startApp(python3: string, dir: string, env: Record<string, string
   let out = ''
   child.stdout.on('data', (d) => (out += d))
   child.stderr.on('data', (d) => (out += d))
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
+  const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)))
   const get = (path: string) => fetch(`http://127.0.0.1:${port}${path}`)
   for (let i = 0; i < 1200 && !out.includes('"listening"'); i++) await new Promise((r) => setTimeout(r, 50))
   return { get, output: () => out, stop: async () => (child.kill('SIGTERM'), exited) }
@@ -236,7 +236,7 @@ describe('starter app for every database × cache (uv)', () => {
       const bad = spawn(py, ['-m', 'app.main'], { cwd: dir, env: { PATH: process.env.PATH, PYTHONPATH: join(dir, 'src') } })
       let out = ''
       bad.stdout.on('data', (d) => (out += d))
-      expect(await new Promise((r) => bad.on('exit', r))).toBe(1)
+      expect(await new Promise((r) => bad.on('close', r))).toBe(1)
       const [line, ...rest] = out.trim().split('\n')
       expect(rest).toEqual([])
       const parsed = JSON.parse(line!) as { msg: string; problems: string[] }
