@@ -7,7 +7,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // Goldens hold generated projects, including the starter apps' own tests.
-    exclude: ['test/__golden__/**', '**/node_modules/**'],
+    exclude: ['test/__golden__/**', 'test/e2e/**', '**/node_modules/**'],
     env: { CCA_VERSION: pkg.version },
     globalSetup: ['test/helpers/global-setup.ts'],
     // Validator suites spawn real tools over many scenarios.

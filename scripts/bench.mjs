@@ -59,3 +59,35 @@ for (const [label, flags] of scenarios) {
 const pack = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))[0]
 console.log('Package (npm pack):')
 console.log(`  tarball ${(pack.size / 1024).toFixed(1)} KiB, unpacked ${(pack.unpackedSize / 1024).toFixed(1)} KiB, ${pack.entryCount} files, 0 runtime dependencies`)
+
+// ---- container builds (needs root: the engine, BuildKit and stand-in base images) -----------
+// Per language: a cold build (BuildKit's cache emptied first, so dependency downloads count),
+// a warm rebuild after a source-only change, and the bytes the app adds to its base image.
+if (process.argv.includes('--no-containers')) process.exit(0)
+if (process.getuid?.() !== 0) {
+  console.log('Container builds: skipped (needs root for the engine; run as root, or pass --no-containers)')
+  process.exit(0)
+}
+const { CASES } = await import('../test/e2e/cases.mjs')
+const c = await import('../test/e2e/lib/containers.mjs')
+const { execa } = await import('execa')
+const { appendFileSync } = await import('node:fs')
+console.log('Container builds (BuildKit, stand-in base images; test/e2e/engine.sh):')
+execFileSync('bash', [join(root, 'test/e2e/engine.sh')], { stdio: ['ignore', 'ignore', 'inherit'] })
+const { BUILDKIT_HOST } = c.engineEnv()
+const mb = (n) => `${(n / 1e6).toFixed(1)} MB`
+for (const k of CASES.filter((x) => x.full)) {
+  const dir = join(mkdtempSync(join(tmpdir(), 'cca-bench-')), `bench-${k.id}`)
+  await c.generateProject(dir, k.flags)
+  await execa('buildctl', ['--addr', BUILDKIT_HOST, 'prune', '--all'], { env: { ...process.env, PATH: `${c.TOOLS_BIN}:${process.env.PATH}` } })
+  const cold = await c.buildImage(dir, `cca-bench/${k.id}:1`)
+  appendFileSync(join(dir, k.full.edit), `\n${k.full.comment} bench ${Date.now()}\n`)
+  const warm = await c.buildImage(dir, `cca-bench/${k.id}:2`)
+  await c.pullStandIn(k.runtime)
+  const size = await c.imageSize(`cca-bench/${k.id}:2`)
+  const base = k.runtime === 'scratch' ? 0 : await c.imageSize(k.runtime)
+  console.log(
+    `  ${k.id.padEnd(12)} cold ${cold.seconds.toFixed(1).padStart(6)} s   source-only rebuild ${warm.seconds.toFixed(1).padStart(5)} s   image ${mb(size).padStart(9)} = base ${mb(base).padStart(9)} + app ${mb(size - base).padStart(8)}`,
+  )
+  rmSync(dir, { recursive: true, force: true })
+}

