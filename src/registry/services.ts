@@ -154,9 +154,12 @@ const memcached: ServiceSpec = {
   probe: 'memcached',
   urlEnv: 'CACHE_URL',
   dataDir: null,
-  // The image has no client tools; bash's /dev/tcp speaks the text protocol directly.
+  // The image has no client tools; bash's /dev/tcp speaks the text protocol directly. CMD-SHELL
+  // would run it in /bin/sh, which is dash in this Debian image and has no /dev/tcp.
   healthcheck: [
-    'CMD-SHELL',
+    'CMD',
+    'bash',
+    '-c',
     "exec 3<>/dev/tcp/127.0.0.1/11211 && printf 'version\\r\\n' >&3 && head -c 7 <&3 | grep -q VERSION",
   ],
   command: ['memcached', '--memory-limit=64'],
