@@ -38,6 +38,18 @@ BUN_VERSION="1.4.5"
 BUILDKITD_VERSION="v0.33.1"
 DOCKERFILE_FRONTEND_VERSION="v0.34.1"  # keep equal to tools/dockerfile-lint/go.mod
 REGISTRY_VERSION="v3.0.0"   # distribution: the local registry the e2e tier's stand-in images live in
+# Kubernetes validators (test/validators/k8s-*.test.ts).
+HELM_VERSION="v4.3.1"
+KUBECONFORM_VERSION="v0.8.0"
+KUSTOMIZE_VERSION="v5.8.2"  # v5.8.3 needs a kube-openapi version the Go module proxy refuses (403)
+CHECKOV_VERSION="3.3.30"
+# JSON schemas for kubeconform, derived from these modules' OpenAPI spec and CRD manifests
+# (scripts/k8s-schemas.mjs). KUBERNETES_VERSION is the API the generated charts are checked against;
+# keep it equal to K8S_SCHEMA_VERSION in test/helpers/k8s.ts.
+KUBERNETES_VERSION="v1.36.3"
+GATEWAY_API_VERSION="v1.6.3"         # v1.7.0's go.mod needs Go 1.27
+PROMETHEUS_OPERATOR_VERSION="v0.85.0"
+EXTERNAL_SECRETS_VERSION="v1.3.2"
 # dockerfile-lint's BuildKit version is pinned in tools/dockerfile-lint/go.mod.
 
 # ---- logging -----------------------------------------------------------------
@@ -153,6 +165,73 @@ pip_tool() {
   done
   stamp_write "pip-${name}" "${key}"
   log "${name}: installed in $(elapsed "${t0}")"
+}
+
+# pip_venv_tool PKG==VERSION BIN...: like pip_tool, but in a venv of its own
+# ($TOOLS_HOME/venvs/PKG), for tools whose pinned dependencies would fight the shared venv's.
+pip_venv_tool() {
+  local spec="$1"
+  shift
+  [[ "${spec}" == *==* ]] || die "pip_venv_tool: pin an exact version (got '${spec}')"
+  local name="${spec%%==*}" b
+  local venv="${TOOLS_HOME}/venvs/${name}" key="pip-venv ${spec} $*"
+  local links=()
+  for b in "$@"; do links+=("${BIN}/${b}"); done
+  if stamp_ok "pip-${name}" "${key}" "${venv}/bin/python" "${links[@]}"; then
+    log "${name}: up to date (${spec})"
+    return 0
+  fi
+  local t0
+  t0="$(now)"
+  log "${name}: installing ${spec} from PyPI into its own venv"
+  rm -rf "${venv}"
+  python3 -m venv "${venv}" || die "cannot create venv ${venv} (is python3-venv installed?)"
+  "${venv}/bin/python" -m pip install --quiet --disable-pip-version-check "${spec}" \
+    || die "${name}: pip install ${spec} failed"
+  for b in "$@"; do
+    [[ -x "${venv}/bin/${b}" ]] || die "${name}: ${spec} did not install a '${b}' executable"
+    ln -sfn "${venv}/bin/${b}" "${BIN}/${b}"
+  done
+  stamp_write "pip-${name}" "${key}"
+  log "${name}: installed in $(elapsed "${t0}")"
+}
+
+# ---- Kubernetes JSON schemas ---------------------------------------------------
+# k8s_schemas: kubeconform's schemas, made offline. The Kubernetes OpenAPI (v2) document and the
+# CRD manifests come from their Go modules on the module proxy; scripts/k8s-schemas.mjs turns
+# them into strict, self-contained JSON schemas in $TOOLS_HOME/k8s-schemas/<version>/.
+k8s_schemas() {
+  local script="${REPO_ROOT}/scripts/k8s-schemas.mjs" out="${TOOLS_HOME}/k8s-schemas/${KUBERNETES_VERSION#v}"
+  local hash key
+  hash="$(sha256sum "${script}" | cut -c1-16)"
+  key="k8s ${KUBERNETES_VERSION} gateway ${GATEWAY_API_VERSION} prom ${PROMETHEUS_OPERATOR_VERSION} eso ${EXTERNAL_SECRETS_VERSION} ${hash}"
+  stamp_ok k8s-schemas "${key}" && [[ -f "${out}/deployment-apps-v1.json" ]] \
+    && { log "k8s-schemas: up to date (${KUBERNETES_VERSION})"; return 0; }
+  find_go
+  local t0 k8s gw prom eso
+  t0="$(now)"
+  log "k8s-schemas: deriving from k8s.io/kubernetes@${KUBERNETES_VERSION} and the CRD modules"
+  moddir() {
+    local d
+    d="$(go_env "${GO}" mod download -json "$1" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')" \
+      || die "k8s-schemas: 'go mod download $1' failed"
+    [[ -n "${d}" && -d "${d}" ]] || die "k8s-schemas: could not locate $1 in the module cache"
+    printf '%s' "${d}"
+  }
+  k8s="$(moddir "k8s.io/kubernetes@${KUBERNETES_VERSION}")"
+  gw="$(moddir "sigs.k8s.io/gateway-api@${GATEWAY_API_VERSION}")"
+  prom="$(moddir "github.com/prometheus-operator/prometheus-operator@${PROMETHEUS_OPERATOR_VERSION}")"
+  eso="$(moddir "github.com/external-secrets/external-secrets@${EXTERNAL_SECRETS_VERSION}")"
+  rm -rf "${out}.tmp"
+  node "${script}" --out "${out}.tmp" --swagger "${k8s}/api/openapi-spec/swagger.json" \
+    --crd "${gw}/config/crd/standard/gateway.networking.k8s.io_httproutes.yaml" \
+    --crd "${prom}/example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml" \
+    --crd "${eso}/config/crds/bases/external-secrets.io_externalsecrets.yaml" \
+    || die "k8s-schemas: scripts/k8s-schemas.mjs failed"
+  rm -rf "${out}"
+  mv "${out}.tmp" "${out}"
+  stamp_write k8s-schemas "${key}"
+  log "k8s-schemas: $(find "${out}" -name '*.json' | wc -l) schemas in $(elapsed "${t0}")"
 }
 
 # ---- npm registry ------------------------------------------------------------
@@ -320,6 +399,21 @@ main() {
 
   apt_tool shellcheck shellcheck
   versions+=("shellcheck|shellcheck --version | sed -n 's/^version: //p'")
+
+  # --- kubernetes tools (owned by the helm and kustomize generators) ---
+  go_tool helm "helm.sh/helm/v4@${HELM_VERSION}" cmd/helm \
+    "-X helm.sh/helm/v4/internal/version.version=${HELM_VERSION}"
+  versions+=("helm|helm version --short")
+  go_tool kubeconform "github.com/yannh/kubeconform@${KUBECONFORM_VERSION}" cmd/kubeconform
+  versions+=("kubeconform|kubeconform -v")
+  go_tool kustomize "sigs.k8s.io/kustomize/kustomize/v5@${KUSTOMIZE_VERSION}" . \
+    "-X sigs.k8s.io/kustomize/api/provenance.version=${KUSTOMIZE_VERSION}"
+  versions+=("kustomize|kustomize version")
+  pip_venv_tool "checkov==${CHECKOV_VERSION}" checkov
+  versions+=("checkov|checkov --version")
+  k8s_schemas
+  versions+=("k8s schemas|ls ${TOOLS_HOME}/k8s-schemas/${KUBERNETES_VERSION#v}/deployment-apps-v1.json")
+  # --- end kubernetes tools ---
 
   # --- container build tier (only with --e2e; test/e2e/engine.sh asks for it) ---
   # Debian's Engine 20.10 runs the containers and Compose brings up the stacks; a current

@@ -1,4 +1,4 @@
-import type { Answers, RawAnswers } from './answers.js'
+import { FIELDS, type Answers, type RawAnswers } from './answers.js'
 
 /** Where a run records its answers inside the generated project. */
 export const ANSWERS_FILE = '.containerized/answers.json'
@@ -14,8 +14,16 @@ export interface AnswersRecord {
  * `.env`), so the file can be committed and replayed with `--answers`.
  */
 export function answersRecord(answers: Answers, tool: { name: string; version: string }): string {
-  const record: AnswersRecord = { generator: `${tool.name}@${tool.version}`, answers }
+  const record: AnswersRecord = { generator: `${tool.name}@${tool.version}`, answers: applicableAnswers(answers) }
   return `${JSON.stringify(record, null, 2)}\n`
+}
+
+/**
+ * The answers that mean something for this run, in field order: one that does not apply (the
+ * Kubernetes format of a Compose project) is left out and takes its default on replay.
+ */
+export function applicableAnswers(answers: Answers): Answers {
+  return Object.fromEntries(FIELDS.filter((f) => f.applies?.(answers) ?? true).map((f) => [f.key, answers[f.key]])) as unknown as Answers
 }
 
 /** Reads an answers file's text: either a full record or a bare answers object. */

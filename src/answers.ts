@@ -2,6 +2,7 @@ import {
   CACHES,
   CI_PROVIDERS,
   DATABASES,
+  K8S_FORMATS,
   LANGUAGES,
   PLATFORMS,
   REGISTRIES,
@@ -9,13 +10,14 @@ import {
   type Choice,
   type CiProvider,
   type Database,
+  type K8sFormat,
   type Language,
   type Platform,
   type Registry,
 } from './options.js'
 import { LANGUAGE_CHOICES, type LanguageChoice } from './registry/languages/index.js'
 import { byId } from './registry/lookup.js'
-import { CI_CHOICES, PLATFORM_CHOICES, REGISTRY_CHOICES } from './registry/platforms.js'
+import { CI_CHOICES, K8S_FORMAT_CHOICES, PLATFORM_CHOICES, REGISTRY_CHOICES } from './registry/platforms.js'
 import { CACHE_CHOICES, DATABASE_CHOICES } from './registry/services.js'
 import { nameProblem } from './utils/names.js'
 
@@ -30,6 +32,8 @@ export interface Answers {
   database: Database
   cache: Cache
   platform: Platform
+  /** Kubernetes platforms only: Helm chart or Kustomize. Recorded but unused for Compose. */
+  k8sFormat: K8sFormat
   ci: CiProvider
   registry: Registry
 }
@@ -59,6 +63,16 @@ export interface FieldSpec {
   /** Choices that depend on earlier answers (framework and package manager follow language). */
   choices?: (a: Pick<Answers, 'language'>) => readonly Choice[]
   placeholder?: string
+  /**
+   * Whether the answer means anything given the earlier ones. An answer that does not apply is
+   * not asked, not printed in the equivalent command and not recorded; it keeps its default.
+   */
+  applies?: (a: Partial<Answers>) => boolean
+}
+
+/** True for the platforms that get Kubernetes manifests. */
+export function isKubernetes(platform: Platform | undefined): boolean {
+  return platform !== undefined && byId(PLATFORM_CHOICES, platform).cluster !== null
 }
 
 const lang = (a: Pick<Answers, 'language'>): LanguageChoice => byId(LANGUAGE_CHOICES, a.language)
@@ -73,6 +87,13 @@ export const FIELDS: readonly FieldSpec[] = [
   { key: 'database', flag: 'database', message: 'Database', choices: () => DATABASE_CHOICES },
   { key: 'cache', flag: 'cache', message: 'Cache', choices: () => CACHE_CHOICES },
   { key: 'platform', flag: 'platform', message: 'Target platform', choices: () => PLATFORM_CHOICES },
+  {
+    key: 'k8sFormat',
+    flag: 'k8s-format',
+    message: 'Kubernetes manifests',
+    choices: () => K8S_FORMAT_CHOICES,
+    applies: (a) => isKubernetes(a.platform),
+  },
   { key: 'ci', flag: 'ci', message: 'CI provider', choices: () => CI_CHOICES },
   { key: 'registry', flag: 'registry', message: 'Container registry', choices: () => REGISTRY_CHOICES },
 ]
@@ -106,6 +127,8 @@ export function defaultFor(key: AnswerKey, a: Partial<Answers>): Answers[AnswerK
       return 'none'
     case 'platform':
       return 'compose'
+    case 'k8sFormat':
+      return 'helm'
     case 'registry':
       return defaultRegistry(a.platform ?? 'compose', a.ci ?? 'none')
   }
@@ -129,6 +152,7 @@ export const AXES: Partial<Record<AnswerKey, readonly string[]>> = {
   database: DATABASES,
   cache: CACHES,
   platform: PLATFORMS,
+  k8sFormat: K8S_FORMATS,
   ci: CI_PROVIDERS,
   registry: REGISTRIES,
 }
@@ -215,6 +239,14 @@ function checkField(field: FieldSpec, value: unknown, earlier: Partial<Answers>)
  * to blame and why, or undefined when the combination is valid.
  */
 export function combinationProblem(a: Answers): { field: AnswerKey; message: string } | undefined {
+  // The default ("helm") is harmless on Compose; asking for Kustomize there is a contradiction.
+  if (a.k8sFormat !== defaultFor('k8sFormat', a) && !isKubernetes(a.platform)) {
+    const k8s = PLATFORM_CHOICES.filter((p) => p.cluster !== null).map((p) => p.id)
+    return {
+      field: 'k8sFormat',
+      message: `--k8s-format ${a.k8sFormat} applies only to the Kubernetes platforms (--platform ${k8s.join(', ')}); --platform ${a.platform} writes no Kubernetes manifests.`,
+    }
+  }
   const registry = byId(REGISTRY_CHOICES, a.registry)
   const platform = byId(PLATFORM_CHOICES, a.platform)
   if (registry.cloud && platform.cloud && registry.cloud !== platform.cloud) {

@@ -1,4 +1,5 @@
 import type { Answers } from './answers.js'
+import { kubernetesContext, type KubernetesContext } from './kubernetes-context.js'
 import { LANGUAGE_CHOICES, type DevSpec, type FrameworkChoice, type LanguageChoice, type PackageManagerChoice } from './registry/languages/index.js'
 import { byId } from './registry/lookup.js'
 import { PLATFORM_CHOICES, REGISTRY_CHOICES, type PlatformChoice } from './registry/platforms.js'
@@ -57,6 +58,8 @@ export interface RenderContext {
   watch: { action: 'sync' | 'sync+restart' | 'rebuild'; path: string; target?: string }[]
   /** True for a new service (starter app written); false when retrofitting. */
   starter: boolean
+  /** The Kubernetes platforms' manifests; null for Compose. */
+  k8s: KubernetesContext | null
 }
 
 /**
@@ -101,6 +104,8 @@ export function buildContext(answers: Answers, tool: { name: string; version: st
   const services = [database, cacheCtx].filter((s): s is ServiceContext => s !== null)
   const registry = byId(REGISTRY_CHOICES, answers.registry)
   const example = registry.example(answers.name)
+  const platform = byId(PLATFORM_CHOICES, answers.platform)
+  const appSettings: EnvVar[] = [{ name: 'LOG_LEVEL', devDefault: 'info', description: 'debug, info, warn or error', secret: false }]
   return {
     answers,
     tool,
@@ -111,15 +116,12 @@ export function buildContext(answers: Answers, tool: { name: string; version: st
     languageVersion: answers.languageVersion,
     framework,
     packageManager,
-    platform: byId(PLATFORM_CHOICES, answers.platform),
+    platform,
     database,
     cache: cacheCtx,
     services,
     volumes: services.flatMap((s) => (s.volume ? [s.volume] : [])),
-    env: [
-      { name: 'LOG_LEVEL', devDefault: 'info', description: 'debug, info, warn or error', secret: false },
-      ...services.flatMap((s) => s.secrets),
-    ],
+    env: [...appSettings, ...services.flatMap((s) => s.secrets)],
     image: { example, compose: `\${IMAGE_REPOSITORY:-${example}}:\${IMAGE_TAG:?Set IMAGE_TAG to the release to run}` },
     lang: language.templateData?.({ name: answers.name, port: answers.port, languageVersion: answers.languageVersion, packageManager, framework }) ?? {},
     devPorts: [
@@ -131,5 +133,6 @@ export function buildContext(answers: Answers, tool: { name: string; version: st
       ...packageManager.manifests.map((file) => ({ action: 'rebuild' as const, path: `./${file}` })),
     ],
     starter: true,
+    k8s: kubernetesContext(answers, platform, services, appSettings, language.runtimeUid ?? 1000),
   }
 }

@@ -14,6 +14,10 @@ export type Cache = (typeof CACHES)[number]
 export const PLATFORMS = ['compose', 'kubernetes', 'eks', 'aks', 'gke'] as const
 export type Platform = (typeof PLATFORMS)[number]
 
+/** How the Kubernetes platforms package the manifests: a Helm chart, or Kustomize base + overlays. */
+export const K8S_FORMATS = ['helm', 'kustomize'] as const
+export type K8sFormat = (typeof K8S_FORMATS)[number]
+
 export const CI_PROVIDERS = ['none', 'github', 'gitlab'] as const
 export type CiProvider = (typeof CI_PROVIDERS)[number]
 

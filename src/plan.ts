@@ -9,7 +9,17 @@ export type PlannedFile =
    * Rendered through Handlebars when `template` ends in `.hbs`, else copied verbatim; then
    * put in its tool's canonical form when `format` names one.
    */
-  | { to: string; template: string; mode?: number; format?: FormatterId }
+  | {
+      to: string
+      template: string
+      mode?: number
+      format?: FormatterId
+      /**
+       * Literal substitutions in a verbatim copy (`<CHARTNAME>` in Helm templates, as `helm
+       * create` does): the file stays a plain template of its own tool, not Handlebars.
+       */
+      replace?: Readonly<Record<string, string>>
+    }
   /** Content produced by the planner itself (e.g. the answers record). */
   | { to: string; content: string; mode?: number }
 
@@ -19,14 +29,17 @@ export interface Generator {
   plan(ctx: RenderContext, templates: TemplateSource): PlannedFile[]
 }
 
-/** `_gitignore` → `.gitignore`, `x.yaml.hbs` → `x.yaml`: npm strips dotfiles from packages. */
+/**
+ * `_gitignore` → `.gitignore`, `x.yaml.hbs` → `x.yaml`: npm strips dotfiles from packages.
+ * Names that start with `_` for their own tool keep it: `__init__.py`, and Helm's partials
+ * (`_helpers.tpl`), which Helm recognises by the underscore.
+ */
 export function outputName(templatePath: string, dotfiles = true): string {
   const noHbs = templatePath.endsWith('.hbs') ? templatePath.slice(0, -4) : templatePath
   if (!dotfiles) return noHbs
   return noHbs
     .split('/')
-    // `__init__.py` and friends keep their names; only a single leading `_` marks a dotfile.
-    .map((part) => (part.startsWith('_') && !part.startsWith('__') ? `.${part.slice(1)}` : part))
+    .map((part) => (part.startsWith('_') && !part.startsWith('__') && !part.endsWith('.tpl') ? `.${part.slice(1)}` : part))
     .join('/')
 }
 
@@ -34,12 +47,17 @@ export function outputName(templatePath: string, dotfiles = true): string {
 export function planFolder(
   templates: TemplateSource,
   dir: string,
-  opts: { to?: string; include?: (rel: string) => boolean } = {},
+  opts: { to?: string; include?: (rel: string) => boolean; replace?: Readonly<Record<string, string>> } = {},
 ): PlannedFile[] {
   return templates
     .list(dir)
     .filter((rel) => opts.include?.(rel) ?? true)
-    .map((rel) => ({ to: posix.join(opts.to ?? '', outputName(rel)), template: posix.join(dir, rel) }))
+    .map((rel) => ({
+      to: posix.join(opts.to ?? '', outputName(rel)),
+      template: posix.join(dir, rel),
+      // Substitutions apply to verbatim copies only; rendered files get their values from the context.
+      ...(opts.replace && !rel.endsWith('.hbs') ? { replace: opts.replace } : {}),
+    }))
 }
 
 /** Runs the generators that apply; the result is sorted and free of duplicate paths. */

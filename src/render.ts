@@ -55,7 +55,10 @@ export function createRenderer(templates: TemplateSource) {
         } catch (err) {
           throw new Error(`internal: rendering ${f.template} failed: ${(err as Error).message}`)
         }
-      } else content = templates.read(f.template)
+      } else {
+        content = templates.read(f.template)
+        for (const [from, to] of Object.entries(f.replace ?? {})) content = content.replaceAll(from, to)
+      }
       if ('format' in f && f.format) content = FORMATTERS[f.format](content)
       return f.mode === undefined ? { path: f.to, content } : { path: f.to, content, mode: f.mode }
     })

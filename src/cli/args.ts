@@ -86,6 +86,7 @@ export function helpText(): string {
     } else if (f.key === 'languageVersion') text += `; for node: ${node.versionHint} (default ${node.defaultVersion})`
     else if (f.key === 'port') text += ' (default: the language default, 3000 for node)'
     else if (f.key === 'name') text += ' (default: the directory name); a DNS-1123 label, at most 53 characters'
+    else if (f.key === 'k8sFormat') text += ` (Kubernetes platforms only): ${choiceList(f.choices!({ language: 'node' }))}`
     else if (f.choices) text += `: ${choiceList(f.choices({ language: 'node' }))}`
     return [flag, text]
   })
@@ -105,8 +106,9 @@ export function helpText(): string {
   return `Usage: create-containerized-app [dir] [options]
 
 Writes a production-grade container setup for a service: a multi-stage Dockerfile,
-.dockerignore, Compose files for dev, test and prod, and (for a new service) a starter app
-with health endpoints. Asks for anything not given as a flag when run in a terminal.
+.dockerignore, Compose files for dev, test and prod, (for a new service) a starter app with
+health endpoints, and for the Kubernetes platforms a Helm chart or Kustomize overlays for dev,
+staging and prod. Asks for anything not given as a flag when run in a terminal.
 
 Answers:
 ${fmt(rows)}
@@ -121,6 +123,7 @@ stops before writing anything. Exit codes: 0 done, 1 failed or refused, 2 bad in
 Examples:
   npx create-containerized-app orders-api
   npx create-containerized-app orders-api --yes --database postgres --cache redis
+  npx create-containerized-app orders-api --yes --platform eks --database postgres --k8s-format helm
   npx create-containerized-app . --answers .containerized/answers.json --dry-run
 `
 }

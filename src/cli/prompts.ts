@@ -60,7 +60,9 @@ export async function promptAnswers(known: RawAnswers): Promise<RawAnswers> {
   const out: RawAnswers = { ...known }
   for (const field of FIELDS) {
     const given = known[field.key]
-    const value = given !== undefined ? given : await ask(field, result)
+    const applies = field.applies?.(result) ?? true
+    const value = given !== undefined || !applies ? given : await ask(field, result)
+    if (value === undefined) continue
     ;(result as Record<string, unknown>)[field.key] = value
     out[field.key] = value
   }

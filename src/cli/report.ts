@@ -22,6 +22,6 @@ export function formatReport(reports: readonly FileReport[]): string {
 /** The non-interactive command that reproduces a wizard run. */
 export function equivalentCommand(dir: string, answers: Answers): string {
   const quote = (s: string) => (/^[\w./:@-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`)
-  const flags = FIELDS.map((f) => `--${f.flag} ${quote(String(answers[f.key]))}`)
+  const flags = FIELDS.filter((f) => f.applies?.(answers) ?? true).map((f) => `--${f.flag} ${quote(String(answers[f.key]))}`)
   return ['npx create-containerized-app', quote(dir), ...flags, '--yes'].join(' ')
 }

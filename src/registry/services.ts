@@ -28,6 +28,15 @@ export interface ServiceSpec {
   url: string
   /** Docker Hub docs, linked from the generated file. */
   docs: string
+  /** How the image runs as a dev-only pod in Kubernetes (read-only root filesystem, non-root). */
+  k8s: {
+    /** The image's own unprivileged user; its entrypoint then skips the root-only setup. */
+    uid: number
+    /** Directories it writes besides its data directory (emptyDirs). */
+    writableDirs: readonly string[]
+    /** Memory limit for a dev-sized instance. */
+    memory: string
+  }
 }
 
 /** Readiness probes, one per wire protocol (MariaDB speaks MySQL's, Valkey speaks Redis'). */
@@ -70,6 +79,7 @@ const pg: ServiceSpec = {
   ],
   url: 'postgres://${POSTGRES_USER}:${POSTGRES_PASSWORD}@postgres:5432/${POSTGRES_DB}',
   docs: 'https://hub.docker.com/_/postgres',
+  k8s: { uid: 999, writableDirs: ['/var/run/postgresql', '/tmp'], memory: '256Mi' },
 }
 
 const mysqlLike = (kind: 'mysql' | 'mariadb'): ServiceSpec => {
@@ -101,6 +111,8 @@ const mysqlLike = (kind: 'mysql' | 'mariadb'): ServiceSpec => {
     ],
     url: `${kind}://\${${P}_USER}:\${${P}_PASSWORD}@${kind}:3306/\${${P}_DATABASE}`,
     docs: `https://hub.docker.com/_/${kind}`,
+    // Both images run mysqld as `mysql` (UID 999); the socket directory differs.
+    k8s: { uid: 999, writableDirs: [kind === 'mysql' ? '/var/run/mysqld' : '/run/mysqld', '/tmp'], memory: '512Mi' },
   }
 }
 
@@ -125,6 +137,7 @@ const mongo: ServiceSpec = {
   ],
   url: 'mongodb://${MONGO_USER}:${MONGO_PASSWORD}@mongodb:27017/${MONGO_DB}?authSource=admin',
   docs: 'https://hub.docker.com/_/mongo',
+  k8s: { uid: 999, writableDirs: ['/data/configdb', '/tmp'], memory: '512Mi' },
 }
 
 const redisLike = (kind: 'redis' | 'valkey'): ServiceSpec => {
@@ -144,6 +157,7 @@ const redisLike = (kind: 'redis' | 'valkey'): ServiceSpec => {
     secrets: [{ name: 'CACHE_PASSWORD', devDefault: 'dev-only-password', description: 'Cache password', secret: true }],
     url: `redis://:\${CACHE_PASSWORD}@${kind}:6379/0`,
     docs: kind === 'redis' ? 'https://hub.docker.com/_/redis' : 'https://hub.docker.com/r/valkey/valkey',
+    k8s: { uid: 999, writableDirs: ['/tmp'], memory: '128Mi' },
   }
 }
 
@@ -167,6 +181,8 @@ const memcached: ServiceSpec = {
   secrets: [],
   url: 'memcached://memcached:11211',
   docs: 'https://hub.docker.com/_/memcached',
+  // The image's `memcache` user.
+  k8s: { uid: 11211, writableDirs: ['/tmp'], memory: '128Mi' },
 }
 
 export const DATABASE_CHOICES: readonly DatabaseChoice[] = [

@@ -7,6 +7,8 @@ import type { LanguageChoice, PackageManagerChoice } from './types.js'
  */
 const APP_PROJECT = 'src/App/App.csproj'
 const TEST_PROJECT = 'tests/App.Tests/App.Tests.csproj'
+/** The .NET images' built-in non-root `app` user (APP_UID). */
+const DOTNET_APP_UID = 1654
 
 /**
  * The .NET SDK pinned for each runtime line: the SDK builds the image, the runtime runs it.
@@ -62,7 +64,7 @@ export const DOTNET: LanguageChoice = {
       testDir: TEST_PROJECT.slice(0, TEST_PROJECT.lastIndexOf('/')),
       assembly: 'App.dll',
       // The .NET images' built-in non-root `app` user (APP_UID), numeric for hadolint and runAsNonRoot.
-      user: '1654:1654',
+      user: `${DOTNET_APP_UID}:${DOTNET_APP_UID}`,
       // Exec-form argv for the dev and test targets (rendered with the `json` helper).
       commands: {
         dev: ['dotnet', 'watch', '--project', appProject],
@@ -70,6 +72,7 @@ export const DOTNET: LanguageChoice = {
       },
     }
   },
+  runtimeUid: DOTNET_APP_UID,
   packageManagers: [NUGET],
   frameworks: [{ id: 'aspnetcore', label: 'ASP.NET Core (minimal API)', available: true, starter: 'dotnet/app' }],
 }

@@ -48,6 +48,8 @@ export interface LanguageChoice extends Choice<Language> {
   versionHint: string
   packageManagers: readonly PackageManagerChoice[]
   frameworks: readonly FrameworkChoice[]
+  /** UID (and GID) of the prod image's USER; Kubernetes runs the pods as the same. Default 1000. */
+  runtimeUid?: number
   /**
    * Language-specific values for this language's templates, exposed as `lang` in the render
    * context (commands, image names, paths). Keeps templates free of logic.
