@@ -24,6 +24,8 @@ export interface ConnectionUrl {
   default: string
   staging: string
   prod: string
+  /** Its place in the app container's env list (after the secretEnv entries). */
+  envIndex: number
 }
 
 /** A backing service run as a dev-only pod. */
@@ -124,6 +126,7 @@ export function kubernetesContext(
   const { name } = answers
   const usedByUrls = (v: EnvVar) => services.some((s) => s.url.includes(`\${${v.name}}`))
   const vars = services.flatMap((s) => s.secrets)
+  const secretEnv = vars.filter((v) => v.secret && usedByUrls(v)).map((v) => v.name)
   return {
     format: answers.k8sFormat,
     chartDir: `deploy/helm/${name}`,
@@ -141,9 +144,9 @@ export function kubernetesContext(
     config: [...appSettings, ...vars]
       .filter((v) => !v.secret)
       .map((v) => ({ name: v.name, value: v.devDefault, description: v.description })),
-    secretEnv: vars.filter((v) => v.secret && usedByUrls(v)).map((v) => v.name),
+    secretEnv,
     devSecrets: vars.filter((v) => v.secret).map((v) => ({ name: v.name, value: v.devDefault, description: v.description })),
-    urls: services.map((s) => {
+    urls: services.map((s, i) => {
       const url = toKubeletVars(s.url)
       const at = `${s.host}:${s.port}`
       return {
@@ -152,6 +155,7 @@ export function kubernetesContext(
         default: url,
         staging: url.replace(at, `${managedHost(name, s, 'staging')}:${s.port}`),
         prod: url.replace(at, `${managedHost(name, s, 'prod')}:${s.port}`),
+        envIndex: secretEnv.length + i,
       }
     }),
     inCluster: services.map((s) => inCluster(s.id, s.label, s)),
@@ -163,7 +167,7 @@ export function kubernetesContext(
       prod: `${name}.example.com`,
     },
     terraformNote: cluster.terraformLater
-      ? `Terraform for the ${platform.label} cluster, registry and managed services comes in a later version of create-containerized-app; until then, use your own and set the endpoints below.`
+      ? `Terraform for the ${platform.label} cluster and its managed services comes in a later version; until then set the endpoints below to yours.`
       : null,
   }
 }
