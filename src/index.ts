@@ -6,6 +6,7 @@ import { parseAnswersFile } from './answers-file.js'
 import { helpText, parseCliArgs, UsageError, type CliArgs } from './cli/args.js'
 import { askConflict, PromptCancelled, promptAnswers } from './cli/prompts.js'
 import { equivalentCommand, formatReport } from './cli/report.js'
+import type { RenderContext } from './context.js'
 import { generate } from './generate.js'
 import { toProjectName } from './utils/names.js'
 import { TOOL } from './version.js'
@@ -116,7 +117,7 @@ export async function main(io: Io): Promise<number> {
       return EXIT.ok
     }
     const rel = args.dir ?? answers.name
-    const next = nextSteps(rel, answers, context.framework.starter !== null)
+    const next = nextSteps(rel, answers, context)
     if (interactive) {
       p.log.message(formatReport(reports))
       p.note(next, 'Next steps')
@@ -147,12 +148,22 @@ export async function main(io: Io): Promise<number> {
   }
 }
 
-function nextSteps(rel: string, a: Answers, starter: boolean): string {
+function nextSteps(rel: string, a: Answers, ctx: RenderContext): string {
+  const k8s = ctx.k8s
   return [
-    starter ? undefined : `No starter app for --framework ${a.framework}: add your code; the Dockerfile documents what it expects.`,
+    ctx.framework.starter !== null ? undefined : `No starter app for --framework ${a.framework}: add your code; the Dockerfile documents what it expects.`,
     rel === '.' ? undefined : `cd ${rel}`,
     'docker compose up --build --watch',
     `curl http://localhost:${a.port}/readyz`,
+    ...(k8s?.format === 'helm'
+      ? [
+          `helm upgrade --install ${a.name} ${k8s.chartDir} -n ${a.name}-dev --create-namespace -f ${k8s.chartDir}/values-dev.yaml --set image.tag=<tag>`,
+          `helm test ${a.name} -n ${a.name}-dev`,
+        ]
+      : k8s?.format === 'kustomize'
+        ? [`kubectl apply -k ${k8s.kustomizeDir}/overlays/dev   (after pushing the image: kustomize edit set image in the base)`]
+        : []),
+    k8s?.terraformNote ? `Terraform for ${ctx.platform.label} comes in a later version: bring your own cluster and managed services for now.` : undefined,
     'See README.containers.md for test and production runs.',
   ]
     .filter(Boolean)

@@ -167,7 +167,7 @@ export function kubernetesContext(
       prod: `${name}.example.com`,
     },
     terraformNote: cluster.terraformLater
-      ? `Terraform for the ${platform.label} cluster and its managed services comes in a later version; until then set the endpoints below to yours.`
+      ? `Terraform for the ${platform.label} cluster and its managed services comes in a later version of create-containerized-app; until then, bring your own and set their endpoints here.`
       : null,
   }
 }

@@ -24,6 +24,7 @@ describe('validateAnswers', () => {
       database: 'none',
       cache: 'none',
       platform: 'compose',
+      k8sFormat: 'helm',
       ci: 'none',
       registry: 'ghcr',
     })
@@ -48,7 +49,9 @@ describe('validateAnswers', () => {
     [{ database: 'oracle' }, 'database', /--database "oracle" is not a valid choice. Valid choices: none, postgres, mysql, mariadb, mongodb\./],
     [{ cache: 'hazelcast' }, 'cache', /Valid choices: none, redis, valkey, memcached/],
     [{ language: 'cobol' }, 'language', /--language "cobol" is not a valid choice. Valid choices: node, /],
-    [{ platform: 'eks' }, 'platform', /not available yet.*Available now: compose/],
+    [{ platform: 'swarm' }, 'platform', /--platform "swarm" is not a valid choice. Valid choices: compose, kubernetes, eks, aks, gke\./],
+    [{ platform: 'eks', k8sFormat: 'jsonnet' }, 'k8sFormat', /--k8s-format "jsonnet" is not a valid choice. Valid choices: helm, kustomize\./],
+    [{ k8sFormat: 'kustomize' }, 'k8sFormat', /--k8s-format kustomize applies only to the Kubernetes platforms \(--platform kubernetes, eks, aks, gke\)/],
     [{ ci: 'github' }, 'ci', /not available yet/],
     [{ packageManager: 'deno' }, 'packageManager', /--package-manager "deno".*npm, pnpm, yarn, /],
     [{ framework: 'rails' }, 'framework', /--framework "rails" is not a valid choice. Valid choices: http/],
@@ -63,6 +66,13 @@ describe('validateAnswers', () => {
 })
 
 describe('combinations', () => {
+  it('every Kubernetes platform takes either format; Compose keeps the harmless default', () => {
+    for (const platform of ['kubernetes', 'eks', 'aks', 'gke'] as const) {
+      for (const k8sFormat of ['helm', 'kustomize'] as const) expect(validateAnswers({ platform, k8sFormat }).k8sFormat).toBe(k8sFormat)
+    }
+    expect(validateAnswers({ platform: 'compose', k8sFormat: 'helm' }).k8sFormat).toBe('helm')
+  })
+
   it('a cloud platform picks its own registry by default', () => {
     expect(defaultRegistry('eks', 'none')).toBe('ecr')
     expect(defaultRegistry('aks', 'github')).toBe('acr')

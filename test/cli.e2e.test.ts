@@ -18,7 +18,7 @@ describe('the built CLI', () => {
     const r = await cli(['--help'], tmp())
     expect(r.exitCode).toBe(0)
     for (const f of ['--name', '--language', '--framework', '--package-manager', '--language-version', '--port', '--database',
-      '--cache', '--platform', '--ci', '--registry', '--yes', '--dry-run', '--json', '--force', '--skip-existing', '--answers']) {
+      '--cache', '--platform', '--k8s-format', '--ci', '--registry', '--yes', '--dry-run', '--json', '--force', '--skip-existing', '--answers']) {
       expect(r.stdout).toContain(f)
     }
     expect(r.stdout).toContain('none | postgres | mysql | mariadb | mongodb')
@@ -45,6 +45,26 @@ describe('the built CLI', () => {
     expect(r.stdout).toContain('created  Dockerfile')
   })
 
+  it('a Kubernetes platform writes the chart (or Kustomize tree) next to the container files', async () => {
+    const cwd = tmp()
+    const r = await cli(['orders-api', '--platform', 'eks', '--database', 'postgres'], cwd)
+    expect(r.exitCode, r.stderr).toBe(0)
+    const files = readdirSync(join(cwd, 'orders-api'), { recursive: true }) as string[]
+    for (const f of ['Dockerfile', 'compose.yaml', 'deploy/helm/orders-api/Chart.yaml', 'deploy/helm/orders-api/templates/_helpers.tpl',
+      'deploy/helm/orders-api/.helmignore', 'deploy/helm/orders-api/values-prod.yaml', 'deploy/helm/orders-api/values.schema.json']) {
+      expect(files).toContain(f)
+    }
+    expect(r.stdout).toMatch(/helm upgrade --install orders-api deploy\/helm\/orders-api/)
+    expect(r.stdout).toMatch(/Terraform for Amazon EKS comes in a later version/)
+    const record = JSON.parse(readFileSync(join(cwd, 'orders-api/.containerized/answers.json'), 'utf8'))
+    expect(record.answers).toMatchObject({ platform: 'eks', k8sFormat: 'helm', registry: 'ecr' })
+    const k = await cli(['web', '--platform', 'kubernetes', '--k8s-format', 'kustomize'], cwd)
+    expect(k.exitCode, k.stderr).toBe(0)
+    expect(existsSync(join(cwd, 'web/deploy/kustomize/overlays/prod/kustomization.yaml'))).toBe(true)
+    expect(existsSync(join(cwd, 'web/deploy/helm'))).toBe(false)
+    expect(k.stdout).toMatch(/kubectl apply -k deploy\/kustomize\/overlays\/dev/)
+  })
+
   it('names the project after the directory when --name is not given', async () => {
     const cwd = tmp()
     expect((await cli(['My Service'], cwd)).exitCode).toBe(0)
@@ -55,7 +75,8 @@ describe('the built CLI', () => {
     [['x', '--database', 'oracle'], /--database "oracle" is not a valid choice. Valid choices: none, postgres/],
     [['x', '--port', '70000'], /--port "70000" is not a valid port/],
     [['x', '--name', 'Bad_Name'], /--name "Bad_Name" cannot be used/],
-    [["x", "--platform", "eks"], /not available yet/],
+    [['x', '--ci', 'github'], /--ci "github" \(GitHub Actions\) is not available yet/],
+    [['x', '--k8s-format', 'kustomize'], /--k8s-format kustomize applies only to the Kubernetes platforms/],
     [['x', '--bogus'], /Unknown option '--bogus'/],
     [['x', 'y'], /at most one target directory/],
     [['x', '--force', '--skip-existing'], /cannot be used together/],

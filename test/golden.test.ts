@@ -6,12 +6,16 @@ import { SCENARIOS, scenario } from './fixtures/scenarios.js'
 // `npx vitest run test/golden.test.ts -u` after an intended template change and review the
 // diff. CI never rewrites them. Rendered files are kept whole; files copied verbatim from
 // templates/ are byte-identical to their template, so only their list is recorded (FILES.txt).
+// `copied*` marks Helm templates, copied verbatim but for the chart name put in for
+// `<CHARTNAME>` (as `helm create` does); test/validators/helm.test.ts renders them with Helm.
 describe.each(Object.keys(SCENARIOS))('golden: %s', (id) => {
   const { plan, files } = generate(scenario(id), { tool: { name: 'create-containerized-app', version: '0.0.0-golden' } })
   const rendered = new Set(plan.filter((f) => 'content' in f || f.template.endsWith('.hbs')).map((f) => f.to))
+  const label = (f: (typeof plan)[number]) =>
+    'content' in f || f.template.endsWith('.hbs') ? 'rendered' : f.replace ? 'copied* ' : 'copied  '
 
   it('FILES.txt: every path written, rendered or copied', async () => {
-    const list = plan.map((f) => `${'content' in f || f.template.endsWith('.hbs') ? 'rendered' : 'copied  '}  ${f.to}`)
+    const list = plan.map((f) => `${label(f)}  ${f.to}`)
     await expect(`${list.join('\n')}\n`).toMatchFileSnapshot(`__golden__/${id}/FILES.txt`)
   })
 

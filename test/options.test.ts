@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { AXES, FIELDS } from '../src/answers.js'
-import { CACHES, DATABASES, LANGUAGES, PLATFORMS, CI_PROVIDERS, REGISTRIES } from '../src/options.js'
+import { CACHES, DATABASES, K8S_FORMATS, LANGUAGES, PLATFORMS, CI_PROVIDERS, REGISTRIES } from '../src/options.js'
 import { LANGUAGE_CHOICES } from '../src/registry/languages/index.js'
-import { CI_CHOICES, PLATFORM_CHOICES, REGISTRY_CHOICES } from '../src/registry/platforms.js'
+import { CI_CHOICES, K8S_FORMAT_CHOICES, PLATFORM_CHOICES, REGISTRY_CHOICES } from '../src/registry/platforms.js'
 import { CACHE_CHOICES, DATABASE_CHOICES } from '../src/registry/services.js'
 
 const pairs = [
@@ -10,6 +10,7 @@ const pairs = [
   ['database', DATABASES, DATABASE_CHOICES],
   ['cache', CACHES, CACHE_CHOICES],
   ['platform', PLATFORMS, PLATFORM_CHOICES],
+  ['k8sFormat', K8S_FORMATS, K8S_FORMAT_CHOICES],
   ['ci', CI_PROVIDERS, CI_CHOICES],
   ['registry', REGISTRIES, REGISTRY_CHOICES],
 ] as const
@@ -24,7 +25,7 @@ describe('registries', () => {
   it('every field has a distinct kebab-case flag', () => {
     const flags = FIELDS.map((f) => f.flag)
     expect(new Set(flags).size).toBe(flags.length)
-    for (const f of flags) expect(f).toMatch(/^[a-z]+(-[a-z]+)*$/)
+    for (const f of flags) expect(f).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/)
   })
 
   it('every available language has an available framework with a starter and package managers with install commands', () => {

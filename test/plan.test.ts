@@ -13,6 +13,9 @@ describe('plan', () => {
     expect(outputName('compose/compose.yaml.hbs')).toBe('compose/compose.yaml')
     expect(outputName('a/_b/c.ts')).toBe('a/.b/c.ts')
     expect(outputName('x/_helpers.tpl', false)).toBe('x/_helpers.tpl')
+    // Helm partials keep their underscore; other single-underscore names still become dotfiles.
+    expect(outputName('k8s/helm/templates/_helpers.tpl')).toBe('k8s/helm/templates/_helpers.tpl')
+    expect(outputName('k8s/helm/_helmignore')).toBe('k8s/helm/.helmignore')
     expect(outputName('app/__init__.py')).toBe('app/__init__.py')
   })
 

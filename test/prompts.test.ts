@@ -49,18 +49,33 @@ beforeEach(() => {
 describe('wizard', () => {
   it('asks only what flags left open, in order, then writes the project', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'cca-wizard-'))
-    // Platform and CI have one available choice today, so they are not asked.
-    queue.select = ['node', 'http', 'pnpm', 'postgres', 'valkey', 'dockerhub']
+    // CI has one available choice today, so it is not asked; nor is the Kubernetes format for Compose.
+    queue.select = ['node', 'http', 'pnpm', 'postgres', 'valkey', 'compose', 'dockerhub']
     queue.text = ['24', '8080']
     const { io: x } = io(['svc', '--name', 'svc'], cwd)
     expect(await main(x)).toBe(0)
     expect(asked).toEqual([
-      'Language', 'Framework', 'Package manager', 'Runtime version', 'Port the app listens on', 'Database', 'Cache', 'Container registry',
+      'Language', 'Framework', 'Package manager', 'Runtime version', 'Port the app listens on', 'Database', 'Cache', 'Target platform',
+      'Container registry',
     ])
     const record = JSON.parse(readFileSync(join(cwd, 'svc/.containerized/answers.json'), 'utf8'))
     expect(record.answers).toMatchObject({
       name: 'svc', packageManager: 'pnpm', port: 8080, database: 'postgres', cache: 'valkey', languageVersion: '24', registry: 'dockerhub',
     })
+  })
+
+  it('a Kubernetes platform asks for the manifest format and writes it', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'cca-wizard-'))
+    queue.select = ['go', 'postgres', 'none', 'gke', 'kustomize', 'gar']
+    queue.text = ['1.26.8', '8080']
+    const { io: x } = io(['svc', '--name', 'svc'], cwd)
+    expect(await main(x)).toBe(0)
+    expect(asked).toEqual([
+      'Language', 'Runtime version', 'Port the app listens on', 'Database', 'Cache', 'Target platform', 'Kubernetes manifests', 'Container registry',
+    ])
+    expect(readdirSync(join(cwd, 'svc/deploy/kustomize/overlays')).sort()).toEqual(['dev', 'prod', 'staging'])
+    const record = JSON.parse(readFileSync(join(cwd, 'svc/.containerized/answers.json'), 'utf8'))
+    expect(record.answers).toMatchObject({ platform: 'gke', k8sFormat: 'kustomize', registry: 'gar' })
   })
 
   it('flags suppress their prompts entirely', async () => {
@@ -71,9 +86,9 @@ describe('wizard', () => {
     expect(asked).toEqual([])
   })
 
-  it.each([0, 1, 2, 3, 4, 5])('cancelling at prompt %i exits 1 and writes nothing', async (at) => {
+  it.each([0, 1, 2, 3, 4, 5, 6])('cancelling at prompt %i exits 1 and writes nothing', async (at) => {
     const cwd = mkdtempSync(join(tmpdir(), 'cca-wizard-'))
-    const answers = ['node', 'http', 'npm', 'none', 'none', 'ghcr']
+    const answers = ['node', 'http', 'npm', 'none', 'none', 'compose', 'ghcr']
     queue.select = answers.map((a, i) => (i === at ? CANCEL : a))
     queue.text = ['24', '3000']
     const { io: x } = io(['svc'], cwd)
@@ -96,7 +111,7 @@ describe('wizard', () => {
     const dockerfile = join(cwd, 'svc/Dockerfile')
     const { writeFileSync } = await import('node:fs')
     writeFileSync(dockerfile, 'FROM scratch\n')
-    queue.select = ['node', 'http', 'npm', 'none', 'none', 'ghcr', 'keep']
+    queue.select = ['node', 'http', 'npm', 'none', 'none', 'compose', 'ghcr', 'keep']
     queue.text = ['24.21.0', '3000']
     expect(await main(io(['svc'], cwd).io)).toBe(0)
     expect(asked.at(-1)).toBe('Dockerfile already exists with different content')

@@ -3,7 +3,7 @@ import Handlebars from 'handlebars'
 import { COMPILE_OPTIONS } from '../src/render.js'
 import { generate } from '../src/generate.js'
 import { diskTemplates } from '../src/templates.js'
-import { matrix } from './fixtures/scenarios.js'
+import { k8sMatrix, matrix } from './fixtures/scenarios.js'
 
 const templates = diskTemplates()
 const all = templates.list('.')
@@ -15,13 +15,28 @@ describe('template tree', () => {
 
   it('every template is used by some valid combination (no orphans)', () => {
     const used = new Set<string>()
-    for (const answers of matrix()) for (const f of generate(answers).plan) if ('template' in f) used.add(f.template)
+    for (const answers of [...matrix(), ...k8sMatrix()]) for (const f of generate(answers).plan) if ('template' in f) used.add(f.template)
     // PINS.md documents how the starter lockfiles were made; it is never written.
     const orphans = all.filter((p) => !used.has(p) && !p.endsWith('/PINS.md'))
     expect(orphans).toEqual([])
   })
 
+  // Helm templates are Go templates, copied as they are: their `{{ }}` is Helm's.
+  const helmTemplate = (p: string) => p.startsWith('k8s/helm/templates/')
+
   it('verbatim files carry no Handlebars tokens meant to render', () => {
-    for (const p of all.filter((x) => !x.endsWith('.hbs') && !x.endsWith('/PINS.md'))) expect(templates.read(p), p).not.toMatch(/\{\{[#/]?\s*[a-z]/i)
+    for (const p of all.filter((x) => !x.endsWith('.hbs') && !x.endsWith('/PINS.md') && !helmTemplate(x))) {
+      expect(templates.read(p), p).not.toMatch(/\{\{[#/]?\s*[a-z]/i)
+    }
+  })
+
+  it('Helm templates name their helpers after the chart, so two generated charts can share an umbrella chart', () => {
+    const helm = all.filter(helmTemplate)
+    expect(helm).toContain('k8s/helm/templates/_helpers.tpl')
+    for (const p of helm) {
+      for (const m of templates.read(p).matchAll(/\b(?:include|define|template)\s+"([^"]+)"/g)) expect(m[1], p).toMatch(/^<CHARTNAME>\./)
+      // Values files are where answers go; a Handlebars block in a Helm template would be a mistake.
+      expect(templates.read(p), p).not.toMatch(/\{\{[#/](if|each|unless)\b/)
+    }
   })
 })

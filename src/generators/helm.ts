@@ -1,13 +1,20 @@
-import type { Generator } from '../plan.js'
+import type { Generator, PlannedFile } from '../plan.js'
 import { planFolder } from '../plan.js'
+
+const CHART = 'k8s/helm'
 
 /**
  * The Helm chart for the Kubernetes platforms. Chart templates are Helm's own and are copied
- * verbatim (only `<CHARTNAME>` is replaced, as `helm create` does); what varies per answer lives
- * in Chart.yaml and the values files, the chart's parameter surface.
+ * verbatim (only `<CHARTNAME>`, in the helpers' names, is replaced, as `helm create` does); what
+ * varies per answer lives in Chart.yaml and the values files, the chart's parameter surface.
  */
 export const helm: Generator = {
   id: 'helm',
   applies: (ctx) => ctx.k8s?.format === 'helm',
-  plan: (ctx, templates) => planFolder(templates, 'k8s/helm', { to: ctx.k8s!.chartDir, replace: { '<CHARTNAME>': ctx.name } }),
+  plan: (ctx, templates) =>
+    planFolder(templates, CHART, { to: ctx.k8s!.chartDir, replace: { '<CHARTNAME>': ctx.name } }).map((f): PlannedFile => {
+      if (!('template' in f) || f.template.startsWith(`${CHART}/templates/`)) return f
+      const { replace: _unused, ...plain } = f
+      return plain
+    }),
 }
