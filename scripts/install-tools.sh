@@ -39,9 +39,9 @@ BUILDKITD_VERSION="v0.33.1"
 DOCKERFILE_FRONTEND_VERSION="v0.34.1"  # keep equal to tools/dockerfile-lint/go.mod
 REGISTRY_VERSION="v3.0.0"   # distribution: the local registry the e2e tier's stand-in images live in
 # Kubernetes validators (test/validators/k8s-*.test.ts).
-HELM_VERSION="v4.3.1"
+HELM_VERSION="v4.3.1"                # keep equal to tools/helm-batch/go.mod
 KUBECONFORM_VERSION="v0.8.0"
-KUSTOMIZE_VERSION="v5.8.2"  # v5.8.3 needs a kube-openapi version the Go module proxy refuses (403)
+KUSTOMIZE_VERSION="v5.8.2"  # keep equal to tools/kustomize-batch/go.mod; v5.8.3 needs a kube-openapi version the Go module proxy refuses (403)
 CHECKOV_VERSION="3.3.30"
 # JSON schemas for kubeconform, derived from these modules' OpenAPI spec and CRD manifests
 # (scripts/k8s-schemas.mjs). KUBERNETES_VERSION is the API the generated charts are checked against;
@@ -113,23 +113,23 @@ go_tool() {
   log "${name}: built in $(elapsed "${t0}")"
 }
 
-# local_go_tool NAME DIR: a Go program kept in this repo, keyed by a hash of
-# DIR/{go.mod,go.sum,*.go}.
+# local_go_tool NAME DIR [EXTRA_LDFLAGS]: a Go program kept in this repo, keyed by a hash of
+# DIR/{go.mod,go.sum,*.go} and the flags.
 local_go_tool() {
-  local name="$1" dir="${REPO_ROOT}/$2" out="${BIN}/$1" hash f
+  local name="$1" dir="${REPO_ROOT}/$2" out="${BIN}/$1" ldflags="-s -w${3:+ $3}" hash f
   [[ -f "${dir}/go.mod" ]] || die "${name}: ${dir}/go.mod not found"
   hash="$(cd "${dir}" && for f in go.mod go.sum *.go; do
     [[ -f "${f}" ]] || continue
     printf '%s\0' "${f}"
     cat "${f}"
   done | sha256sum | cut -c1-16)"
-  local key="local $2 ${hash}"
+  local key="local $2 ${hash}${3:+ $3}"
   stamp_ok "${name}" "${key}" "${out}" && { log "${name}: up to date (${hash})"; return 0; }
   find_go
   local t0
   t0="$(now)"
   log "${name}: building $2 (${hash})"
-  (cd "${dir}" && go_env "${GO}" build -ldflags "-s -w" -o "${out}.tmp.$$" .) \
+  (cd "${dir}" && go_env "${GO}" build -ldflags "${ldflags}" -o "${out}.tmp.$$" .) \
     || { rm -f "${out}.tmp.$$"; die "${name}: go build in $2 failed (see errors above)"; }
   mv -f "${out}.tmp.$$" "${out}"
   stamp_write "${name}" "${key}"
@@ -404,11 +404,19 @@ main() {
   go_tool helm "helm.sh/helm/v4@${HELM_VERSION}" cmd/helm \
     "-X helm.sh/helm/v4/internal/version.version=${HELM_VERSION}"
   versions+=("helm|helm version --short")
-  go_tool kubeconform "github.com/yannh/kubeconform@${KUBECONFORM_VERSION}" cmd/kubeconform
+  # Helm's own commands (the same module version) run many times in one process, for the
+  # suites that lint and render hundreds of charts; tools/helm-batch/main.go says why.
+  local_go_tool helm-batch tools/helm-batch "-X helm.sh/helm/v4/internal/version.version=${HELM_VERSION}"
+  versions+=("helm-batch|helm-batch --version")
+  go_tool kubeconform "github.com/yannh/kubeconform@${KUBECONFORM_VERSION}" cmd/kubeconform "-X main.version=${KUBECONFORM_VERSION}"
   versions+=("kubeconform|kubeconform -v")
   go_tool kustomize "sigs.k8s.io/kustomize/kustomize/v5@${KUSTOMIZE_VERSION}" . \
     "-X sigs.k8s.io/kustomize/api/provenance.version=${KUSTOMIZE_VERSION}"
   versions+=("kustomize|kustomize version")
+  # kustomize's build command as kubectl's `kustomize` subcommand runs it, many builds per
+  # process (tools/kustomize-batch/main.go says why).
+  local_go_tool kustomize-batch tools/kustomize-batch "-X sigs.k8s.io/kustomize/api/provenance.version=${KUSTOMIZE_VERSION}"
+  versions+=("kustomize-batch|kustomize-batch --version")
   pip_venv_tool "checkov==${CHECKOV_VERSION}" checkov
   versions+=("checkov|checkov --version")
   k8s_schemas
