@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { FIELDS } from '../src/answers.js'
 import { generate } from '../src/generate.js'
 import type { Answers } from '../src/answers.js'
-import { matrix, variants } from './fixtures/scenarios.js'
+import { SCENARIOS, matrix, scenario, variants } from './fixtures/scenarios.js'
 
 // The published artifact, used the way `npx create-containerized-app` uses it: packed with
 // `npm pack`, installed on its own (no devDependencies around), run as a separate process.
@@ -54,6 +54,8 @@ describe('the npm package', () => {
   // cache of each language's first variant. test/matrix.test.ts renders every combination.
   const sample = new Map<string, Answers>()
   for (const a of variants()) sample.set(a.name, a)
+  // Every Kubernetes platform and format, through the golden scenarios that cover them.
+  for (const [id, raw] of Object.entries(SCENARIOS)) if (raw.platform && raw.platform !== 'compose') sample.set(id, scenario(id))
   for (const a of matrix()) {
     const first = variants().find((v) => v.language === a.language)!
     if (a.framework === first.framework && a.packageManager === first.packageManager) sample.set(a.name, a)
