@@ -33,15 +33,20 @@ export const COMPILE_OPTIONS = {
   knownHelpersOnly: true,
 } as const
 
-/** Renders planned files into memory. Each template is compiled once per renderer. */
+// One engine (its helpers never change) and its compiled templates, keyed by their text: a
+// process that generates many projects (the test matrix, the package test) compiles each
+// template once, and a changed template is simply a new key.
+const ENGINE = createEngine()
+const COMPILED = new Map<string, Handlebars.TemplateDelegate>()
+
+/** Renders planned files into memory. Each distinct template text is compiled once. */
 export function createRenderer(templates: TemplateSource) {
-  const engine = createEngine()
-  const compiled = new Map<string, Handlebars.TemplateDelegate>()
   const compile = (path: string): Handlebars.TemplateDelegate => {
-    let t = compiled.get(path)
+    const source = templates.read(path)
+    let t = COMPILED.get(source)
     if (!t) {
-      t = engine.compile(templates.read(path), COMPILE_OPTIONS)
-      compiled.set(path, t)
+      t = ENGINE.compile(source, COMPILE_OPTIONS)
+      COMPILED.set(source, t)
     }
     return t
   }

@@ -7,7 +7,7 @@ import { parse as parseYaml } from 'yaml'
 import { validateAnswers, type Answers } from '../../src/answers.js'
 import { generate } from '../../src/generate.js'
 import type { K8sFormat } from '../../src/options.js'
-import { ENVS, OPTIONAL_FEATURES, batch, parseManifests, type Obj } from '../helpers/k8s.js'
+import { ENVS, batch, parseManifests, type Obj } from '../helpers/k8s.js'
 import { writeTree } from '../helpers/render.js'
 import { requireTool, toolsEnv } from '../helpers/tools.js'
 
@@ -15,8 +15,9 @@ import { requireTool, toolsEnv } from '../helpers/tools.js'
 // chart's (or Kustomize tree's) .checkov.yaml skips with a reason, and the probe checks the helm
 // test pod skips in its own annotations. checkov's checks look at the manifests' structure, which
 // the language changes only in numbers (port, UID) and names, so it runs over a covering set:
-// every platform, database and cache, every environment, both formats, the optional objects, and
-// .NET's UID and a second port. (helm.test.ts and kustomize.test.ts check every combination's
+// every platform, database and cache, every environment, both formats, and .NET's UID and a
+// second port. (The optional ExternalSecret, HTTPRoute and ServiceMonitor are custom resources,
+// which checkov's Kubernetes checks do not cover; helm.test.ts checks them against their CRDs.) (helm.test.ts and kustomize.test.ts check every combination's
 // manifests against the schemas and the hardening this relies on.) checkov takes about 50 ms per
 // object, so every combination (~10,000 objects) would take minutes for nothing new.
 const COVER: Record<string, unknown>[] = [
@@ -50,10 +51,7 @@ async function render(format: K8sFormat, dir: string): Promise<{ config: string;
   const jobs = projects.flatMap(({ a, root }) => {
     const chart = join(root, `deploy/helm/${a.name}`)
     return format === 'helm'
-      ? [
-          ...ENVS.map((env) => ({ file: `${a.name}-${env}`, args: ['template', a.name, chart, '-n', `${a.name}-${env}`, '-f', join(chart, `values-${env}.yaml`)] })),
-          { file: `${a.name}-optional`, args: ['template', a.name, chart, '-n', `${a.name}-prod`, '-f', join(chart, 'values-prod.yaml'), ...OPTIONAL_FEATURES] },
-        ]
+      ? ENVS.map((env) => ({ file: `${a.name}-${env}`, args: ['template', a.name, chart, '-n', `${a.name}-${env}`, '-f', join(chart, `values-${env}.yaml`)] }))
       : ENVS.map((env) => ({ file: `${a.name}-${env}`, args: [join(root, 'deploy/kustomize/overlays', env)] }))
   })
   const results = await batch(format === 'helm' ? 'helm-batch' : 'kustomize-batch', jobs.map((j) => j.args))
