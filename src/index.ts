@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
 import * as p from '@clack/prompts'
 import { AnswerError, validateAnswers, type Answers, type RawAnswers } from './answers.js'
-import { parseAnswersFile } from './answers-file.js'
+import { applicableAnswers, parseAnswersFile } from './answers-file.js'
 import { helpText, parseCliArgs, UsageError, type CliArgs } from './cli/args.js'
 import { askConflict, PromptCancelled, promptAnswers } from './cli/prompts.js'
 import { equivalentCommand, formatReport } from './cli/report.js'
@@ -89,7 +89,7 @@ export async function main(io: Io): Promise<number> {
       const dry = new DryRunWriter(disk)
       const reports = policy === 'overwrite' || policy === 'skip' ? await writeAll(files, dry, policy) : await statusOf(files, dry)
       const conflicts = reports.filter((r) => r.status === 'conflict').length
-      if (args.json) out(JSON.stringify({ dryRun: true, directory: root, answers, files: reports }, null, 2))
+      if (args.json) out(JSON.stringify({ dryRun: true, directory: root, answers: applicableAnswers(answers), files: reports }, null, 2))
       else {
         out(`Dry run for ${root}: nothing was written. With these flags the run would:`)
         out(formatReport(reports))
@@ -113,7 +113,7 @@ export async function main(io: Io): Promise<number> {
     if (args.git) await gitInit(root, interactive ? (m) => p.log.info(m) : err)
 
     if (args.json) {
-      out(JSON.stringify({ directory: root, answers, files: reports }, null, 2))
+      out(JSON.stringify({ directory: root, answers: applicableAnswers(answers), files: reports }, null, 2))
       return EXIT.ok
     }
     const rel = args.dir ?? answers.name
