@@ -31,6 +31,8 @@ export interface ConnectionUrl {
 /** A backing service run as a dev-only pod. */
 export interface InClusterService {
   id: string
+  /** Its StatefulSet's name: `<name>-<id>`, at most 52 characters (see workloadName). */
+  workload: string
   label: string
   image: string
   port: number
@@ -88,13 +90,22 @@ export function managedHost(name: string, s: ServiceSpec, env: 'staging' | 'prod
   return `${name}-${s.host}.${env}.example.internal`
 }
 
-function inCluster(id: string, label: string, s: ServiceSpec): InClusterService {
+/**
+ * `<name>-<suffix>` cut to 52 characters: a StatefulSet's pods carry the label
+ * `controller-revision-hash: <statefulset>-<10-character hash>`, and label values stop at 63.
+ */
+export function workloadName(name: string, suffix: string): string {
+  return `${name.slice(0, 51 - suffix.length).replace(/-+$/, '')}-${suffix}`
+}
+
+function inCluster(name: string, label: string, s: ServiceSpec): InClusterService {
   const derived = Object.entries(s.environment)
     // `POSTGRES_USER: ${POSTGRES_USER}` is the variable itself, already set from the ConfigMap.
     .filter(([name, value]) => value !== `\${${name}}`)
     .map(([name, value]) => ({ name, value: toKubeletVars(value) }))
   return {
     id: s.host,
+    workload: workloadName(name, s.host),
     label,
     image: s.image,
     port: s.port,
@@ -158,7 +169,7 @@ export function kubernetesContext(
         envIndex: secretEnv.length + i,
       }
     }),
-    inCluster: services.map((s) => inCluster(s.id, s.label, s)),
+    inCluster: services.map((s) => inCluster(name, s.label, s)),
     managedEgress: services.map((s) => ({ label: s.label, port: s.port })),
     hosts: {
       default: `${name}.example.com`,

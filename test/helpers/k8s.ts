@@ -16,6 +16,14 @@ export const SCHEMA_DIR = join(TOOLS_HOME, 'k8s-schemas', K8S_SCHEMA_VERSION)
 
 export const ENVS = K8S_ENVIRONMENTS
 
+/** The longest project name (53 characters), with the longest service names, for the length limits. */
+export const LONG_NAME = {
+  name: 'a-service-with-a-name-as-long-as-the-cli-will-take-it',
+  platform: 'kubernetes',
+  database: 'mongodb',
+  cache: 'memcached',
+} as const
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Obj = Record<string, any>
 
@@ -85,11 +93,17 @@ export async function kubeconform(files: readonly string[]): Promise<{ exitCode:
   return { exitCode: r.exitCode ?? 1, resources: report.resources ?? [], stderr: r.stderr }
 }
 
-/** Groups answers whose files below `prefix` are identical once the project name is taken out. */
+/**
+ * Groups answers whose files below `prefix` are identical once the project name is taken out;
+ * one member's output, with the name put back, is then every member's. Not for long names:
+ * Helm and the generator cut `<name>-<suffix>` names to fit Kubernetes' limits, so their output
+ * is not the short name's with the name replaced.
+ */
 export function distinctTrees(items: readonly { answers: Answers; files: Map<string, string> }[], prefix: (a: Answers) => string) {
   const groups = new Map<string, { rep: Answers; members: Answers[] }>()
   for (const { answers, files } of items) {
-    const key = [...files]
+    const own = answers.name.length > 30 ? `${answers.name}\0` : ''
+    const key = own + [...files]
       .filter(([p]) => p.startsWith(prefix(answers)))
       .map(([p, c]) => `${p.replaceAll(answers.name, '<name>')}\0${c.replaceAll(answers.name, '<name>')}`)
       .sort()
@@ -199,10 +213,18 @@ export function checkRendered(answers: Answers, ctx: RenderContext, files: Map<s
     expect(deploy!.spec.strategy.rollingUpdate, where).toBeDefined()
     expect(deploy!.spec.revisionHistoryLimit, where).toBeGreaterThan(0)
 
-    // Every object is labelled and namespaced.
+    // Every object is labelled and namespaced; names and label values fit Kubernetes' limits
+    // (a StatefulSet's name goes into its pods' controller-revision-hash label, plus 11 characters).
     for (const d of docs) {
-      expect(d.metadata.labels?.['app.kubernetes.io/name'], `${where}: ${d.kind}/${d.metadata.name}`).toBe(answers.name)
-      expect(d.metadata.namespace, `${where}: ${d.kind}/${d.metadata.name}`).toBe(`${answers.name}-${env}`)
+      const what = `${where}: ${d.kind}/${d.metadata.name}`
+      expect(d.metadata.labels?.['app.kubernetes.io/name'], what).toBe(answers.name)
+      expect(d.metadata.namespace, what).toBe(`${answers.name}-${env}`)
+      expect(d.metadata.namespace.length, what).toBeLessThanOrEqual(63)
+      // Services and pods are DNS labels; most other names may be DNS subdomains (253).
+      expect(d.metadata.name.length, what).toBeLessThanOrEqual(d.kind === 'StatefulSet' ? 52 : /^(Service|Pod)$/.test(d.kind) ? 63 : 253)
+      for (const labels of [d.metadata.labels, d.spec?.template?.metadata?.labels]) {
+        for (const [k, v] of Object.entries((labels ?? {}) as Record<string, string>)) expect(String(v).length, `${what} ${k}`).toBeLessThanOrEqual(63)
+      }
     }
 
     // Traffic: ClusterIP Service to the named port, Ingress with a class and TLS, default-deny policy.

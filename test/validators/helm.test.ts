@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { beforeAll, describe, expect, it } from 'vitest'
-import type { Answers } from '../../src/answers.js'
+import { validateAnswers, type Answers } from '../../src/answers.js'
 import { generate } from '../../src/generate.js'
 import { SCENARIOS, k8sMatrix, scenario } from '../fixtures/scenarios.js'
-import { ENVS, OPTIONAL_FEATURES, checkRendered, distinctTrees, batch, kubeconform, parseManifests, type Obj } from '../helpers/k8s.js'
+import { ENVS, LONG_NAME, OPTIONAL_FEATURES, checkRendered, distinctTrees, batch, kubeconform, parseManifests, type Obj } from '../helpers/k8s.js'
 import { writeTree } from '../helpers/render.js'
 import { requireTool, toolsEnv } from '../helpers/tools.js'
 
@@ -25,7 +25,7 @@ const goldenIds = Object.keys(SCENARIOS).filter((id) => {
   const a = scenario(id)
   return a.platform !== 'compose' && a.k8sFormat === 'helm'
 })
-const generated = [...k8sMatrix('helm'), ...goldenIds.map(scenario)].map((answers) => {
+const generated = [...k8sMatrix('helm'), validateAnswers({ ...LONG_NAME, k8sFormat: 'helm' }), ...goldenIds.map(scenario)].map((answers) => {
   const g = generate(answers)
   return { answers, context: g.context, rendered: g.files, files: new Map(g.files.map((f) => [f.path, f.content])) }
 })

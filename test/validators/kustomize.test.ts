@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { beforeAll, describe, expect, it } from 'vitest'
-import type { Answers } from '../../src/answers.js'
+import { validateAnswers, type Answers } from '../../src/answers.js'
 import { generate } from '../../src/generate.js'
 import { SCENARIOS, k8sMatrix, scenario } from '../fixtures/scenarios.js'
-import { ENVS, batch, checkRendered, distinctTrees, kubeconform, parseManifests, type Obj } from '../helpers/k8s.js'
+import { ENVS, LONG_NAME, batch, checkRendered, distinctTrees, kubeconform, parseManifests, type Obj } from '../helpers/k8s.js'
 import { writeTree } from '../helpers/render.js'
 import { requireTool, toolsEnv } from '../helpers/tools.js'
 
@@ -18,7 +18,7 @@ import { requireTool, toolsEnv } from '../helpers/tools.js'
 // project name are built once.
 const goldenIds = Object.keys(SCENARIOS).filter((id) => scenario(id).platform !== 'compose' && scenario(id).k8sFormat === 'kustomize')
 const goldenNames = new Set(goldenIds.map((id) => scenario(id).name))
-const generated = [...k8sMatrix('kustomize'), ...goldenIds.map(scenario)].map((answers) => {
+const generated = [...k8sMatrix('kustomize'), validateAnswers({ ...LONG_NAME, k8sFormat: 'kustomize' }), ...goldenIds.map(scenario)].map((answers) => {
   const g = generate(answers)
   return { answers, context: g.context, rendered: g.files, files: new Map(g.files.map((f) => [f.path, f.content])) }
 })

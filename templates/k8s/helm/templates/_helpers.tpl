@@ -25,11 +25,15 @@ Fully qualified app name: the release name when it already contains the chart na
 {{- end }}
 {{- end }}
 
-{{/* "<fullname>-<suffix>", still within 63 characters. Call with (list . "suffix"). */}}
+{{/*
+"<fullname>-<suffix>" in at most 52 characters: a StatefulSet's pods carry the label
+controller-revision-hash: <name>-<10-character hash>, and label values stop at 63.
+Call with (list . "suffix").
+*/}}
 {{- define "<CHARTNAME>.suffixed" -}}
 {{- $root := index . 0 }}
 {{- $suffix := index . 1 }}
-{{- printf "%s-%s" (include "<CHARTNAME>.fullname" $root | trunc (int (sub 62 (len $suffix))) | trimSuffix "-") $suffix }}
+{{- printf "%s-%s" (include "<CHARTNAME>.fullname" $root | trunc (int (sub 51 (len $suffix))) | trimSuffix "-") $suffix }}
 {{- end }}
 
 {{/* Chart name and version for the helm.sh/chart label. */}}
