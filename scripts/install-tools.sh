@@ -44,9 +44,11 @@ KUBECONFORM_VERSION="v0.8.0"
 KUSTOMIZE_VERSION="v5.8.2"  # keep equal to tools/kustomize-batch/go.mod; v5.8.3 needs a kube-openapi version the Go module proxy refuses (403)
 CHECKOV_VERSION="3.3.30"
 # JSON schemas for kubeconform, derived from these modules' OpenAPI spec and CRD manifests
-# (scripts/k8s-schemas.mjs). KUBERNETES_VERSION is the API the generated charts are checked against;
-# keep it equal to K8S_SCHEMA_VERSION in test/helpers/k8s.ts.
+# (scripts/k8s-schemas.mjs). The generated manifests are checked against the newest Kubernetes
+# and the oldest their Chart.yaml accepts (kubeVersion >=1.30); keep both equal to
+# K8S_SCHEMA_VERSIONS in test/helpers/k8s.ts.
 KUBERNETES_VERSION="v1.36.3"
+KUBERNETES_MIN_VERSION="v1.30.14"
 GATEWAY_API_VERSION="v1.6.3"         # v1.7.0's go.mod needs Go 1.27
 PROMETHEUS_OPERATOR_VERSION="v0.85.0"
 EXTERNAL_SECRETS_VERSION="v1.3.2"
@@ -197,20 +199,22 @@ pip_venv_tool() {
 }
 
 # ---- Kubernetes JSON schemas ---------------------------------------------------
-# k8s_schemas: kubeconform's schemas, made offline. The Kubernetes OpenAPI (v2) document and the
-# CRD manifests come from their Go modules on the module proxy; scripts/k8s-schemas.mjs turns
-# them into strict, self-contained JSON schemas in $TOOLS_HOME/k8s-schemas/<version>/.
+# k8s_schemas VERSION: kubeconform's schemas for one Kubernetes version, made offline. The
+# Kubernetes OpenAPI (v2) document and the CRD manifests come from their Go modules on the module
+# proxy; scripts/k8s-schemas.mjs turns them into strict, self-contained JSON schemas in
+# $TOOLS_HOME/k8s-schemas/<version>/.
 k8s_schemas() {
-  local script="${REPO_ROOT}/scripts/k8s-schemas.mjs" out="${TOOLS_HOME}/k8s-schemas/${KUBERNETES_VERSION#v}"
+  local version="$1"
+  local script="${REPO_ROOT}/scripts/k8s-schemas.mjs" out="${TOOLS_HOME}/k8s-schemas/${version#v}"
   local hash key
   hash="$(sha256sum "${script}" | cut -c1-16)"
-  key="k8s ${KUBERNETES_VERSION} gateway ${GATEWAY_API_VERSION} prom ${PROMETHEUS_OPERATOR_VERSION} eso ${EXTERNAL_SECRETS_VERSION} ${hash}"
-  stamp_ok k8s-schemas "${key}" && [[ -f "${out}/deployment-apps-v1.json" ]] \
-    && { log "k8s-schemas: up to date (${KUBERNETES_VERSION})"; return 0; }
+  key="k8s ${version} gateway ${GATEWAY_API_VERSION} prom ${PROMETHEUS_OPERATOR_VERSION} eso ${EXTERNAL_SECRETS_VERSION} ${hash}"
+  stamp_ok "k8s-schemas-${version}" "${key}" && [[ -f "${out}/deployment-apps-v1.json" ]] \
+    && { log "k8s-schemas: up to date (${version})"; return 0; }
   find_go
   local t0 k8s gw prom eso
   t0="$(now)"
-  log "k8s-schemas: deriving from k8s.io/kubernetes@${KUBERNETES_VERSION} and the CRD modules"
+  log "k8s-schemas: deriving from k8s.io/kubernetes@${version} and the CRD modules"
   moddir() {
     local d
     d="$(go_env "${GO}" mod download -json "$1" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')" \
@@ -218,7 +222,7 @@ k8s_schemas() {
     [[ -n "${d}" && -d "${d}" ]] || die "k8s-schemas: could not locate $1 in the module cache"
     printf '%s' "${d}"
   }
-  k8s="$(moddir "k8s.io/kubernetes@${KUBERNETES_VERSION}")"
+  k8s="$(moddir "k8s.io/kubernetes@${version}")"
   gw="$(moddir "sigs.k8s.io/gateway-api@${GATEWAY_API_VERSION}")"
   prom="$(moddir "github.com/prometheus-operator/prometheus-operator@${PROMETHEUS_OPERATOR_VERSION}")"
   eso="$(moddir "github.com/external-secrets/external-secrets@${EXTERNAL_SECRETS_VERSION}")"
@@ -230,7 +234,7 @@ k8s_schemas() {
     || die "k8s-schemas: scripts/k8s-schemas.mjs failed"
   rm -rf "${out}"
   mv "${out}.tmp" "${out}"
-  stamp_write k8s-schemas "${key}"
+  stamp_write "k8s-schemas-${version}" "${key}"
   log "k8s-schemas: $(find "${out}" -name '*.json' | wc -l) schemas in $(elapsed "${t0}")"
 }
 
@@ -419,8 +423,9 @@ main() {
   versions+=("kustomize-batch|kustomize-batch --version")
   pip_venv_tool "checkov==${CHECKOV_VERSION}" checkov
   versions+=("checkov|checkov --version")
-  k8s_schemas
-  versions+=("k8s schemas|ls ${TOOLS_HOME}/k8s-schemas/${KUBERNETES_VERSION#v}/deployment-apps-v1.json")
+  k8s_schemas "${KUBERNETES_VERSION}"
+  k8s_schemas "${KUBERNETES_MIN_VERSION}"
+  versions+=("k8s schemas|ls -d ${TOOLS_HOME}/k8s-schemas/${KUBERNETES_VERSION#v} ${TOOLS_HOME}/k8s-schemas/${KUBERNETES_MIN_VERSION#v} | xargs -n1 basename | paste -sd ' '")
   # --- end kubernetes tools ---
 
   # --- container build tier (only with --e2e; test/e2e/engine.sh asks for it) ---

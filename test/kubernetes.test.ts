@@ -5,7 +5,7 @@ import { generate } from '../src/generate.js'
 import { execProbe, managedHost, toKubeletVars } from '../src/kubernetes-context.js'
 import { DATABASE_CHOICES } from '../src/registry/services.js'
 import { k8sMatrix, scenario } from './fixtures/scenarios.js'
-import { K8S_SCHEMA_VERSION } from './helpers/k8s.js'
+import { K8S_SCHEMA_VERSIONS } from './helpers/k8s.js'
 
 describe('Kubernetes context', () => {
   it("turns Compose's ${NAME} into the kubelet's $(NAME) and Compose healthchecks into exec probes", () => {
@@ -81,6 +81,9 @@ describe('tool pins', () => {
     // `require x v` or a line of a `require (...)` block, without `// indirect`.
     expect(helmMod).toMatch(new RegExp(`^(require)?\\s*helm\\.sh/helm/v4 ${pin('HELM_VERSION')}$`, 'm'))
     expect(kustomizeMod).toMatch(new RegExp(`^(require)?\\s*sigs\\.k8s\\.io/kustomize/kustomize/v5 ${pin('KUSTOMIZE_VERSION')}$`, 'm'))
-    expect(pin('KUBERNETES_VERSION')).toBe(`v${K8S_SCHEMA_VERSION}`)
+    expect([pin('KUBERNETES_VERSION'), pin('KUBERNETES_MIN_VERSION')]).toEqual(K8S_SCHEMA_VERSIONS.map((v) => `v${v}`))
+    // The oldest schemas checked are the oldest Kubernetes the charts accept.
+    const chart = readFileSync(new URL('../templates/k8s/helm/Chart.yaml.hbs', import.meta.url), 'utf8')
+    expect(chart).toContain(`kubeVersion: ">=${K8S_SCHEMA_VERSIONS[1].replace(/\.\d+$/, '')}.0-0"`)
   })
 })

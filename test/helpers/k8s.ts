@@ -9,10 +9,14 @@ import { K8S_ENVIRONMENTS, type K8sEnvironment } from '../../src/kubernetes-cont
 import type { RenderContext } from '../../src/context.js'
 import { TOOLS_HOME, requireTool, toolsEnv } from './tools.js'
 
-/** The Kubernetes API the manifests are checked against; equal to KUBERNETES_VERSION in scripts/install-tools.sh. */
-export const K8S_SCHEMA_VERSION = '1.36.3'
+/**
+ * The Kubernetes APIs the manifests are checked against: the newest, and the oldest the charts
+ * accept (Chart.yaml kubeVersion). Equal to KUBERNETES_VERSION and KUBERNETES_MIN_VERSION in
+ * scripts/install-tools.sh.
+ */
+export const K8S_SCHEMA_VERSIONS = ['1.36.3', '1.30.14'] as const
 /** Strict JSON schemas derived offline by scripts/k8s-schemas.mjs (core API and the CRDs the chart can use). */
-export const SCHEMA_DIR = join(TOOLS_HOME, 'k8s-schemas', K8S_SCHEMA_VERSION)
+export const schemaDir = (version: string) => join(TOOLS_HOME, 'k8s-schemas', version)
 
 export const ENVS = K8S_ENVIRONMENTS
 
@@ -69,28 +73,41 @@ export async function batch(tool: 'helm-batch' | 'kustomize-batch', commands: re
   return results.flat()
 }
 
-/** kubeconform in strict mode over many files in one run; the schemas must be there (never skipped). */
+/**
+ * kubeconform in strict mode over many files, once per Kubernetes version; the schemas must be
+ * there (never skipped). Each resource reported carries the `kubernetes` version it was checked for.
+ */
 export async function kubeconform(files: readonly string[]): Promise<{ exitCode: number; resources: Obj[]; stderr: string }> {
   const bin = requireTool('kubeconform')
-  if (!existsSync(join(SCHEMA_DIR, 'deployment-apps-v1.json'))) {
-    throw new Error(`Kubernetes schemas are missing in ${SCHEMA_DIR}. Run: bash scripts/install-tools.sh`)
-  }
-  const r = await execa(
-    bin,
-    [
-      '-strict',
-      '-summary',
-      '-output', 'json',
-      '-verbose',
-      '-kubernetes-version', K8S_SCHEMA_VERSION,
-      // Only the local schemas: nothing is fetched, and a kind without a schema is an error.
-      '-schema-location', `${SCHEMA_DIR}/{{ .ResourceKind }}{{ .KindSuffix }}.json`,
-      ...files,
-    ],
-    { reject: false, env: toolsEnv() },
+  const runs = await Promise.all(
+    K8S_SCHEMA_VERSIONS.map(async (version) => {
+      const dir = schemaDir(version)
+      if (!existsSync(join(dir, 'deployment-apps-v1.json'))) {
+        throw new Error(`Kubernetes ${version} schemas are missing in ${dir}. Run: bash scripts/install-tools.sh`)
+      }
+      const r = await execa(
+        bin,
+        [
+          '-strict',
+          '-summary',
+          '-output', 'json',
+          '-verbose',
+          '-kubernetes-version', version,
+          // Only the local schemas: nothing is fetched, and a kind without a schema is an error.
+          '-schema-location', `${dir}/{{ .ResourceKind }}{{ .KindSuffix }}.json`,
+          ...files,
+        ],
+        { reject: false, env: toolsEnv() },
+      )
+      const report = JSON.parse(r.stdout) as { resources?: Obj[] }
+      return { exitCode: r.exitCode ?? 1, resources: (report.resources ?? []).map((x) => ({ ...x, kubernetes: version })), stderr: r.stderr }
+    }),
   )
-  const report = JSON.parse(r.stdout) as { resources?: Obj[] }
-  return { exitCode: r.exitCode ?? 1, resources: report.resources ?? [], stderr: r.stderr }
+  return {
+    exitCode: Math.max(...runs.map((r) => r.exitCode)),
+    resources: runs.flatMap((r) => r.resources),
+    stderr: runs.map((r) => r.stderr).join(''),
+  }
 }
 
 /**

@@ -104,8 +104,8 @@ describe(`Helm charts: ${generated.length} projects, ${groups.length} distinct c
     }
   })
 
-  it('every rendered object is valid against the Kubernetes 1.36 schemas in strict mode (unknown fields rejected)', () => {
-    const bad = conform.resources.filter((r) => r.status !== 'statusValid').map((r) => `${r.filename} ${r.kind}/${r.name}: ${r.msg}`)
+  it('every rendered object is valid against the Kubernetes 1.36 and 1.30 schemas in strict mode (unknown fields rejected)', () => {
+    const bad = conform.resources.filter((r) => r.status !== 'statusValid').map((r) => `${r.kubernetes} ${r.filename} ${r.kind}/${r.name}: ${r.msg}`)
     expect(bad).toEqual([])
     expect(conform.exitCode, conform.stderr).toBe(0)
     const kinds = new Set(conform.resources.map((r) => r.kind))
@@ -180,7 +180,7 @@ describe('Helm chart guard rails', () => {
     expect(JSON.stringify(policy.spec.ingress)).toContain('"kubernetes.io/metadata.name":"monitoring"')
   })
 
-  it('kubeconform rejects what the API server would (a misspelt field, a wrong type, a kind without a schema)', async () => {
+  it('kubeconform rejects what the API server would (a misspelt field, a wrong type, a kind without a schema, a field too new)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cca-kubeconform-'))
     mkdirSync(dir, { recursive: true })
     const write = (n: string, body: string) => {
@@ -193,9 +193,15 @@ describe('Helm chart guard rails', () => {
       write('crd.yaml', 'apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n  name: a\nspec:\n  selector: {}\n  endpoints:\n    - port: http\n      intervl: 30s\n'),
       write('kind.yaml', 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: a\n'),
     ]
+    // Pod-level resources arrived after 1.30: valid for the newest API, not for the oldest the charts accept.
+    files.push(write('newer.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n  resources:\n    limits:\n      cpu: "1"\n  containers:\n    - name: a\n      image: x\n'))
     const c = await kubeconform(files)
     expect(c.exitCode).not.toBe(0)
-    const status = Object.fromEntries(c.resources.map((r) => [r.filename.split('/').pop(), r.status]))
-    expect(status).toEqual({ 'field.yaml': 'statusInvalid', 'type.yaml': 'statusInvalid', 'crd.yaml': 'statusInvalid', 'kind.yaml': 'statusError' })
+    const status = Object.fromEntries(c.resources.map((r) => [`${r.kubernetes} ${r.filename.split('/').pop()}`, r.status]))
+    expect(status).toEqual({
+      '1.36.3 field.yaml': 'statusInvalid', '1.36.3 type.yaml': 'statusInvalid', '1.36.3 crd.yaml': 'statusInvalid', '1.36.3 kind.yaml': 'statusError',
+      '1.30.14 field.yaml': 'statusInvalid', '1.30.14 type.yaml': 'statusInvalid', '1.30.14 crd.yaml': 'statusInvalid', '1.30.14 kind.yaml': 'statusError',
+      '1.36.3 newer.yaml': 'statusValid', '1.30.14 newer.yaml': 'statusInvalid',
+    })
   })
 })

@@ -66,8 +66,8 @@ describe(`Kustomize overlays: ${generated.length} projects, ${groups.length} dis
     }
   })
 
-  it('every built object is valid against the Kubernetes 1.36 schemas in strict mode (unknown fields rejected)', () => {
-    const bad = conform.resources.filter((r) => r.status !== 'statusValid').map((r) => `${r.filename} ${r.kind}/${r.name}: ${r.msg}`)
+  it('every built object is valid against the Kubernetes 1.36 and 1.30 schemas in strict mode (unknown fields rejected)', () => {
+    const bad = conform.resources.filter((r) => r.status !== 'statusValid').map((r) => `${r.kubernetes} ${r.filename} ${r.kind}/${r.name}: ${r.msg}`)
     expect(bad).toEqual([])
     expect(conform.exitCode, conform.stderr).toBe(0)
     const kinds = new Set(conform.resources.map((r) => r.kind))
