@@ -38,6 +38,10 @@ die() {
 }
 [[ ${EUID} -eq 0 ]] || die "the container tier needs root (dockerd, buildkitd, debootstrap): run it as root, as CI does"
 mkdir -p "${E2E_HOME}"/{run,logs,rootfs,downloads,registry,buildkit}
+# One run at a time (CI prepares in the background while the first tier runs); a second run
+# waits, then finds everything ready.
+exec {lock_fd}>"${E2E_HOME}/.lock"
+flock "${lock_fd}"
 
 pid_alive() { [[ -f "$1" ]] && kill -0 "$(<"$1")" 2>/dev/null; }
 
@@ -200,7 +204,7 @@ standin() {
     case "$1" in
       file)
         ln -f "$2" "${ctxdir}/" 2>/dev/null || cp -f "$2" "${ctxdir}/"
-        inputs+="$(basename "$2"):$(stat -c '%s.%Y' "$2") "
+        inputs+="$(basename "$2"):$(sha256sum <"$2" | cut -c1-16) "
         shift 2
         ;;
       ctx)
@@ -316,7 +320,10 @@ engine_load() {
   log "stand-in ${name}: loaded into the engine as ${names//library\//}"
 }
 for svc in svc-postgres svc-mariadb svc-mysql svc-redis svc-valkey svc-memcached; do
-  standin "${svc}"
+  case "${svc}" in
+    svc-valkey) standin "${svc}" file "${STANDINS}/svc-redis/docker-entrypoint.sh" ;;
+    *) standin "${svc}" ;;
+  esac
   engine_load "${svc}"
 done
 # --- end service stand-ins ---
