@@ -40,8 +40,13 @@ die() {
 mkdir -p "${E2E_HOME}"/{run,logs,rootfs,downloads,registry,buildkit}
 # One run at a time (CI prepares in the background while the first tier runs); a second run
 # waits, then finds everything ready.
+# The daemons started below must not inherit this descriptor: a flock lives as long as any
+# process holds it, so a daemon would keep every later run waiting for ever.
 exec {lock_fd}>"${E2E_HOME}/.lock"
-flock "${lock_fd}"
+if ! flock -n "${lock_fd}"; then
+  log "another engine.sh run holds ${E2E_HOME}/.lock: waiting for it (at most 40 min)"
+  flock -w 2400 "${lock_fd}" || die "still locked after 40 min; holders: $(fuser "${E2E_HOME}/.lock" 2>&1 | tr -s ' ')"
+fi
 
 pid_alive() { [[ -f "$1" ]] && kill -0 "$(<"$1")" 2>/dev/null; }
 
@@ -54,7 +59,7 @@ start() {
     return 0
   fi
   log "${name}: starting"
-  setsid nohup "$@" >>"${E2E_HOME}/logs/${name}.log" 2>&1 </dev/null &
+  setsid nohup "$@" >>"${E2E_HOME}/logs/${name}.log" 2>&1 </dev/null {lock_fd}>&- &
   echo $! >"${E2E_HOME}/run/${name}.pid"
   for _ in $(seq 1 120); do
     bash -c "${ready}" >/dev/null 2>&1 && return 0
