@@ -75,7 +75,7 @@ const { appendFileSync } = await import('node:fs')
 console.log('Container builds (BuildKit, stand-in base images; test/e2e/engine.sh):')
 execFileSync('bash', [join(root, 'test/e2e/engine.sh')], { stdio: ['ignore', 'ignore', 'inherit'] })
 const { BUILDKIT_HOST } = c.engineEnv()
-const mb = (n) => `${(n / 1e6).toFixed(1)} MB`
+const mb = (n) => (Math.abs(n) < 1e6 ? `${(n / 1e3).toFixed(0)} kB` : `${(n / 1e6).toFixed(1)} MB`)
 for (const k of CASES.filter((x) => x.full)) {
   const dir = join(mkdtempSync(join(tmpdir(), 'cca-bench-')), `bench-${k.id}`)
   await c.generateProject(dir, k.flags)

@@ -38,6 +38,15 @@ die() {
 }
 [[ ${EUID} -eq 0 ]] || die "the container tier needs root (dockerd, buildkitd, debootstrap): run it as root, as CI does"
 mkdir -p "${E2E_HOME}"/{run,logs,rootfs,downloads,registry,buildkit}
+# One run at a time (CI prepares in the background while the first tier runs); a second run
+# waits, then finds everything ready.
+# The daemons started below must not inherit this descriptor: a flock lives as long as any
+# process holds it, so a daemon would keep every later run waiting for ever.
+exec {lock_fd}>"${E2E_HOME}/.lock"
+if ! flock -n "${lock_fd}"; then
+  log "another engine.sh run holds ${E2E_HOME}/.lock: waiting for it (at most 40 min)"
+  flock -w 2400 "${lock_fd}" || die "still locked after 40 min; holders: $(fuser "${E2E_HOME}/.lock" 2>&1 | tr -s ' ')"
+fi
 
 pid_alive() { [[ -f "$1" ]] && kill -0 "$(<"$1")" 2>/dev/null; }
 
@@ -50,7 +59,7 @@ start() {
     return 0
   fi
   log "${name}: starting"
-  setsid nohup "$@" >>"${E2E_HOME}/logs/${name}.log" 2>&1 </dev/null &
+  setsid nohup "$@" >>"${E2E_HOME}/logs/${name}.log" 2>&1 </dev/null {lock_fd}>&- &
   echo $! >"${E2E_HOME}/run/${name}.pid"
   for _ in $(seq 1 120); do
     bash -c "${ready}" >/dev/null 2>&1 && return 0
@@ -200,7 +209,7 @@ standin() {
     case "$1" in
       file)
         ln -f "$2" "${ctxdir}/" 2>/dev/null || cp -f "$2" "${ctxdir}/"
-        inputs+="$(basename "$2"):$(stat -c '%s.%Y' "$2") "
+        inputs+="$(basename "$2"):$(sha256sum <"$2" | cut -c1-16) "
         shift 2
         ;;
       ctx)
@@ -316,7 +325,10 @@ engine_load() {
   log "stand-in ${name}: loaded into the engine as ${names//library\//}"
 }
 for svc in svc-postgres svc-mariadb svc-mysql svc-redis svc-valkey svc-memcached; do
-  standin "${svc}"
+  case "${svc}" in
+    svc-valkey) standin "${svc}" file "${STANDINS}/svc-redis/docker-entrypoint.sh" ;;
+    *) standin "${svc}" ;;
+  esac
   engine_load "${svc}"
 done
 # --- end service stand-ins ---

@@ -136,8 +136,10 @@ export async function pullStandIn(official) {
   const have = await docker(['image', 'inspect', official], { reject: false })
   if (have.exitCode === 0) return
   const { CCA_E2E_REGISTRY } = engineEnv()
-  const [host, ...rest] = official.split('/')
-  const path = host.includes('.') ? rest.join('/') : official.includes('/') ? official : `library/${official}`
+  // gcr.io/distroless/x → distroless/x; node:24 → library/node:24; oven/bun:1 → oven/bun:1
+  const parts = official.split('/')
+  const hasHost = parts.length > 1 && /[.:]/.test(parts[0])
+  const path = hasHost ? parts.slice(1).join('/') : parts.length > 1 ? official : `library/${official}`
   await docker(['pull', `${CCA_E2E_REGISTRY}/${path}`])
   await docker(['tag', `${CCA_E2E_REGISTRY}/${path}`, official])
 }
