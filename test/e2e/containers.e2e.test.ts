@@ -1,11 +1,13 @@
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CASES, DEPENDENCY_STEP, FORBIDDEN_IN_RUNTIME, type E2ECase } from './cases.mjs'
 import {
   buildImage,
   compose,
+  E2E_HOME,
   engineEnv,
   generateProject,
   imagePaths,
@@ -22,6 +24,28 @@ import {
 // turns any build-check finding into a failed build, so a green build is also a clean lint.
 beforeAll(() => {
   engineEnv()
+})
+
+// CI prepares the tier in the background and test:e2e runs engine.sh again. A daemon that
+// inherited the script's flock descriptor kept the lock for ever, and that second run hung CI.
+describe('engine.sh', () => {
+  it('leaves no daemon holding its lock, so a second run finds everything ready', async () => {
+    const lock = join(E2E_HOME, '.lock')
+    for (const name of ['dockerd', 'registry', 'buildkitd']) {
+      const pid = readFileSync(join(E2E_HOME, 'run', `${name}.pid`), 'utf8').trim()
+      const fds = readdirSync(`/proc/${pid}/fd`).map((fd) => {
+        try {
+          return readlinkSync(`/proc/${pid}/fd/${fd}`)
+        } catch {
+          return ''
+        }
+      })
+      expect(fds, name).not.toContain(lock)
+    }
+    const again = await execa('bash', ['test/e2e/engine.sh'], { reject: false, all: true, timeout: 120_000 })
+    expect(again.exitCode, again.all).toBe(0)
+    expect(again.all).toMatch(/dockerd: running[\s\S]*ready: engine/)
+  }, 150_000)
 })
 
 const containers: string[] = []
