@@ -14,5 +14,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 600_000,
     pool: 'forks',
+    // Vitest's default is one worker less than the cores: a single worker on CI's two. Most
+    // suites wait on child processes (package managers, compilers, validators, started apps),
+    // so three files at a time keep both cores busy.
+    maxWorkers: 3,
   },
 })
