@@ -10,6 +10,7 @@ import { CACHES, DATABASES } from '../../src/options.js'
 import { LANGUAGE_CHOICES } from '../../src/registry/languages/index.js'
 import { renderToDisk } from '../helpers/render.js'
 import { requireTool, toolsEnv } from '../helpers/tools.js'
+import { CLOSED_PORT } from '../helpers/ports.js'
 
 // The Go starter app really downloads its (empty) module graph lockfile-exact, passes gofmt,
 // go vet and its own tests, builds the way the Dockerfile builds it, and serves its contract,
@@ -142,7 +143,7 @@ describe('starter app for every database × cache', () => {
     const bin = join(dir, 'bin/server')
 
     // Each configured dependency points at a closed port: alive, but not ready.
-    const closed = await freePort()
+    const closed = CLOSED_PORT
     const env: Record<string, string> = { LOG_LEVEL: 'debug' }
     for (const s of ctx.services) env[s.urlEnv] = s.url.replace(/\$\{[A-Z_]+\}/g, 'x').replace(/@[a-z]+:\d+/, `@127.0.0.1:${closed}`).replace(/^memcached:\/\/[a-z]+:\d+/, `memcached://127.0.0.1:${closed}`)
     const app = await startApp(bin, env)

@@ -11,6 +11,7 @@ import { LANGUAGE_CHOICES } from '../../src/registry/languages/index.js'
 import { YARN_CLASSIC_VERSION } from '../../src/registry/languages/node.js'
 import { renderToDisk } from '../helpers/render.js'
 import { requireTool, toolsEnv } from '../helpers/tools.js'
+import { CLOSED_PORT } from '../helpers/ports.js'
 
 // The Node starter app really installs, builds and passes its own tests with the machine's
 // Node, for every package manager (lockfile-exact) and every database × cache choice.
@@ -106,7 +107,7 @@ describe('starter app for every database × cache (npm)', { timeout: 300_000 }, 
     // manager above, so the server runs from the test build here (one compile per combination).
 
     // Each configured dependency points at a closed port: alive, but not ready.
-    const closed = await freePort()
+    const closed = CLOSED_PORT
     const env: Record<string, string> = { LOG_LEVEL: 'debug' }
     for (const s of ctx.services) env[s.urlEnv] = s.url.replace(/\$\{[A-Z_]+\}/g, 'x').replace(/@[a-z]+:\d+/, `@127.0.0.1:${closed}`).replace(/^memcached:\/\/[a-z]+:\d+/, `memcached://127.0.0.1:${closed}`)
     const app = await startApp(dir, env)

@@ -11,6 +11,7 @@ import { CACHES, DATABASES } from '../../src/options.js'
 import { composerContentHash, composerName } from '../../src/registry/languages/php.js'
 import { renderToDisk } from '../helpers/render.js'
 import { requireTool, toolsEnv } from '../helpers/tools.js'
+import { CLOSED_PORT } from '../helpers/ports.js'
 
 // The PHP starter app with Debian's PHP CLI and Composer (scripts/install-tools.sh): a
 // lockfile-exact `composer install` (the app has no packages besides the autoloader, so it
@@ -145,7 +146,7 @@ describe('starter app for every database × cache (php -S)', () => {
     expect(new Set(probes.map((f) => f.replace(/(Probe|Packets|Reader)\.php$/, '').toLowerCase()))).toEqual(new Set(ctx.services.map((s) => s.probe)))
 
     // Each configured dependency points at a closed port: alive, but not ready.
-    const closed = await freePort()
+    const closed = CLOSED_PORT
     const serverEnv: Record<string, string> = { LOG_LEVEL: 'debug' }
     for (const s of ctx.services) {
       serverEnv[s.urlEnv] = s.url

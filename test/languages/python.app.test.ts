@@ -11,6 +11,7 @@ import { CACHES, DATABASES } from '../../src/options.js'
 import { LANGUAGE_CHOICES } from '../../src/registry/languages/index.js'
 import { renderToDisk } from '../helpers/render.js'
 import { requireTool, TOOLS_HOME, toolsEnv } from '../helpers/tools.js'
+import { CLOSED_PORT } from '../helpers/ports.js'
 
 // The Python starter app really installs (lockfile-exact, under another name than the lockfiles
 // were made with), passes its own tests with the machine's Python (3.11+) for every package
@@ -181,7 +182,7 @@ describe('starter app for every database × cache (uv)', () => {
     expect(test.stdout).toMatch(/\b\d+ passed\b/)
 
     // Each configured dependency points at a closed port: alive, but not ready.
-    const closed = await freePort()
+    const closed = CLOSED_PORT
     const env: Record<string, string> = { LOG_LEVEL: 'debug', HOST: '127.0.0.1' }
     for (const s of ctx.services) {
       env[s.urlEnv] = s.url

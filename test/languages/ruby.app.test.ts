@@ -10,6 +10,7 @@ import { CACHES, DATABASES } from '../../src/options.js'
 import { LANGUAGE_CHOICES } from '../../src/registry/languages/index.js'
 import { renderToDisk } from '../helpers/render.js'
 import { requireTool, TOOLS_HOME } from '../helpers/tools.js'
+import { CLOSED_PORT } from '../helpers/ports.js'
 
 // rubygems.org is not reachable here, so the locked gems cannot be installed. What runs instead
 // (templates/ruby/app/PINS.md says why the lock holds what it holds):
@@ -157,7 +158,7 @@ describe('starter app for every database × cache (Debian 13 Ruby)', () => {
       expect(test.all).toMatch(/\d+ runs, \d+ assertions, 0 failures, 0 errors, 0 skips/)
 
       // Each configured dependency points at a closed port: alive, but not ready.
-      const closed = await freePort()
+      const closed = CLOSED_PORT
       const env: Record<string, string> = { LOG_LEVEL: 'debug' }
       for (const s of ctx.services) {
         env[s.urlEnv] = s.url

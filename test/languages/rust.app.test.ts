@@ -11,6 +11,7 @@ import { CACHES, DATABASES } from '../../src/options.js'
 import { LANGUAGE_CHOICES } from '../../src/registry/languages/index.js'
 import { renderToDisk } from '../helpers/render.js'
 import { requireTool, toolsEnv } from '../helpers/tools.js'
+import { CLOSED_PORT } from '../helpers/ports.js'
 
 // The Rust starter app really builds from its generated Cargo.lock (--locked), passes its own
 // tests and serves the contract, with the machine's Rust toolchain: once as a release build
@@ -66,7 +67,7 @@ function freePort(): Promise<number> {
 /** Connection URLs of the chosen services, each pointing at a port nobody listens on. */
 async function closedServiceEnv(answers: Answers): Promise<{ env: Record<string, string>; ids: string[] }> {
   const ctx = buildContext(answers, { name: 't', version: '0' })
-  const closed = await freePort()
+  const closed = CLOSED_PORT
   const env: Record<string, string> = {}
   for (const s of ctx.services) {
     env[s.urlEnv] = s.url
