@@ -43,6 +43,11 @@ HELM_VERSION="v4.3.1"                # keep equal to tools/helm-batch/go.mod
 KUBECONFORM_VERSION="v0.8.0"
 KUSTOMIZE_VERSION="v5.8.2"  # keep equal to tools/kustomize-batch/go.mod; v5.8.3 needs a kube-openapi version the Go module proxy refuses (403)
 CHECKOV_VERSION="3.3.30"
+# CI pipeline validators (test/validators/ci-*.test.ts). actionlint runs shellcheck (Debian's,
+# below) on every `run:` script; check-jsonschema ships GitLab's own CI schema (vendored from
+# gitlab-org/gitlab's ci.json) and SchemaStore's workflow, Dependabot and Renovate schemas.
+ACTIONLINT_VERSION="v1.7.12"
+CHECK_JSONSCHEMA_VERSION="0.39.0"
 # JSON schemas for kubeconform, derived from these modules' OpenAPI spec and CRD manifests
 # (scripts/k8s-schemas.mjs). The generated manifests are checked against the newest Kubernetes
 # and the oldest their Chart.yaml accepts (kubeVersion >=1.30); keep both equal to
@@ -403,6 +408,14 @@ main() {
 
   apt_tool shellcheck shellcheck
   versions+=("shellcheck|shellcheck --version | sed -n 's/^version: //p'")
+
+  # --- ci tools (owned by the github and gitlab generators) ---
+  go_tool actionlint "github.com/rhysd/actionlint@${ACTIONLINT_VERSION}" cmd/actionlint \
+    "-X github.com/rhysd/actionlint.version=${ACTIONLINT_VERSION}"
+  versions+=("actionlint|actionlint -version")
+  pip_venv_tool "check-jsonschema==${CHECK_JSONSCHEMA_VERSION}" check-jsonschema
+  versions+=("check-jsonschema|check-jsonschema --version")
+  # --- end ci tools ---
 
   # --- kubernetes tools (owned by the helm and kustomize generators) ---
   go_tool helm "helm.sh/helm/v4@${HELM_VERSION}" cmd/helm \

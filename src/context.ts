@@ -1,4 +1,5 @@
 import type { Answers } from './answers.js'
+import { ciContext, type CiContext } from './ci-context.js'
 import { kubernetesContext, type KubernetesContext } from './kubernetes-context.js'
 import { LANGUAGE_CHOICES, type DevSpec, type FrameworkChoice, type LanguageChoice, type PackageManagerChoice } from './registry/languages/index.js'
 import { byId } from './registry/lookup.js'
@@ -60,6 +61,8 @@ export interface RenderContext {
   starter: boolean
   /** The Kubernetes platforms' manifests; null for Compose. */
   k8s: KubernetesContext | null
+  /** The CI pipelines; null without a CI provider. */
+  ci: CiContext | null
 }
 
 /**
@@ -106,6 +109,8 @@ export function buildContext(answers: Answers, tool: { name: string; version: st
   const example = registry.example(answers.name)
   const platform = byId(PLATFORM_CHOICES, answers.platform)
   const appSettings: EnvVar[] = [{ name: 'LOG_LEVEL', devDefault: 'info', description: 'debug, info, warn or error', secret: false }]
+  const lang = language.templateData?.({ name: answers.name, port: answers.port, languageVersion: answers.languageVersion, packageManager, framework }) ?? {}
+  const k8s = kubernetesContext(answers, platform, services, appSettings, language.runtimeUid ?? 1000)
   return {
     answers,
     tool,
@@ -123,7 +128,7 @@ export function buildContext(answers: Answers, tool: { name: string; version: st
     volumes: services.flatMap((s) => (s.volume ? [s.volume] : [])),
     env: [...appSettings, ...services.flatMap((s) => s.secrets)],
     image: { example, compose: `\${IMAGE_REPOSITORY:-${example}}:\${IMAGE_TAG:?Set IMAGE_TAG to the release to run}` },
-    lang: language.templateData?.({ name: answers.name, port: answers.port, languageVersion: answers.languageVersion, packageManager, framework }) ?? {},
+    lang,
     devPorts: [
       `127.0.0.1:\${APP_PORT:-${answers.port}}:${answers.port}`,
       ...(dev.debugPort ? [`127.0.0.1:${dev.debugPort}:${dev.debugPort}`] : []),
@@ -133,6 +138,7 @@ export function buildContext(answers: Answers, tool: { name: string; version: st
       ...packageManager.manifests.map((file) => ({ action: 'rebuild' as const, path: `./${file}` })),
     ],
     starter: true,
-    k8s: kubernetesContext(answers, platform, services, appSettings, language.runtimeUid ?? 1000),
+    k8s,
+    ci: ciContext(answers, platform, k8s, { language: language.id, languageVersion: answers.languageVersion, packageManager, framework, lang }, { example }),
   }
 }

@@ -20,6 +20,11 @@ export type PlannedFile =
        */
       replace?: Readonly<Record<string, string>>
     }
+  /**
+   * A file assembled from template parts in order: verbatim parts hold another tool's own
+   * syntax (GitHub `${{ }}` expressions), `.hbs` parts hold the values that vary.
+   */
+  | { to: string; parts: readonly string[]; mode?: number }
   /** Content produced by the planner itself (e.g. the answers record). */
   | { to: string; content: string; mode?: number }
 

@@ -50,18 +50,21 @@ export function createRenderer(templates: TemplateSource) {
     }
     return t
   }
+  const renderOne = (path: string, ctx: RenderContext): string => {
+    if (!path.endsWith('.hbs')) return templates.read(path)
+    try {
+      return compile(path)(ctx)
+    } catch (err) {
+      throw new Error(`internal: rendering ${path} failed: ${(err as Error).message}`)
+    }
+  }
   return (plan: readonly PlannedFile[], ctx: RenderContext): RenderedFile[] =>
     plan.map((f) => {
       let content: string
       if ('content' in f) content = f.content
-      else if (f.template.endsWith('.hbs')) {
-        try {
-          content = compile(f.template)(ctx)
-        } catch (err) {
-          throw new Error(`internal: rendering ${f.template} failed: ${(err as Error).message}`)
-        }
-      } else {
-        content = templates.read(f.template)
+      else if ('parts' in f) content = f.parts.map((part) => renderOne(part, ctx)).join('')
+      else {
+        content = renderOne(f.template, ctx)
         for (const [from, to] of Object.entries(f.replace ?? {})) content = content.replaceAll(from, to)
       }
       if ('format' in f && f.format) content = FORMATTERS[f.format](content)

@@ -52,7 +52,7 @@ describe('validateAnswers', () => {
     [{ platform: 'swarm' }, 'platform', /--platform "swarm" is not a valid choice. Valid choices: compose, kubernetes, eks, aks, gke\./],
     [{ platform: 'eks', k8sFormat: 'jsonnet' }, 'k8sFormat', /--k8s-format "jsonnet" is not a valid choice. Valid choices: helm, kustomize\./],
     [{ k8sFormat: 'kustomize' }, 'k8sFormat', /--k8s-format kustomize applies only to the Kubernetes platforms \(--platform kubernetes, eks, aks, gke\)/],
-    [{ ci: 'github' }, 'ci', /not available yet/],
+    [{ ci: 'jenkins' }, 'ci', /none, github, gitlab/],
     [{ packageManager: 'deno' }, 'packageManager', /--package-manager "deno".*npm, pnpm, yarn, /],
     [{ framework: 'rails' }, 'framework', /--framework "rails" is not a valid choice. Valid choices: http/],
     [{ languageVersion: 'latest' }, 'languageVersion', /--language-version "latest" is not valid for Node.js/],

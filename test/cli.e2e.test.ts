@@ -75,7 +75,7 @@ describe('the built CLI', () => {
     [['x', '--database', 'oracle'], /--database "oracle" is not a valid choice. Valid choices: none, postgres/],
     [['x', '--port', '70000'], /--port "70000" is not a valid port/],
     [['x', '--name', 'Bad_Name'], /--name "Bad_Name" cannot be used/],
-    [['x', '--ci', 'github'], /--ci "github" \(GitHub Actions\) is not available yet/],
+    [['x', '--ci', 'jenkins'], /--ci "jenkins" is not a valid choice. Valid choices: none, github, gitlab/],
     [['x', '--k8s-format', 'kustomize'], /--k8s-format kustomize applies only to the Kubernetes platforms/],
     [['x', '--bogus'], /Unknown option '--bogus'/],
     [['x', 'y'], /at most one target directory/],

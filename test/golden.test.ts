@@ -8,11 +8,12 @@ import { SCENARIOS, scenario } from './fixtures/scenarios.js'
 // templates/ are byte-identical to their template, so only their list is recorded (FILES.txt).
 // `copied*` marks Helm templates, copied verbatim but for the chart name put in for
 // `<CHARTNAME>` (as `helm create` does); test/validators/helm.test.ts renders them with Helm.
+// `assembled` files (the GitHub workflows) are joined from verbatim and rendered parts; kept whole.
 describe.each(Object.keys(SCENARIOS))('golden: %s', (id) => {
   const { plan, files } = generate(scenario(id), { tool: { name: 'create-containerized-app', version: '0.0.0-golden' } })
-  const rendered = new Set(plan.filter((f) => 'content' in f || f.template.endsWith('.hbs')).map((f) => f.to))
-  const label = (f: (typeof plan)[number]) =>
-    'content' in f || f.template.endsWith('.hbs') ? 'rendered' : f.replace ? 'copied* ' : 'copied  '
+  const whole = (f: (typeof plan)[number]) => 'content' in f || 'parts' in f || f.template.endsWith('.hbs')
+  const rendered = new Set(plan.filter(whole).map((f) => f.to))
+  const label = (f: (typeof plan)[number]) => ('parts' in f ? 'assembled' : whole(f) ? 'rendered' : 'template' in f && f.replace ? 'copied* ' : 'copied  ')
 
   it('FILES.txt: every path written, rendered or copied', async () => {
     const list = plan.map((f) => `${label(f)}  ${f.to}`)

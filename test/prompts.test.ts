@@ -49,46 +49,48 @@ beforeEach(() => {
 describe('wizard', () => {
   it('asks only what flags left open, in order, then writes the project', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'cca-wizard-'))
-    // CI has one available choice today, so it is not asked; nor is the Kubernetes format for Compose.
-    queue.select = ['node', 'http', 'pnpm', 'postgres', 'valkey', 'compose', 'dockerhub']
+    // The Kubernetes format is not asked for Compose.
+    queue.select = ['node', 'http', 'pnpm', 'postgres', 'valkey', 'compose', 'github', 'dockerhub']
     queue.text = ['24', '8080']
     const { io: x } = io(['svc', '--name', 'svc'], cwd)
     expect(await main(x)).toBe(0)
     expect(asked).toEqual([
       'Language', 'Framework', 'Package manager', 'Runtime version', 'Port the app listens on', 'Database', 'Cache', 'Target platform',
-      'Container registry',
+      'CI provider', 'Container registry',
     ])
     const record = JSON.parse(readFileSync(join(cwd, 'svc/.containerized/answers.json'), 'utf8'))
     expect(record.answers).toMatchObject({
-      name: 'svc', packageManager: 'pnpm', port: 8080, database: 'postgres', cache: 'valkey', languageVersion: '24', registry: 'dockerhub',
+      name: 'svc', packageManager: 'pnpm', port: 8080, database: 'postgres', cache: 'valkey', languageVersion: '24', ci: 'github', registry: 'dockerhub',
     })
   })
 
   it('a Kubernetes platform asks for the manifest format and writes it', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'cca-wizard-'))
-    queue.select = ['go', 'postgres', 'none', 'gke', 'kustomize', 'gar']
+    queue.select = ['go', 'postgres', 'none', 'gke', 'kustomize', 'gitlab', 'gar']
     queue.text = ['1.26.8', '8080']
     const { io: x } = io(['svc', '--name', 'svc'], cwd)
     expect(await main(x)).toBe(0)
     expect(asked).toEqual([
-      'Language', 'Runtime version', 'Port the app listens on', 'Database', 'Cache', 'Target platform', 'Kubernetes manifests', 'Container registry',
+      'Language', 'Runtime version', 'Port the app listens on', 'Database', 'Cache', 'Target platform', 'Kubernetes manifests', 'CI provider',
+      'Container registry',
     ])
     expect(readdirSync(join(cwd, 'svc/deploy/kustomize/overlays')).sort()).toEqual(['dev', 'prod', 'staging'])
     const record = JSON.parse(readFileSync(join(cwd, 'svc/.containerized/answers.json'), 'utf8'))
-    expect(record.answers).toMatchObject({ platform: 'gke', k8sFormat: 'kustomize', registry: 'gar' })
+    expect(record.answers).toMatchObject({ platform: 'gke', k8sFormat: 'kustomize', ci: 'gitlab', registry: 'gar' })
+    expect(readFileSync(join(cwd, 'svc/.gitlab-ci.yml'), 'utf8')).toContain('deploy/kustomize')
   })
 
   it('flags suppress their prompts entirely', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'cca-wizard-'))
     const argv = ['x', '--language', 'node', '--framework', 'http', '--package-manager', 'npm', '--language-version', '24', '--port', '3000',
-      '--database', 'none', '--cache', 'none', '--platform', 'compose', '--registry', 'ghcr']
+      '--database', 'none', '--cache', 'none', '--platform', 'compose', '--ci', 'none', '--registry', 'ghcr']
     expect(await main(io(argv, cwd).io)).toBe(0)
     expect(asked).toEqual([])
   })
 
-  it.each([0, 1, 2, 3, 4, 5, 6])('cancelling at prompt %i exits 1 and writes nothing', async (at) => {
+  it.each([0, 1, 2, 3, 4, 5, 6, 7])('cancelling at prompt %i exits 1 and writes nothing', async (at) => {
     const cwd = mkdtempSync(join(tmpdir(), 'cca-wizard-'))
-    const answers = ['node', 'http', 'npm', 'none', 'none', 'compose', 'ghcr']
+    const answers = ['node', 'http', 'npm', 'none', 'none', 'compose', 'none', 'ghcr']
     queue.select = answers.map((a, i) => (i === at ? CANCEL : a))
     queue.text = ['24', '3000']
     const { io: x } = io(['svc'], cwd)
@@ -111,7 +113,7 @@ describe('wizard', () => {
     const dockerfile = join(cwd, 'svc/Dockerfile')
     const { writeFileSync } = await import('node:fs')
     writeFileSync(dockerfile, 'FROM scratch\n')
-    queue.select = ['node', 'http', 'npm', 'none', 'none', 'compose', 'ghcr', 'keep']
+    queue.select = ['node', 'http', 'npm', 'none', 'none', 'compose', 'none', 'ghcr', 'keep']
     queue.text = ['24.21.0', '3000']
     expect(await main(io(['svc'], cwd).io)).toBe(0)
     expect(asked.at(-1)).toBe('Dockerfile already exists with different content')

@@ -156,8 +156,8 @@ export type CiChoice = Choice<CiProvider>
 
 export const CI_CHOICES: readonly CiChoice[] = [
   { id: 'none', label: 'None', available: true },
-  { id: 'github', label: 'GitHub Actions', available: false },
-  { id: 'gitlab', label: 'GitLab CI', available: false },
+  { id: 'github', label: 'GitHub Actions', hint: 'test, build, scan, sign, push, deploy', available: true },
+  { id: 'gitlab', label: 'GitLab CI', hint: 'test, build, scan, sign, push, deploy', available: true },
 ]
 
 export interface RegistryChoice extends Choice<Registry> {

@@ -1,0 +1,253 @@
+import type { Answers } from './answers.js'
+import { K8S_ENVIRONMENTS, type KubernetesContext } from './kubernetes-context.js'
+import type { CiProvider, Registry } from './options.js'
+import { ciToolchain, type CiToolchain, type CiToolchainInput } from './registry/ci-toolchains.js'
+import type { PlatformChoice } from './registry/platforms.js'
+
+/** A setting the pipelines read from the CI system, shown in the README. */
+export interface CiSetting {
+  name: string
+  kind: 'variable' | 'secret'
+  /** Where it is set: once for the repository, or per deployment environment. */
+  scope: 'repository' | 'environment'
+  description: string
+}
+
+export interface CiEnvironment {
+  name: string
+  namespace: string
+  /** Helm: the environment's values file; Kustomize: its overlay folder. */
+  config: string
+}
+
+export interface CiContext {
+  provider: Exclude<CiProvider, 'none'>
+  toolchain: CiToolchain
+  /** The toolchain's top-level `env:` entries, in order. */
+  versions: { name: string; value: string }[]
+  registry: Registry
+  /** The image's last path segment in every registry: the project name. */
+  imageName: string
+  /** Compose files the integration job merges, as COMPOSE_FILE lists them. */
+  composeFile: string
+  /** Tool versions the pipelines pin (Helm and kubectl as this project's own checks use). */
+  trivyVersion: string
+  trivyVersionPlain: string
+  helmVersion: string
+  kubectlVersion: string
+  dockerVersion: string
+  cosignVersion: string
+  deployImage: string
+  /** Dependabot ecosystems (GitHub) for the language's manifests. */
+  ecosystem: string
+  /** GitLab: the toolchain job's cache variables, as a list. */
+  toolchainVariables: { name: string; value: string }[]
+  /** GitLab: the `aud` of the cloud login's ID token; null when the registry takes a password. */
+  cloudAudience: string | null
+  /** GitLab: the script lines that log Docker in to the registry. */
+  gitlabLogin: string[]
+
+  /** Cluster deploys; null for Compose, which documents a place for its own. */
+  deploy: null | {
+    format: KubernetesContext['format']
+    platform: PlatformChoice['id']
+    release: string
+    deployment: string
+    chartDir: string
+    kustomizeDir: string
+    /** The image name the Kustomize base refers to; CI replaces it with the pushed digest. */
+    kustomizeImage: string
+    environments: CiEnvironment[]
+  }
+  /** What the user sets up once: variables, secrets and where each comes from. */
+  settings: CiSetting[]
+  /** How to trust the pipeline's OIDC identity in the cloud; null without a cloud login. */
+  oidc: string | null
+}
+
+const v = (name: string, description: string, scope: CiSetting['scope'] = 'repository'): CiSetting => ({ name, kind: 'variable', scope, description })
+const s = (name: string, description: string, scope: CiSetting['scope'] = 'repository'): CiSetting => ({ name, kind: 'secret', scope, description })
+
+/** Settings the image push needs, per registry and CI provider. GHCR and GitLab's registry need none. */
+function registrySettings(registry: Registry, provider: CiContext['provider']): CiSetting[] {
+  const gitlab = provider === 'gitlab'
+  switch (registry) {
+    case 'ghcr':
+      return gitlab
+        ? [v('GHCR_USERNAME', 'GitHub user that owns the package'), s('GHCR_TOKEN', 'a GitHub token with write:packages (masked)'), v('IMAGE_REPOSITORY', 'ghcr.io/<owner>/<name>')]
+        : []
+    case 'dockerhub':
+      return [
+        v('DOCKERHUB_USERNAME', 'Docker Hub user the pipeline logs in as'),
+        s('DOCKERHUB_TOKEN', 'a Docker Hub access token with read/write scope'),
+        v('IMAGE_REPOSITORY', 'docker.io/<namespace>/<name>'),
+      ]
+    case 'ecr':
+      return [
+        v('AWS_REGION', 'region of the ECR repository (and EKS cluster)'),
+        v('AWS_ROLE_ARN', `IAM role the pipeline assumes through ${gitlab ? 'GitLab' : 'GitHub'} OIDC: ecr:GetAuthorizationToken and push to the repository (and eks:DescribeCluster to deploy)`),
+        v('IMAGE_REPOSITORY', '<account>.dkr.ecr.<region>.amazonaws.com/<name>'),
+      ]
+    case 'acr':
+      return [
+        v('AZURE_CLIENT_ID', 'client ID of the app registration or managed identity with a federated credential for this repository (AcrPush on the registry)'),
+        v('AZURE_TENANT_ID', 'Microsoft Entra tenant ID'),
+        v('AZURE_SUBSCRIPTION_ID', 'subscription of the registry and cluster'),
+        v('IMAGE_REPOSITORY', '<registry>.azurecr.io/<name>'),
+      ]
+    case 'gar':
+      return [
+        v('GCP_WORKLOAD_IDENTITY_PROVIDER', 'projects/<number>/locations/global/workloadIdentityPools/<pool>/providers/<provider>'),
+        ...(gitlab ? [] : [v('GCP_SERVICE_ACCOUNT', 'service account the pipeline impersonates (Artifact Registry Writer, Kubernetes Engine Developer)')]),
+        v('IMAGE_REPOSITORY', '<location>-docker.pkg.dev/<project>/<repository>/<name>'),
+      ]
+    case 'gitlab':
+      return gitlab
+        ? []
+        : [v('GITLAB_USERNAME', 'GitLab user or deploy-token name'), s('GITLAB_TOKEN', 'a deploy token with write_registry'), v('IMAGE_REPOSITORY', 'registry.gitlab.com/<group>/<project>')]
+  }
+}
+
+/** Settings the cluster deploy needs per environment (dev, staging and prod may be different clusters). */
+function clusterSettings(platform: PlatformChoice['id'], provider: CiContext['provider']): CiSetting[] {
+  if (provider === 'gitlab')
+    return [v('KUBE_CONTEXT', 'the GitLab agent for Kubernetes context, `<agent-project-path>:<agent-name>`', 'environment')]
+  switch (platform) {
+    case 'eks':
+      return [v('EKS_CLUSTER_NAME', 'the EKS cluster of this environment', 'environment'), v('AWS_ROLE_ARN', 'may be set per environment to use a deploy role per cluster', 'environment')]
+    case 'aks':
+      return [v('AKS_RESOURCE_GROUP', 'resource group of the AKS cluster', 'environment'), v('AKS_CLUSTER_NAME', 'the AKS cluster of this environment', 'environment')]
+    case 'gke':
+      return [v('GKE_CLUSTER_NAME', 'the GKE cluster of this environment', 'environment'), v('GKE_LOCATION', 'its region or zone', 'environment')]
+    default:
+      return [s('KUBE_CONFIG', 'a kubeconfig for a deploy ServiceAccount limited to the namespace', 'environment')]
+  }
+}
+
+/** Versions the pipelines install: Helm as the chart is linted with, kubectl as the schemas' Kubernetes. */
+export const CI_TOOL_VERSIONS = {
+  trivyVersion: 'v0.70.0',
+  trivyVersionPlain: '0.70.0',
+  helmVersion: 'v4.3.1',
+  kubectlVersion: 'v1.36.3',
+  dockerVersion: '29.7.2',
+  cosignVersion: 'v3.0.6',
+  // kubectl and Helm 3 for GitLab's deploy jobs.
+  deployImage: 'alpine/k8s:1.34.1',
+} as const
+
+/**
+ * GitLab: the cloud's own CLI image turns the job's ID token into a short-lived registry
+ * password, inside the Docker-in-Docker daemon, so the build image needs no cloud tools.
+ */
+const CLOUD_CLI = {
+  aws: 'amazon/aws-cli:2.37.5',
+  azure: 'mcr.microsoft.com/azure-cli:2.89.1',
+  gcp: 'gcr.io/google.com/cloudsdktool/google-cloud-cli:572.0.0-slim',
+} as const
+
+function gitlabLogin(registry: Registry): { audience: string | null; lines: string[] } {
+  const password = (user: string, token: string, host: string) => [`echo "${token}" | docker login --username "${user}" --password-stdin ${host}`]
+  switch (registry) {
+    case 'gitlab':
+      return { audience: null, lines: password('$CI_REGISTRY_USER', '$CI_REGISTRY_PASSWORD', '"$CI_REGISTRY"') }
+    case 'dockerhub':
+      return { audience: null, lines: password('$DOCKERHUB_USERNAME', '$DOCKERHUB_TOKEN', 'docker.io') }
+    case 'ghcr':
+      return { audience: null, lines: password('$GHCR_USERNAME', '$GHCR_TOKEN', 'ghcr.io') }
+    case 'ecr':
+      return {
+        audience: '$CI_SERVER_URL',
+        lines: [
+          `docker run --rm -e CLOUD_ID_TOKEN -e AWS_ROLE_ARN -e AWS_REGION --entrypoint sh ${CLOUD_CLI.aws} -c 'printf %s "$CLOUD_ID_TOKEN" > /tmp/token && AWS_WEB_IDENTITY_TOKEN_FILE=/tmp/token aws ecr get-login-password' | docker login --username AWS --password-stdin "\${IMAGE_REPOSITORY%%/*}"`,
+        ],
+      }
+    case 'acr':
+      return {
+        audience: 'api://AzureADTokenExchange',
+        lines: [
+          `docker run --rm -e CLOUD_ID_TOKEN -e AZURE_CLIENT_ID -e AZURE_TENANT_ID -e IMAGE_REPOSITORY ${CLOUD_CLI.azure} sh -c 'az login --service-principal --username "$AZURE_CLIENT_ID" --tenant "$AZURE_TENANT_ID" --federated-token "$CLOUD_ID_TOKEN" --allow-no-subscriptions --output none && az acr login --name "\${IMAGE_REPOSITORY%%.*}" --expose-token --output tsv --query accessToken' | docker login --username 00000000-0000-0000-0000-000000000000 --password-stdin "\${IMAGE_REPOSITORY%%/*}"`,
+        ],
+      }
+    case 'gar':
+      return {
+        audience: 'https://iam.googleapis.com/$GCP_WORKLOAD_IDENTITY_PROVIDER',
+        lines: [
+          `docker run --rm -e CLOUD_ID_TOKEN -e GCP_WORKLOAD_IDENTITY_PROVIDER ${CLOUD_CLI.gcp} sh -c 'printf %s "$CLOUD_ID_TOKEN" > /tmp/token && gcloud iam workload-identity-pools create-cred-config "$GCP_WORKLOAD_IDENTITY_PROVIDER" --credential-source-file=/tmp/token --output-file=/tmp/creds.json && gcloud auth login --cred-file=/tmp/creds.json --quiet && gcloud auth print-access-token' | docker login --username oauth2accesstoken --password-stdin "https://\${IMAGE_REPOSITORY%%/*}"`,
+        ],
+      }
+  }
+}
+
+/** Dependabot's package-ecosystem for the language's manifests. */
+function ecosystem(i: CiToolchainInput): string {
+  const pm = i.packageManager.id
+  const byLanguage: Record<string, string> = { node: 'npm', python: 'pip', go: 'gomod', rust: 'cargo', dotnet: 'nuget', ruby: 'bundler', php: 'composer' }
+  if (i.language === 'java') return pm === 'maven' ? 'maven' : 'gradle'
+  if (pm === 'bun') return 'bun'
+  if (pm === 'uv') return 'uv'
+  return byLanguage[i.language]!
+}
+
+/** How the cloud trusts the pipeline's identity: the subject claims to allow. */
+function oidcNote(registry: Registry, platform: PlatformChoice, provider: CiContext['provider']): string | null {
+  const cloud = platform.cloud ?? (registry === 'ecr' ? 'aws' : registry === 'acr' ? 'azure' : registry === 'gar' ? 'gcp' : null)
+  if (!cloud) return null
+  const subject =
+    provider === 'github'
+      ? 'the subject is `repo:<owner>/<repo>:environment:<environment>` for deploy jobs and `repo:<owner>/<repo>:ref:refs/heads/main` (or `:ref:refs/tags/v*`) for the image job; repositories created after 2026-07-15 get immutable `repo:<owner>@<owner-id>/<repo>@<repo-id>:…` subjects, so trust the form GitHub shows in a job\'s token'
+      : 'the ID tokens\' subject is `project_path:<group>/<project>:ref_type:branch:ref:main` (or `ref_type:tag`); deploy jobs use the GitLab agent instead'
+  const trust = {
+    aws: `an IAM OIDC provider for ${provider === 'github' ? '`token.actions.githubusercontent.com` (audience `sts.amazonaws.com`)' : 'your GitLab URL (audience: the same URL)'} and a role (AWS_ROLE_ARN) whose trust policy allows it`,
+    azure: 'a federated credential on the app registration or managed identity (AZURE_CLIENT_ID), audience `api://AzureADTokenExchange`',
+    gcp: `a workload identity pool provider (GCP_WORKLOAD_IDENTITY_PROVIDER) for ${provider === 'github' ? 'GitHub' : 'GitLab'}'s issuer${provider === 'github' ? ' and a service account (GCP_SERVICE_ACCOUNT) the pool may impersonate' : ', with the pool\'s principal granted Artifact Registry Writer directly'}`,
+  }[cloud]
+  return `${trust}; ${subject}.`
+}
+
+/** Derives what the pipelines need. Null when no CI provider was chosen. */
+export function ciContext(
+  answers: Answers,
+  platform: PlatformChoice,
+  k8s: KubernetesContext | null,
+  toolchainInput: CiToolchainInput,
+  image: { example: string },
+): CiContext | null {
+  if (answers.ci === 'none') return null
+  const provider = answers.ci
+  const toolchain = ciToolchain(toolchainInput)
+  const deploy = k8s && {
+    format: k8s.format,
+    platform: platform.id,
+    release: answers.name,
+    deployment: answers.name,
+    chartDir: k8s.chartDir,
+    kustomizeDir: k8s.kustomizeDir,
+    kustomizeImage: image.example,
+    environments: K8S_ENVIRONMENTS.map((env) => ({
+      name: env,
+      namespace: `${answers.name}-${env}`,
+      config: k8s.format === 'helm' ? `${k8s.chartDir}/values-${env}.yaml` : `${k8s.kustomizeDir}/overlays/${env}`,
+    })),
+  }
+  const settings = [...registrySettings(answers.registry, provider), ...(deploy ? clusterSettings(platform.id, provider) : [])]
+  // One entry per name: a repository-wide value and its per-environment override are documented once, as the override.
+  const byName = new Map<string, CiSetting>()
+  for (const x of settings) byName.set(x.name, byName.has(x.name) ? { ...x, description: `${byName.get(x.name)!.description}; ${x.description}` } : x)
+  return {
+    provider,
+    toolchain,
+    versions: Object.entries(toolchain.versions).map(([name, value]) => ({ name, value })),
+    registry: answers.registry,
+    imageName: answers.name,
+    composeFile: 'compose.yaml:compose.test.yaml',
+    ...CI_TOOL_VERSIONS,
+    ecosystem: ecosystem(toolchainInput),
+    toolchainVariables: Object.entries(toolchain.cacheVariables).map(([name, value]) => ({ name, value })),
+    cloudAudience: provider === 'gitlab' ? gitlabLogin(answers.registry).audience : null,
+    gitlabLogin: provider === 'gitlab' ? gitlabLogin(answers.registry).lines : [],
+    deploy,
+    settings: [...byName.values()],
+    oidc: oidcNote(answers.registry, platform, provider),
+  }
+}

@@ -1,0 +1,42 @@
+import type { Generator, PlannedFile } from '../plan.js'
+
+const D = 'ci/github'
+
+/**
+ * GitHub Actions: ci.yml (lint, unit and integration tests), release.yml (image build, scan,
+ * push, signing, then deploys) and, for a cluster, the reusable deploy.yml; plus Dependabot.
+ * Job bodies are GitHub's own syntax and are copied verbatim; each workflow is assembled from
+ * the parts that fit the answers, and only its top-level `env:` is rendered.
+ */
+export const githubActions: Generator = {
+  id: 'github-actions',
+  applies: (ctx) => ctx.ci?.provider === 'github',
+  plan: (ctx) => {
+    const ci = ctx.ci!
+    const files: PlannedFile[] = [
+      {
+        to: '.github/workflows/ci.yml',
+        parts: [`${D}/ci/on.yml`, `${D}/ci/env.yml.hbs`, `${D}/ci/test-job.yml`, `${D}/setup/${ci.toolchain.setup}.yml`, `${D}/ci/test-steps.yml`],
+      },
+      {
+        to: '.github/workflows/release.yml',
+        parts: [
+          `${D}/release/on.yml`,
+          `${D}/release/env.yml.hbs`,
+          `${D}/registry/${ci.registry}.permissions.yml`,
+          `${D}/release/image-outputs.yml`,
+          `${D}/registry/${ci.registry}.login.yml`,
+          `${D}/release/image-steps.yml`,
+          ci.deploy ? `${D}/release/deploy-jobs.yml` : `${D}/release/deploy-compose.yml`,
+        ],
+      },
+      { to: '.github/dependabot.yml', template: `${D}/dependabot.yml.hbs` },
+    ]
+    if (ci.deploy)
+      files.push({
+        to: '.github/workflows/deploy.yml',
+        parts: [`${D}/deploy/on.yml`, `${D}/deploy/env.yml.hbs`, `${D}/deploy/job.yml`, `${D}/deploy/cluster-${ci.deploy.platform}.yml`, `${D}/deploy/${ci.deploy.format}.yml`],
+      })
+    return files
+  },
+}

@@ -1,0 +1,255 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { execa } from 'execa'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { parse as parseYaml } from 'yaml'
+import type { Answers } from '../../src/answers.js'
+import { generate } from '../../src/generate.js'
+import { ciMatrix } from '../fixtures/scenarios.js'
+import type { Obj } from '../helpers/k8s.js'
+import { writeTree } from '../helpers/render.js'
+import { requireTool, toolsEnv } from '../helpers/tools.js'
+
+// Every distinct pipeline (ciMatrix: each toolchain, and each platform × registry × Kubernetes
+// format, on both providers) is written to disk once and checked by the real validators:
+// actionlint (with shellcheck on every `run:` script) and SchemaStore's workflow schema for
+// GitHub, GitLab's own CI schema for GitLab, the Dependabot and Renovate schemas, and checkov's
+// GitHub Actions and GitLab CI checks.
+
+interface Project {
+  a: Answers
+  root: string
+  files: Map<string, string>
+}
+let projects: Project[] = []
+const github = () => projects.filter((p) => p.a.ci === 'github')
+const gitlab = () => projects.filter((p) => p.a.ci === 'gitlab')
+const workflows = (p: Project) => [...p.files.keys()].filter((f) => f.startsWith('.github/workflows/'))
+
+beforeAll(() => {
+  projects = ciMatrix().map((a) => {
+    const { files } = generate(a)
+    return { a, root: writeTree(files, 'cca-ci-'), files: new Map(files.map((f) => [f.path, f.content])) }
+  })
+})
+
+async function run(tool: string, args: string[], cwd?: string) {
+  return execa(requireTool(tool), args, { env: toolsEnv(), reject: false, all: true, cwd })
+}
+
+describe('GitHub Actions', () => {
+  it('writes ci, release and dependabot for every project, and deploy for a cluster', () => {
+    for (const p of github()) {
+      const expected = ['.github/dependabot.yml', '.github/workflows/ci.yml', '.github/workflows/release.yml', ...(p.a.platform === 'compose' ? [] : ['.github/workflows/deploy.yml'])]
+      expect([...p.files.keys()].filter((f) => f.startsWith('.github/')).sort(), p.a.name).toEqual(expected.sort())
+      expect(p.files.has('.gitlab-ci.yml')).toBe(false)
+    }
+  })
+
+  it('actionlint (with shellcheck on run: scripts) finds nothing in any workflow', async () => {
+    requireTool('shellcheck')
+    // One run per project: a reusable workflow (`uses: ./.github/workflows/deploy.yml`) is
+    // resolved against its own project.
+    const failures: string[] = []
+    await Promise.all(
+      github().map(async (p) => {
+        const r = await run('actionlint', ['-no-color', '-shellcheck', requireTool('shellcheck'), ...workflows(p)], p.root)
+        if (r.exitCode !== 0) failures.push(`${p.a.name}:\n${r.all}`)
+      }),
+    )
+    expect(failures).toEqual([])
+  }, 300_000)
+
+  it('actionlint and its shellcheck fire on a broken workflow (negative control)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cca-ci-neg-'))
+    mkdirSync(join(dir, '.github/workflows'), { recursive: true })
+    const bad = github()[0]!.files.get('.github/workflows/ci.yml')!
+      .replace('run: ${{ env.TEST_COMMAND }}', 'run: echo $TEST_COMMAND')
+      .replace("if: env.LINT_COMMAND != ''", "if: steps.nope.outputs.lint")
+    writeFileSync(join(dir, '.github/workflows/ci.yml'), bad)
+    const r = await run('actionlint', ['-no-color', '-shellcheck', requireTool('shellcheck'), '.github/workflows/ci.yml'], dir)
+    expect(r.exitCode).toBe(1)
+    expect(r.all).toContain('shellcheck reported issue')
+    expect(r.all).toContain('SC2086')
+    expect(r.all).toContain('property "nope" is not defined')
+  })
+
+  it('every workflow matches SchemaStore\'s workflow schema, and dependabot.yml its own', async () => {
+    const files = github().flatMap((p) => workflows(p).map((w) => join(p.root, w)))
+    const wf = await run('check-jsonschema', ['--builtin-schema', 'vendor.github-workflows', ...files])
+    expect(wf.exitCode, wf.all).toBe(0)
+    const dep = await run('check-jsonschema', ['--builtin-schema', 'vendor.dependabot', ...github().map((p) => join(p.root, '.github/dependabot.yml'))])
+    expect(dep.exitCode, dep.all).toBe(0)
+  }, 300_000)
+
+  it('takes templated values only in the top-level env: (jobs are verbatim)', () => {
+    for (const p of github()) {
+      for (const w of workflows(p)) {
+        const doc = parseYaml(p.files.get(w)!) as Obj
+        // Every value the project supplies is an env entry; the jobs read them as ${{ env.X }}.
+        const text = JSON.stringify(doc.jobs)
+        expect(text, `${p.a.name} ${w}`).not.toContain(`"${p.a.name}"`)
+        // Nothing but GitHub's expressions and metadata-action's tag patterns uses braces.
+        expect(text.replace(/\$\{\{[^}]*\}\}/g, '').replace(/pattern=(\{\{\w+\}\}\.?)+/g, '')).not.toContain('{{')
+      }
+    }
+  })
+})
+
+describe('GitLab CI', () => {
+  it('writes .gitlab-ci.yml and renovate.json, and no GitHub files', () => {
+    for (const p of gitlab()) {
+      expect(p.files.has('.gitlab-ci.yml')).toBe(true)
+      expect(p.files.has('renovate.json')).toBe(true)
+      expect([...p.files.keys()].filter((f) => f.startsWith('.github/'))).toEqual([])
+    }
+  })
+
+  it('every .gitlab-ci.yml matches GitLab\'s own CI schema, and renovate.json Renovate\'s', async () => {
+    const ci = await run('check-jsonschema', ['--builtin-schema', 'vendor.gitlab-ci', '--data-transform', 'gitlab-ci', '--regex-variant', 'nonunicode', ...gitlab().map((p) => join(p.root, '.gitlab-ci.yml'))])
+    expect(ci.exitCode, ci.all).toBe(0)
+    const ren = await run('check-jsonschema', ['--builtin-schema', 'vendor.renovate', join(gitlab()[0]!.root, 'renovate.json')])
+    expect(ren.exitCode, ren.all).toBe(0)
+  }, 300_000)
+
+  it('the schema check fires on a broken pipeline (negative control)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cca-ci-neg-'))
+    writeFileSync(join(dir, '.gitlab-ci.yml'), gitlab()[0]!.files.get('.gitlab-ci.yml')!.replace('stage: test', 'stage: [test]').replace('when: never', 'when: sometimes'))
+    const r = await run('check-jsonschema', ['--builtin-schema', 'vendor.gitlab-ci', '--data-transform', 'gitlab-ci', join(dir, '.gitlab-ci.yml')])
+    expect(r.exitCode).toBe(1)
+  })
+
+  it('every script line is valid shell (shellcheck, as GitLab runs them under sh)', async () => {
+    const failures: string[] = []
+    await Promise.all(
+      gitlab().map(async (p) => {
+        const doc = parseYaml(p.files.get('.gitlab-ci.yml')!) as Record<string, Obj>
+        const lines = Object.values(doc).flatMap((job) => (job && typeof job === 'object' ? ['before_script', 'script', 'after_script'].flatMap((k) => (Array.isArray(job[k]) ? job[k] : [])) : []))
+        const script = `#!/bin/sh\n${lines.join('\n')}\n`
+        const r = await execa(requireTool('shellcheck'), ['--shell=sh', '--severity=warning', '-'], { input: script, reject: false, all: true })
+        if (r.exitCode !== 0) failures.push(`${p.a.name}:\n${r.all}`)
+      }),
+    )
+    expect(failures).toEqual([])
+  }, 300_000)
+})
+
+describe('checkov: GitHub Actions and GitLab CI checks', () => {
+  it('finds nothing in any pipeline, and fails a broken one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cca-ci-checkov-'))
+    for (const [i, p] of projects.entries()) {
+      for (const f of [...workflows(p), ...(p.files.has('.gitlab-ci.yml') ? ['.gitlab-ci.yml'] : [])]) {
+        const to = join(dir, String(i), f)
+        mkdirSync(join(to, '..'), { recursive: true })
+        writeFileSync(to, p.files.get(f)!)
+      }
+    }
+    // The control: write-all permissions (CKV2_GHA_1), workflow_dispatch inputs (CKV_GHA_7) and
+    // an event field expanded into a script (CKV_GHA_2). (checkov 3.3.30's cosign checks,
+    // CKV_GHA_5/6, pass every workflow: they return at the jobs' line-number key.)
+    const neg = join(dir, 'negative/.github/workflows')
+    mkdirSync(neg, { recursive: true })
+    writeFileSync(
+      join(neg, 'release.yml'),
+      github()[0]!
+        .files.get('.github/workflows/release.yml')!
+        .replace('permissions: {}', 'permissions: write-all')
+        .replace('on:\n', 'on:\n  workflow_dispatch:\n    inputs:\n      ref:\n        type: string\n')
+        .replace('run: echo "image=', 'run: echo "${{ github.event.head_commit.message }}" image='),
+    )
+    const r = await execa(requireTool('checkov'), ['-d', dir, '--framework', 'github_actions', 'gitlab_ci', '-o', 'json', '--skip-download'], { env: toolsEnv(), reject: false })
+    const reports = ([] as Obj[]).concat(JSON.parse(r.stdout))
+    const failed = reports.flatMap((rep) => rep.results.failed_checks as Obj[])
+    const real = failed.filter((f) => !String(f.file_path).includes('/negative/'))
+    expect(real.map((f) => `${f.check_id} ${f.file_path}`)).toEqual([])
+    const control = new Set(failed.filter((f) => String(f.file_path).includes('/negative/')).map((f) => f.check_id))
+    expect([...control].sort()).toEqual(expect.arrayContaining(['CKV2_GHA_1', 'CKV_GHA_2', 'CKV_GHA_7']))
+    const frameworks = new Set(reports.map((rep) => rep.check_type))
+    expect(frameworks).toEqual(new Set(['github_actions', 'gitlab_ci']))
+    expect(reports.reduce((n, rep) => n + (rep.summary.passed as number), 0)).toBeGreaterThan(projects.length * 5)
+  }, 600_000)
+})
+
+describe('pipelines agree with the project', () => {
+  it('compose files, Dockerfile target, chart, values files, overlays and image names exist', () => {
+    for (const p of projects) {
+      const where = p.a.name
+      const ctx = generate(p.a).context.ci!
+      for (const f of ctx.composeFile.split(':')) expect(p.files.has(f), `${where} ${f}`).toBe(true)
+      expect(p.files.get('Dockerfile'), where).toMatch(/ AS prod$/m)
+      if (p.a.platform === 'compose') {
+        expect(ctx.deploy).toBeNull()
+        continue
+      }
+      const d = ctx.deploy!
+      for (const env of d.environments) {
+        if (d.format === 'helm') expect(p.files.has(env.config), `${where} ${env.config}`).toBe(true)
+        else expect(p.files.has(`${env.config}/kustomization.yaml`), `${where} ${env.config}`).toBe(true)
+      }
+      if (d.format === 'helm') expect(p.files.has(`${d.chartDir}/Chart.yaml`)).toBe(true)
+      else {
+        const base = parseYaml(p.files.get(`${d.kustomizeDir}/base/kustomization.yaml`)!) as Obj
+        expect(base.images.map((i: Obj) => i.name)).toContain(d.kustomizeImage)
+      }
+      const text = p.files.get(p.a.ci === 'github' ? '.github/workflows/deploy.yml' : '.gitlab-ci.yml')!
+      expect(text).toContain(d.format === 'helm' ? d.chartDir : d.kustomizeDir)
+    }
+  })
+
+  it('every action is pinned to a full commit SHA, with one version per action everywhere', () => {
+    const pins = new Map<string, Set<string>>()
+    for (const p of github())
+      for (const w of workflows(p))
+        for (const m of p.files.get(w)!.matchAll(/uses: ([^\s@]+)@(\S+)(?: # (\S+))?/g)) {
+          if (m[1]!.startsWith('./')) continue
+          expect(m[2], `${m[1]} in ${w}`).toMatch(/^[0-9a-f]{40}$/)
+          // dtolnay/rust-toolchain publishes no release tags; every other pin names its version.
+          if (m[1] !== 'dtolnay/rust-toolchain') expect(m[3], m[1]).toMatch(/^v?\d+\.\d+\.\d+$/)
+          const key = m[1]!.split('/').slice(0, 2).join('/')
+          pins.set(key, (pins.get(key) ?? new Set()).add(`${m[2]} ${m[3] ?? ''}`))
+        }
+    for (const [action, seen] of pins) expect([...seen], action).toHaveLength(1)
+    expect(pins.size).toBeGreaterThan(20)
+  })
+})
+
+describe('the deploy steps render what they claim', () => {
+  it('the Kustomize deploy points the Deployment at the pushed digest', async () => {
+    const p = projects.find((x) => x.a.ci === 'github' && x.a.k8sFormat === 'kustomize' && x.a.platform !== 'compose')!
+    const ctx = generate(p.a).context.ci!
+    const step = (parseYaml(p.files.get('.github/workflows/deploy.yml')!) as Obj).jobs.deploy.steps.find((s: Obj) => String(s.run ?? '').includes('kubectl apply --kustomize'))
+    // The step's own here-doc, with the workflow's values, written by a real shell in the checkout.
+    const script = String(step.run).split('\n').filter((l) => !l.startsWith('kubectl')).join('\n')
+    const digest = `sha256:${'a'.repeat(64)}`
+    const r = await execa('bash', ['-euo', 'pipefail', '-c', script], {
+      cwd: p.root,
+      env: { ...process.env, KUSTOMIZE_DIR: ctx.deploy!.kustomizeDir, ENVIRONMENT: 'prod', KUSTOMIZE_IMAGE: ctx.deploy!.kustomizeImage, IMAGE: 'registry.example/team/app', DIGEST: digest },
+      reject: false,
+      all: true,
+    })
+    expect(r.exitCode, r.all).toBe(0)
+    const build = await execa(requireTool('kustomize'), ['build', join(p.root, '.deploy')], { env: toolsEnv(), reject: false, all: true })
+    expect(build.exitCode, build.all).toBe(0)
+    const docs = build.stdout.split(/^---$/m).map((d) => parseYaml(d) as Obj)
+    const deploy = docs.find((d) => d?.kind === 'Deployment' && d.metadata.name === ctx.deploy!.deployment)!
+    expect(deploy.metadata.namespace).toBe(`${ctx.deploy!.release}-prod`)
+    expect(deploy.spec.template.spec.containers[0].image).toBe(`registry.example/team/app@${digest}`)
+  })
+
+  it('the Helm deploy\'s --set-string values pin the pushed digest', async () => {
+    const p = projects.find((x) => x.a.ci === 'github' && x.a.k8sFormat === 'helm' && x.a.platform !== 'compose')!
+    const d = generate(p.a).context.ci!.deploy!
+    const digest = `sha256:${'b'.repeat(64)}`
+    const r = await execa(
+      requireTool('helm'),
+      ['template', d.release, join(p.root, d.chartDir), '--namespace', `${d.release}-prod`, '--values', join(p.root, d.environments[2]!.config), '--set-string', 'image.repository=registry.example/team/app', '--set-string', `image.digest=${digest}`],
+      { env: toolsEnv(), reject: false, all: true },
+    )
+    expect(r.exitCode, r.all).toBe(0)
+    const deploy = r.stdout.split(/^---$/m).map((x) => parseYaml(x) as Obj).find((x) => x?.kind === 'Deployment' && x.metadata.name === d.deployment)!
+    expect(deploy.spec.template.spec.containers[0].image).toBe(`registry.example/team/app@${digest}`)
+    expect(existsSync(join(p.root, d.chartDir, 'values-prod.yaml'))).toBe(true)
+    expect(readFileSync(join(p.root, '.github/workflows/deploy.yml'), 'utf8')).toContain('values-${ENVIRONMENT}.yaml')
+  })
+})
