@@ -123,8 +123,10 @@ export function defaultFor(key: AnswerKey, a: Partial<Answers>): Answers[AnswerK
     }
     case 'database':
     case 'cache':
-    case 'ci':
       return 'none'
+    // Pipelines are part of a complete setup; `--ci none` leaves them out.
+    case 'ci':
+      return 'github'
     case 'platform':
       return 'compose'
     case 'k8sFormat':

@@ -15,7 +15,9 @@ describe(`every valid combination (${combos.length})`, () => {
     expect(new Set(paths).size).toBe(paths.length)
     for (const f of files) {
       expect(f.content.trim(), `${f.path} is empty`).not.toBe('')
-      expect(f.content, `${f.path} has a leftover token`).not.toMatch(helmTemplate(f.path) ? /\[object Object\]|<CHARTNAME>/ : /\{\{|\[object Object\]|<CHARTNAME>/)
+      // GitHub's `${{ }}` expressions and metadata-action's `{{version}}` patterns are those tools' own.
+      const own = f.path.startsWith('.github/workflows/') ? f.content.replace(/\$\{\{[^}]*\}\}/g, '').replace(/pattern=(\{\{\w+\}\}\.?)+/g, '') : f.content
+      expect(own, `${f.path} has a leftover token`).not.toMatch(helmTemplate(f.path) ? /\[object Object\]|<CHARTNAME>/ : /\{\{|\[object Object\]|<CHARTNAME>/)
       // `undefined` is a word in program source, but never a value in config files.
       if (!/\.(ts|js|py|go|rs|java|kt|cs|rb|php)$/.test(f.path)) expect(f.content, f.path).not.toMatch(/\bundefined\b/)
       if (/\.ya?ml$/.test(f.path) && !helmTemplate(f.path)) {

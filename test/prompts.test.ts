@@ -113,7 +113,7 @@ describe('wizard', () => {
     const dockerfile = join(cwd, 'svc/Dockerfile')
     const { writeFileSync } = await import('node:fs')
     writeFileSync(dockerfile, 'FROM scratch\n')
-    queue.select = ['node', 'http', 'npm', 'none', 'none', 'compose', 'none', 'ghcr', 'keep']
+    queue.select = ['node', 'http', 'npm', 'none', 'none', 'compose', 'github', 'ghcr', 'keep']
     queue.text = ['24.21.0', '3000']
     expect(await main(io(['svc'], cwd).io)).toBe(0)
     expect(asked.at(-1)).toBe('Dockerfile already exists with different content')
