@@ -8,8 +8,8 @@ import type { PlatformChoice } from './registry/platforms.js'
 export interface CiSetting {
   name: string
   kind: 'variable' | 'secret'
-  /** Where it is set: once for the repository, or per deployment environment. */
-  scope: 'repository' | 'environment'
+  /** Where it is set: once for the repository, per deployment environment, or both (the environment's wins there). */
+  scope: 'repository' | 'environment' | 'repository and environment'
   description: string
 }
 
@@ -84,15 +84,16 @@ function registrySettings(registry: Registry, provider: CiContext['provider']): 
       ]
     case 'ecr':
       return [
-        v('AWS_REGION', 'region of the ECR repository (and EKS cluster)'),
-        v('AWS_ROLE_ARN', `IAM role the pipeline assumes through ${gitlab ? 'GitLab' : 'GitHub'} OIDC: ecr:GetAuthorizationToken and push to the repository (and eks:DescribeCluster to deploy)`),
+        v('AWS_REGION', 'region of the ECR repository'),
+        v('AWS_ROLE_ARN', `IAM role the image job assumes through ${gitlab ? 'GitLab' : 'GitHub'} OIDC: ecr:GetAuthorizationToken and push to the repository`),
         v('IMAGE_REPOSITORY', '<account>.dkr.ecr.<region>.amazonaws.com/<name>'),
       ]
     case 'acr':
       return [
-        v('AZURE_CLIENT_ID', 'client ID of the app registration or managed identity with a federated credential for this repository (AcrPush on the registry)'),
+        v('AZURE_CLIENT_ID', 'client ID of the app registration or managed identity with a federated credential for the image job (AcrPush on the registry)'),
         v('AZURE_TENANT_ID', 'Microsoft Entra tenant ID'),
-        v('AZURE_SUBSCRIPTION_ID', 'subscription of the registry and cluster'),
+        // GitLab logs in without a subscription (--allow-no-subscriptions); azure/login takes one.
+        ...(gitlab ? [] : [v('AZURE_SUBSCRIPTION_ID', 'subscription of the registry')]),
         v('IMAGE_REPOSITORY', '<registry>.azurecr.io/<name>'),
       ]
     case 'gar':
@@ -114,11 +115,26 @@ function clusterSettings(platform: PlatformChoice['id'], provider: CiContext['pr
     return [v('KUBE_CONTEXT', 'the GitLab agent for Kubernetes context, `<agent-project-path>:<agent-name>`', 'environment')]
   switch (platform) {
     case 'eks':
-      return [v('EKS_CLUSTER_NAME', 'the EKS cluster of this environment', 'environment'), v('AWS_ROLE_ARN', 'may be set per environment to use a deploy role per cluster', 'environment')]
+      return [
+        v('AWS_REGION', 'region of the EKS cluster', 'environment'),
+        v('AWS_ROLE_ARN', 'IAM role the deploy assumes through GitHub OIDC, with access to the cluster (an EKS access entry)', 'environment'),
+        v('EKS_CLUSTER_NAME', 'the EKS cluster of this environment', 'environment'),
+      ]
     case 'aks':
-      return [v('AKS_RESOURCE_GROUP', 'resource group of the AKS cluster', 'environment'), v('AKS_CLUSTER_NAME', 'the AKS cluster of this environment', 'environment')]
+      return [
+        v('AZURE_CLIENT_ID', 'client ID with a federated credential for this environment and access to the cluster', 'environment'),
+        v('AZURE_TENANT_ID', 'Microsoft Entra tenant ID', 'environment'),
+        v('AZURE_SUBSCRIPTION_ID', 'subscription of the cluster', 'environment'),
+        v('AKS_RESOURCE_GROUP', 'resource group of the AKS cluster', 'environment'),
+        v('AKS_CLUSTER_NAME', 'the AKS cluster of this environment', 'environment'),
+      ]
     case 'gke':
-      return [v('GKE_CLUSTER_NAME', 'the GKE cluster of this environment', 'environment'), v('GKE_LOCATION', 'its region or zone', 'environment')]
+      return [
+        v('GCP_WORKLOAD_IDENTITY_PROVIDER', 'projects/<number>/locations/global/workloadIdentityPools/<pool>/providers/<provider>', 'environment'),
+        v('GCP_SERVICE_ACCOUNT', 'service account the deploy impersonates (Kubernetes Engine Developer)', 'environment'),
+        v('GKE_CLUSTER_NAME', 'the GKE cluster of this environment', 'environment'),
+        v('GKE_LOCATION', 'its region or zone', 'environment'),
+      ]
     default:
       return [s('KUBE_CONFIG', 'a kubeconfig for a deploy ServiceAccount limited to the namespace', 'environment')]
   }
@@ -231,9 +247,15 @@ export function ciContext(
     })),
   }
   const settings = [...registrySettings(answers.registry, provider), ...(deploy ? clusterSettings(platform.id, provider) : [])]
-  // One entry per name: a repository-wide value and its per-environment override are documented once, as the override.
+  // One entry per name: the image job reads the repository's value, a deploy job its environment's.
   const byName = new Map<string, CiSetting>()
-  for (const x of settings) byName.set(x.name, byName.has(x.name) ? { ...x, description: `${byName.get(x.name)!.description}; ${x.description}` } : x)
+  for (const x of settings) {
+    const seen = byName.get(x.name)
+    byName.set(
+      x.name,
+      seen && seen.scope !== x.scope ? { ...seen, scope: 'repository and environment', description: `${seen.description}; per environment: ${x.description}` } : (seen ?? x),
+    )
+  }
   return {
     provider,
     toolchain,

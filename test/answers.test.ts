@@ -25,7 +25,7 @@ describe('validateAnswers', () => {
       cache: 'none',
       platform: 'compose',
       k8sFormat: 'helm',
-      ci: 'none',
+      ci: 'github',
       registry: 'ghcr',
     })
   })

@@ -197,6 +197,23 @@ describe('pipelines agree with the project', () => {
     }
   })
 
+  it('the README lists exactly the variables and secrets the pipelines read', () => {
+    for (const p of projects) {
+      const ctx = generate(p.a).context.ci!
+      const readme = p.files.get('README.containers.md')!
+      for (const x of ctx.settings) expect(readme, `${p.a.name} ${x.name}`).toContain(`| \`${x.name}\` | ${x.kind} | ${x.scope} |`)
+      if (p.a.ci === 'github') {
+        const text = workflows(p).map((w) => p.files.get(w)!).join('\n')
+        const used = new Set([...text.matchAll(/\b(?:vars|secrets)\.(\w+)/g)].map((m) => m[1]!).filter((n) => n !== 'GITHUB_TOKEN'))
+        expect([...used].sort(), p.a.name).toEqual(ctx.settings.map((x) => x.name).sort())
+      } else {
+        const text = p.files.get('.gitlab-ci.yml')!
+        // Read as $NAME, or passed on by name (`docker run -e NAME`) to a cloud CLI.
+        for (const x of ctx.settings) expect(text, `${p.a.name} ${x.name}`).toMatch(new RegExp(`(\\$|-e )${x.name}\\b`))
+      }
+    }
+  })
+
   it('every action is pinned: a full commit SHA with its version in a comment, or an exact version', () => {
     const pins = new Map<string, Set<string>>()
     for (const p of github())
@@ -214,6 +231,43 @@ describe('pipelines agree with the project', () => {
     for (const m of [...pins.keys()].filter((k) => k === 'aquasecurity/trivy-action')) expect([...pins.get(m)!][0]).toMatch(/^[0-9a-f]{40} /)
     for (const [action, seen] of pins) expect([...seen], action).toHaveLength(1)
     expect(pins.size).toBeGreaterThan(20)
+  })
+})
+
+// checkov 3.3.30's cosign checks (CKV_GHA_5/6) pass a job that builds and never signs, so the
+// order of the release steps is checked here.
+describe('the release jobs scan before they push, and sign what they pushed', () => {
+  it('GitHub: scan (failing on HIGH/CRITICAL, SARIF always uploaded) → push with attestations → sign and attest by digest', () => {
+    for (const p of github()) {
+      const steps = (parseYaml(p.files.get('.github/workflows/release.yml')!) as Obj).jobs.image.steps as Obj[]
+      const at = (pred: (s: Obj) => boolean) => steps.findIndex(pred)
+      const scan = at((s) => String(s.uses).startsWith('aquasecurity/trivy-action@'))
+      const sarif = at((s) => String(s.uses).startsWith('github/codeql-action/upload-sarif@'))
+      const push = at((s) => s.id === 'push')
+      const sign = at((s) => /cosign sign --yes "\$\{IMAGE\}@\$\{DIGEST\}"/.test(String(s.run)))
+      expect([scan, sarif, push, sign].every((i) => i >= 0), p.a.name).toBe(true)
+      expect(scan < push && sarif < push && push < sign).toBe(true)
+      expect(steps[scan]!.with).toMatchObject({ severity: 'CRITICAL,HIGH', 'exit-code': '1', format: 'sarif' })
+      expect(String(steps[sarif]!.if)).toContain('always()')
+      expect(steps[push]!.with).toMatchObject({ push: true, sbom: true, provenance: 'mode=max', platforms: '${{ env.PLATFORMS }}' })
+      expect(String(steps[sign]!.run)).toMatch(/cosign attest --yes --type spdxjson --predicate sbom.spdx.json/)
+      expect(steps[sign]!.env).toEqual({ IMAGE: '${{ steps.registry.outputs.image }}', DIGEST: '${{ steps.push.outputs.digest }}' })
+    }
+  })
+
+  it('GitLab: the same order in the build job, the scan report kept even when it fails', () => {
+    for (const p of gitlab()) {
+      const job = (parseYaml(p.files.get('.gitlab-ci.yml')!) as Obj)['build-image']
+      const script = (job.script as string[]).join('\n')
+      const scan = script.indexOf('aquasec/trivy:')
+      const push = script.indexOf('--push')
+      const sign = script.indexOf('cosign sign --yes')
+      expect(scan > 0 && scan < push && push < sign, p.a.name).toBe(true)
+      expect(script).toMatch(/--severity HIGH,CRITICAL --ignore-unfixed --exit-code 1/)
+      expect(script).toMatch(/--attest type=sbom --attest type=provenance,mode=max/)
+      expect(job.artifacts).toMatchObject({ when: 'always', reports: { container_scanning: 'gl-container-scanning-report.json' } })
+      expect(Object.keys(job.id_tokens)).toContain('SIGSTORE_ID_TOKEN')
+    }
   })
 })
 
