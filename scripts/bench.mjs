@@ -37,6 +37,7 @@ function walk(dir) {
 const scenarios = [
   ['defaults', []],
   ['postgres + redis', ['--database', 'postgres', '--cache', 'redis']],
+  ['eks + terraform', ['--platform', 'eks', '--registry', 'ecr', '--database', 'postgres', '--cache', 'redis']],
 ]
 console.log(`Generation, whole process, median of ${RUNS} runs (node ${process.version}):`)
 for (const [label, flags] of scenarios) {
@@ -52,7 +53,7 @@ for (const [label, flags] of scenarios) {
     rmSync(dir, { recursive: true, force: true })
   }
   console.log(
-    `  ${label.padEnd(18)} ${median(times).toFixed(0).padStart(5)} ms  (min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)})  ${written.files} files, ${(written.bytes / 1024).toFixed(1)} KiB`,
+    `  ${label.padEnd(20)} ${median(times).toFixed(0).padStart(5)} ms  (min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)})  ${written.files} files, ${(written.bytes / 1024).toFixed(1)} KiB`,
   )
 }
 

@@ -48,6 +48,23 @@ CHECKOV_VERSION="3.3.30"
 # gitlab-org/gitlab's ci.json) and SchemaStore's workflow, Dependabot and Renovate schemas.
 ACTIONLINT_VERSION="v1.7.12"
 CHECK_JSONSCHEMA_VERSION="0.39.0"
+# Terraform validators (test/validators/terraform.test.ts, scripts/terraform-check.sh). Terraform
+# itself is built from its module so every machine checks with the same version; the providers
+# are built from their modules into a local filesystem mirror (no registry is reachable here),
+# each at the main-branch commit the module proxy serves, named for the release it follows.
+# Terraform's own module cannot be built from the module proxy (its go.mod replaces nested modules
+# that module zips leave out), so the machine's terraform is used when it is recent enough, and
+# OpenTofu (same language and providers, one module) is built in its place when it is not.
+TERRAFORM_MIN_VERSION="1.10.0"
+OPENTOFU_VERSION="v1.12.6"
+TFLINT_VERSION="v0.64.0"
+TF_PROVIDERS=(
+  # name  module-version                       release it follows (CHANGELOG)
+  "random  v1.3.2-0.20260824155315-e1092b0cfc07  3.9.0"
+  "google  v1.20.1-0.20260828184646-f3721fb45fa3 8.0.0"
+  "azurerm v1.44.1-0.20260824201233-fae580791926 5.2.0"
+  "aws     v1.60.1-0.20260602190131-5f2286d6d836 6.47.0"
+)
 # JSON schemas for kubeconform, derived from these modules' OpenAPI spec and CRD manifests
 # (scripts/k8s-schemas.mjs). The generated manifests are checked against the newest Kubernetes
 # and the oldest their Chart.yaml accepts (kubeVersion >=1.30); keep both equal to
@@ -118,6 +135,46 @@ go_tool() {
   mv -f "${out}.tmp.$$" "${out}"
   stamp_write "${name}" "${key}"
   log "${name}: built in $(elapsed "${t0}")"
+}
+
+# terraform_cli: `terraform` in $BIN, the machine's when it is >= TERRAFORM_MIN_VERSION, else OpenTofu.
+terraform_cli() {
+  local found v
+  found="$(PATH="${PATH//${BIN}:/}" command -v terraform || true)"
+  if [[ -n "${found}" ]]; then
+    v="$("${found}" version 2>/dev/null | sed -n '1s/^Terraform v//p')"
+    if [[ -n "${v}" ]] && [[ "$(printf '%s\n%s\n' "${TERRAFORM_MIN_VERSION}" "${v}" | sort -V | head -1)" == "${TERRAFORM_MIN_VERSION}" ]]; then
+      ln -sfn "${found}" "${BIN}/terraform"
+      log "terraform: using ${found} (v${v})"
+      return 0
+    fi
+  fi
+  go_tool tofu "github.com/opentofu/opentofu@${OPENTOFU_VERSION}" cmd/tofu \
+    "-X github.com/opentofu/opentofu/version.dev=no"
+  ln -sfn "${BIN}/tofu" "${BIN}/terraform"
+  log "terraform: none >= ${TERRAFORM_MIN_VERSION} on this machine; OpenTofu ${OPENTOFU_VERSION} checks the stacks"
+}
+
+# tf_provider NAME MODULE_VERSION RELEASE: hashicorp/terraform-provider-NAME built into the
+# filesystem mirror that $CCA_TOOLS_HOME/terraform/terraformrc points `terraform init` at.
+tf_provider() {
+  local name="$1" modver="$2" release="$3" mirror="${TOOLS_HOME}/terraform/mirror"
+  local dir="${mirror}/registry.terraform.io/hashicorp/${name}/${release}/linux_amd64"
+  go_tool "terraform-provider-${name}" "github.com/hashicorp/terraform-provider-${name}@${modver}" .
+  if [[ ! -x "${dir}/terraform-provider-${name}_v${release}" ]] || ! cmp -s "${BIN}/terraform-provider-${name}" "${dir}/terraform-provider-${name}_v${release}"; then
+    rm -rf "${mirror}/registry.terraform.io/hashicorp/${name}"
+    mkdir -p "${dir}"
+    # A hard link: the binaries are hundreds of MB.
+    ln -f "${BIN}/terraform-provider-${name}" "${dir}/terraform-provider-${name}_v${release}" \
+      || cp "${BIN}/terraform-provider-${name}" "${dir}/terraform-provider-${name}_v${release}"
+    # OpenTofu resolves hashicorp/NAME on its own registry host.
+    rm -rf "${mirror}/registry.opentofu.org/hashicorp/${name}"
+    mkdir -p "${mirror}/registry.opentofu.org/hashicorp/${name}"
+    ln -sfn "../../../registry.terraform.io/hashicorp/${name}/${release}" "${mirror}/registry.opentofu.org/hashicorp/${name}/${release}"
+  fi
+  mkdir -p "${TOOLS_HOME}/terraform"
+  printf 'provider_installation {\n  filesystem_mirror {\n    path    = "%s"\n    include = ["registry.terraform.io/hashicorp/*", "registry.opentofu.org/hashicorp/*"]\n  }\n}\n' "${mirror}" \
+    > "${TOOLS_HOME}/terraform/terraformrc"
 }
 
 # local_go_tool NAME DIR [EXTRA_LDFLAGS]: a Go program kept in this repo, keyed by a hash of
@@ -440,6 +497,19 @@ main() {
   k8s_schemas "${KUBERNETES_MIN_VERSION}"
   versions+=("k8s schemas|ls -d ${TOOLS_HOME}/k8s-schemas/${KUBERNETES_VERSION#v} ${TOOLS_HOME}/k8s-schemas/${KUBERNETES_MIN_VERSION#v} | xargs -n1 basename | paste -sd ' '")
   # --- end kubernetes tools ---
+
+  # --- terraform tools (owned by the terraform generator) ---
+  terraform_cli
+  versions+=("terraform|terraform version | head -1")
+  go_tool tflint "github.com/terraform-linters/tflint@${TFLINT_VERSION}" .
+  versions+=("tflint|tflint --version | head -1")
+  local p
+  for p in "${TF_PROVIDERS[@]}"; do
+    # shellcheck disable=SC2086 # three words per entry
+    tf_provider ${p}
+  done
+  versions+=("tf providers|ls ${TOOLS_HOME}/terraform/mirror/registry.terraform.io/hashicorp/*/ -d | xargs -n1 basename | paste -sd ' '")
+  # --- end terraform tools ---
 
   # --- container build tier (only with --e2e; test/e2e/engine.sh asks for it) ---
   # Debian's Engine 20.10 runs the containers and Compose brings up the stacks; a current

@@ -3,6 +3,7 @@ import { K8S_ENVIRONMENTS, type KubernetesContext } from './kubernetes-context.j
 import type { CiProvider, Registry } from './options.js'
 import { ciToolchain, type CiToolchain, type CiToolchainInput } from './registry/ci-toolchains.js'
 import type { PlatformChoice } from './registry/platforms.js'
+import type { Cloud, TerraformContext } from './terraform-context.js'
 
 /** A setting the pipelines read from the CI system, shown in the README. */
 export interface CiSetting {
@@ -59,6 +60,15 @@ export interface CiContext {
     kustomizeImage: string
     environments: CiEnvironment[]
   }
+  /** The infrastructure pipeline for the Terraform stack; null without one. */
+  infra: null | {
+    cloud: Cloud
+    dir: string
+    terraformVersion: string
+    /** The backend's state key (S3, azurerm) or prefix (GCS) for `$ENVIRONMENT`, in shell syntax. */
+    stateKey: string
+    environments: string[]
+  }
   /** What the user sets up once: variables, secrets and where each comes from. */
   settings: CiSetting[]
   /** How to trust the pipeline's OIDC identity in the cloud; null without a cloud login. */
@@ -69,7 +79,7 @@ const v = (name: string, description: string, scope: CiSetting['scope'] = 'repos
 const s = (name: string, description: string, scope: CiSetting['scope'] = 'repository'): CiSetting => ({ name, kind: 'secret', scope, description })
 
 /** Settings the image push needs, per registry and CI provider. GHCR and GitLab's registry need none. */
-function registrySettings(registry: Registry, provider: CiContext['provider']): CiSetting[] {
+export function registrySettings(registry: Registry, provider: CiContext['provider']): CiSetting[] {
   const gitlab = provider === 'gitlab'
   switch (registry) {
     case 'ghcr':
@@ -110,7 +120,7 @@ function registrySettings(registry: Registry, provider: CiContext['provider']): 
 }
 
 /** Settings the cluster deploy needs per environment (dev, staging and prod may be different clusters). */
-function clusterSettings(platform: PlatformChoice['id'], provider: CiContext['provider']): CiSetting[] {
+export function clusterSettings(platform: PlatformChoice['id'], provider: CiContext['provider']): CiSetting[] {
   if (provider === 'gitlab')
     return [v('KUBE_CONTEXT', 'the GitLab agent for Kubernetes context, `<agent-project-path>:<agent-name>`', 'environment')]
   switch (platform) {
@@ -140,9 +150,46 @@ function clusterSettings(platform: PlatformChoice['id'], provider: CiContext['pr
   }
 }
 
+/**
+ * Settings the infrastructure pipeline needs: its state storage and the identities Terraform runs
+ * as (made once by hand, see the stack's README): a read-only one for plans on pull/merge
+ * requests, and per environment one that may apply.
+ */
+function infraSettings(cloud: Cloud, provider: CiContext['provider']): CiSetting[] {
+  const who = provider === 'github' ? 'pull requests' : 'merge requests'
+  switch (cloud) {
+    case 'aws':
+      return [
+        v('AWS_REGION', 'region of the stack and its state bucket'),
+        v('TF_STATE_BUCKET', 'S3 bucket holding the Terraform state (versioned, encrypted)'),
+        v('TF_PLAN_ROLE_ARN', `IAM role Terraform plans with on ${who} (read-only, state read)`),
+        v('TF_APPLY_ROLE_ARN', 'IAM role Terraform applies with in this environment', 'environment'),
+      ]
+    case 'azure':
+      return [
+        v('AZURE_TENANT_ID', 'Microsoft Entra tenant ID'),
+        v('AZURE_SUBSCRIPTION_ID', 'subscription of the stack'),
+        v('TF_STATE_RESOURCE_GROUP', 'resource group of the Terraform state storage account'),
+        v('TF_STATE_STORAGE_ACCOUNT', 'storage account holding the Terraform state'),
+        v('TF_STATE_CONTAINER', 'blob container of the Terraform state'),
+        v('TF_PLAN_CLIENT_ID', `client ID Terraform plans with on ${who} (Reader, state read)`),
+        v('TF_APPLY_CLIENT_ID', 'client ID Terraform applies with in this environment', 'environment'),
+      ]
+    case 'gcp':
+      return [
+        v('TF_STATE_BUCKET', 'GCS bucket holding the Terraform state (versioned)'),
+        v('TF_WORKLOAD_IDENTITY_PROVIDER', "the workload identity provider Terraform's service accounts trust"),
+        v('TF_PLAN_SERVICE_ACCOUNT', `service account Terraform plans with on ${who} (Viewer, state read)`),
+        v('TF_APPLY_SERVICE_ACCOUNT', 'service account Terraform applies with in this environment', 'environment'),
+      ]
+  }
+}
+
 /** Versions the pipelines install: Helm as the chart is linted with, kubectl as the schemas' Kubernetes. */
 export const CI_TOOL_VERSIONS = {
   trivyVersion: 'v0.70.0',
+  // Terraform as the generated stacks are checked with.
+  terraformVersion: '1.13.3',
   trivyVersionPlain: '0.70.0',
   helmVersion: 'v4.3.1',
   kubectlVersion: 'v1.36.3',
@@ -228,6 +275,7 @@ export function ciContext(
   k8s: KubernetesContext | null,
   toolchainInput: CiToolchainInput,
   image: { example: string },
+  terraform: TerraformContext | null = null,
 ): CiContext | null {
   if (answers.ci === 'none') return null
   const provider = answers.ci
@@ -246,14 +294,31 @@ export function ciContext(
       config: k8s.format === 'helm' ? `${k8s.chartDir}/values-${env}.yaml` : `${k8s.kustomizeDir}/overlays/${env}`,
     })),
   }
-  const settings = [...registrySettings(answers.registry, provider), ...(deploy ? clusterSettings(platform.id, provider) : [])]
+  const infra = terraform && {
+    cloud: terraform.cloud,
+    dir: terraform.dir,
+    terraformVersion: CI_TOOL_VERSIONS.terraformVersion,
+    stateKey: terraform.cloud === 'gcp' ? `${answers.name}/\${ENVIRONMENT}` : `${answers.name}/\${ENVIRONMENT}.tfstate`,
+    environments: [...K8S_ENVIRONMENTS],
+  }
+  const settings = [
+    ...registrySettings(answers.registry, provider),
+    ...(deploy ? clusterSettings(platform.id, provider) : []),
+    ...(infra ? infraSettings(infra.cloud, provider) : []),
+  ]
   // One entry per name: the image job reads the repository's value, a deploy job its environment's.
   const byName = new Map<string, CiSetting>()
   for (const x of settings) {
     const seen = byName.get(x.name)
     byName.set(
       x.name,
-      seen && seen.scope !== x.scope ? { ...seen, scope: 'repository and environment', description: `${seen.description}; per environment: ${x.description}` } : (seen ?? x),
+      seen && seen.scope !== x.scope
+        ? {
+            ...seen,
+            scope: 'repository and environment',
+            description: seen.description === x.description ? seen.description : `${seen.description}; per environment: ${x.description}`,
+          }
+        : (seen ?? x),
     )
   }
   return {
@@ -269,6 +334,7 @@ export function ciContext(
     cloudAudience: provider === 'gitlab' ? gitlabLogin(answers.registry).audience : null,
     gitlabLogin: provider === 'gitlab' ? gitlabLogin(answers.registry).lines : [],
     deploy,
+    infra,
     settings: [...byName.values()],
     oidc: oidcNote(answers.registry, platform, provider),
   }

@@ -5,6 +5,7 @@ import { LANGUAGE_CHOICES, type DevSpec, type FrameworkChoice, type LanguageChoi
 import { byId } from './registry/lookup.js'
 import { PLATFORM_CHOICES, REGISTRY_CHOICES, type PlatformChoice } from './registry/platforms.js'
 import { CACHE_CHOICES, DATABASE_CHOICES, type EnvVar, type ServiceSpec } from './registry/services.js'
+import { terraformContext, type TerraformContext } from './terraform-context.js'
 
 /** A `KEY: value` pair for a Compose `environment:` map. */
 export interface EnvEntry {
@@ -63,6 +64,8 @@ export interface RenderContext {
   k8s: KubernetesContext | null
   /** The CI pipelines; null without a CI provider. */
   ci: CiContext | null
+  /** The cloud stack for EKS, AKS and GKE; null for other platforms. */
+  terraform: TerraformContext | null
 }
 
 /**
@@ -111,6 +114,7 @@ export function buildContext(answers: Answers, tool: { name: string; version: st
   const appSettings: EnvVar[] = [{ name: 'LOG_LEVEL', devDefault: 'info', description: 'debug, info, warn or error', secret: false }]
   const lang = language.templateData?.({ name: answers.name, port: answers.port, languageVersion: answers.languageVersion, packageManager, framework }) ?? {}
   const k8s = kubernetesContext(answers, platform, services, appSettings, language.runtimeUid ?? 1000)
+  const terraform = terraformContext(answers, platform, registry, services, k8s)
   return {
     answers,
     tool,
@@ -139,6 +143,7 @@ export function buildContext(answers: Answers, tool: { name: string; version: st
     ],
     starter: true,
     k8s,
-    ci: ciContext(answers, platform, k8s, { language: language.id, languageVersion: answers.languageVersion, packageManager, framework, lang }, { example }),
+    ci: ciContext(answers, platform, k8s, { language: language.id, languageVersion: answers.languageVersion, packageManager, framework, lang }, { example }, terraform),
+    terraform,
   }
 }

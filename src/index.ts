@@ -163,7 +163,7 @@ function nextSteps(rel: string, a: Answers, ctx: RenderContext): string {
       : k8s?.format === 'kustomize'
         ? [`kubectl apply -k ${k8s.kustomizeDir}/overlays/dev   (after pushing the image: kustomize edit set image in the base)`]
         : []),
-    k8s?.terraformNote ? `Terraform for ${ctx.platform.label} comes in a later version: bring your own cluster and managed services for now.` : undefined,
+    ctx.terraform ? `Cloud stack: ${ctx.terraform.dir}/README.md (terraform init, plan and apply per environment)` : undefined,
     'See README.containers.md for test and production runs.',
   ]
     .filter(Boolean)

@@ -2,6 +2,7 @@ import type { Answers } from './answers.js'
 import type { K8sFormat } from './options.js'
 import type { Annotation, ClusterSpec, PlatformChoice } from './registry/platforms.js'
 import type { EnvVar, ServiceSpec } from './registry/services.js'
+import { cloudSecretName, TERRAFORM_DIR } from './terraform-context.js'
 
 /** The environments every Kubernetes format writes settings for. */
 export const K8S_ENVIRONMENTS = ['dev', 'staging', 'prod'] as const
@@ -70,7 +71,10 @@ export interface KubernetesContext {
   managedEgress: { label: string; port: number }[]
   hosts: { default: string } & Record<K8sEnvironment, string>
   /** Said in the staging and prod files of EKS, AKS and GKE. */
+  /** Where the Terraform stack is and which outputs the managed endpoints come from; null without a cloud. */
   terraformNote: string | null
+  /** The secret manager entry External Secrets reads, per environment (the Terraform stacks create it). */
+  secretNames: { staging: string; prod: string }
 }
 
 /** `${NAME}` (Compose interpolation) → `$(NAME)` (the kubelet's dependent variables). */
@@ -177,8 +181,9 @@ export function kubernetesContext(
       staging: `${name}.staging.example.com`,
       prod: `${name}.example.com`,
     },
-    terraformNote: cluster.terraformLater
-      ? `Terraform for the ${platform.label} cluster and its managed services comes in a later version of create-containerized-app; until then, bring your own and set their endpoints here.`
+      terraformNote: platform.cloud
+      ? `${TERRAFORM_DIR[platform.cloud]} creates this environment's cluster${services.length ? ' and managed services: copy their endpoints from `terraform output` (' + services.map((s) => (s.urlEnv === 'DATABASE_URL' ? 'database_host, database_port' : 'cache_host, cache_port')).join('; ') + ')' : ''}.`
       : null,
+    secretNames: { staging: cloudSecretName(platform.cloud, name, 'staging'), prod: cloudSecretName(platform.cloud, name, 'prod') },
   }
 }

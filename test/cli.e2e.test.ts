@@ -55,7 +55,9 @@ describe('the built CLI', () => {
       expect(files).toContain(f)
     }
     expect(r.stdout).toMatch(/helm upgrade --install orders-api deploy\/helm\/orders-api/)
-    expect(r.stdout).toMatch(/Terraform for Amazon EKS comes in a later version/)
+    expect(r.stdout).toMatch(/Cloud stack: infra\/terraform\/aws\/README\.md/)
+    for (const f of ['infra/terraform/aws/versions.tf', 'infra/terraform/aws/database.tf', 'infra/terraform/aws/environments/prod.tfvars', '.github/workflows/infra.yml'])
+      expect(files).toContain(f)
     const record = JSON.parse(readFileSync(join(cwd, 'orders-api/.containerized/answers.json'), 'utf8'))
     expect(record.answers).toMatchObject({ platform: 'eks', k8sFormat: 'helm', registry: 'ecr' })
     const k = await cli(['web', '--platform', 'kubernetes', '--k8s-format', 'kustomize'], cwd)

@@ -87,7 +87,7 @@ export function helpText(): string {
     else if (f.key === 'port') text += ' (default: the language default, 3000 for node)'
     else if (f.key === 'name') text += ' (default: the directory name); a DNS-1123 label, at most 53 characters'
     else if (f.key === 'k8sFormat') text += ` (Kubernetes platforms only): ${choiceList(f.choices!({ language: 'node' }))}`
-    else if (f.key === 'platform') text += `: ${choiceList(f.choices!({ language: 'node' }))}   (eks, aks, gke: Terraform in a later version)`
+    else if (f.key === 'platform') text += `: ${choiceList(f.choices!({ language: 'node' }))}   (eks, aks, gke: with Terraform)`
     else if (f.choices) text += `: ${choiceList(f.choices({ language: 'node' }))}`
     return [flag, text]
   })

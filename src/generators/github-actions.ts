@@ -37,6 +37,14 @@ export const githubActions: Generator = {
         to: '.github/workflows/deploy.yml',
         parts: [`${D}/deploy/on.yml`, `${D}/deploy/env.yml.hbs`, `${D}/deploy/job.yml`, `${D}/deploy/cluster-${ci.deploy.platform}.yml`, `${D}/deploy/${ci.deploy.format}.yml`],
       })
+    if (ci.infra) {
+      // The cloud login and `terraform init` differ per cloud; plan and apply share them.
+      const cloud = `${D}/infra/cloud-${ci.infra.cloud}.yml`
+      files.push({
+        to: '.github/workflows/infra.yml',
+        parts: [`${D}/infra/head.yml.hbs`, `${D}/infra/check-job.yml`, cloud, `${D}/infra/plan-steps.yml`, cloud, `${D}/infra/apply-steps.yml`],
+      })
+    }
     return files
   },
 }

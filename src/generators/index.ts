@@ -7,6 +7,7 @@ import { helm } from './helm.js'
 import { kustomize } from './kustomize.js'
 import { project } from './project.js'
 import { starterApp } from './starter-app.js'
+import { terraform } from './terraform.js'
 
 /** Every artifact family, in the order their files are reported. */
-export const GENERATORS: readonly Generator[] = [starterApp, dockerfile, compose, helm, kustomize, githubActions, gitlabCi, project]
+export const GENERATORS: readonly Generator[] = [starterApp, dockerfile, compose, helm, kustomize, terraform, githubActions, gitlabCi, project]

@@ -32,8 +32,6 @@ export interface ClusterSpec {
   /** The secret manager an External Secrets store would read, and the example store's name. */
   secretStore: string
   secretStoreName: string
-  /** Terraform for the cluster and managed services is not generated yet for this platform. */
-  terraformLater: boolean
 }
 
 export interface PlatformChoice extends Choice<Platform> {
@@ -64,7 +62,6 @@ const kubernetes: ClusterSpec = {
   serviceAccountHints: ['(none needed unless the app calls a cloud API)'],
   secretStore: 'Vault, AWS Secrets Manager, Azure Key Vault or Google Secret Manager',
   secretStoreName: 'vault',
-  terraformLater: false,
 }
 
 const eks: ClusterSpec = {
@@ -94,7 +91,6 @@ const eks: ClusterSpec = {
   ],
   secretStore: 'AWS Secrets Manager',
   secretStoreName: 'aws-secrets-manager',
-  terraformLater: true,
 }
 
 const aks: ClusterSpec = {
@@ -113,7 +109,6 @@ const aks: ClusterSpec = {
   ],
   secretStore: 'Azure Key Vault',
   secretStoreName: 'azure-key-vault',
-  terraformLater: true,
 }
 
 const gke: ClusterSpec = {
@@ -134,15 +129,14 @@ const gke: ClusterSpec = {
   serviceAccountHints: ['Workload Identity Federation: iam.gke.io/gcp-service-account: <name>@<project>.iam.gserviceaccount.com'],
   secretStore: 'Google Secret Manager',
   secretStoreName: 'gcp-secret-manager',
-  terraformLater: true,
 }
 
 export const PLATFORM_CHOICES: readonly PlatformChoice[] = [
   { id: 'compose', label: 'Docker Compose only', hint: 'a single host or local use', available: true, cloud: null, cluster: null },
   { id: 'kubernetes', label: 'Kubernetes (any cluster)', hint: 'Helm chart or Kustomize', available: true, cloud: null, cluster: kubernetes },
-  { id: 'eks', label: 'Amazon EKS', hint: 'Helm chart or Kustomize; Terraform in a later version', available: true, cloud: 'aws', cluster: eks },
-  { id: 'aks', label: 'Azure AKS', hint: 'Helm chart or Kustomize; Terraform in a later version', available: true, cloud: 'azure', cluster: aks },
-  { id: 'gke', label: 'Google GKE', hint: 'Helm chart or Kustomize; Terraform in a later version', available: true, cloud: 'gcp', cluster: gke },
+  { id: 'eks', label: 'Amazon EKS', hint: 'Helm chart or Kustomize, plus Terraform for the cluster and managed services', available: true, cloud: 'aws', cluster: eks },
+  { id: 'aks', label: 'Azure AKS', hint: 'Helm chart or Kustomize, plus Terraform for the cluster and managed services', available: true, cloud: 'azure', cluster: aks },
+  { id: 'gke', label: 'Google GKE', hint: 'Helm chart or Kustomize, plus Terraform for the cluster and managed services', available: true, cloud: 'gcp', cluster: gke },
 ]
 
 export type K8sFormatChoice = Choice<K8sFormat>

@@ -25,6 +25,8 @@ interface Project {
 let projects: Project[] = []
 const github = () => projects.filter((p) => p.a.ci === 'github')
 const gitlab = () => projects.filter((p) => p.a.ci === 'gitlab')
+/** The project's Terraform directory, for the cloud platforms. */
+const infraDir = (p: Project): string | null => ({ eks: 'infra/terraform/aws', aks: 'infra/terraform/azure', gke: 'infra/terraform/gcp' })[p.a.platform as string] ?? null
 const workflows = (p: Project) => [...p.files.keys()].filter((f) => f.startsWith('.github/workflows/'))
 
 beforeAll(() => {
@@ -41,7 +43,14 @@ async function run(tool: string, args: string[], cwd?: string) {
 describe('GitHub Actions', () => {
   it('writes ci, release and dependabot for every project, and deploy for a cluster', () => {
     for (const p of github()) {
-      const expected = ['.github/dependabot.yml', '.github/workflows/ci.yml', '.github/workflows/release.yml', ...(p.a.platform === 'compose' ? [] : ['.github/workflows/deploy.yml'])]
+      const expected = [
+        '.github/dependabot.yml',
+        '.github/workflows/ci.yml',
+        '.github/workflows/release.yml',
+        ...(p.a.platform === 'compose' ? [] : ['.github/workflows/deploy.yml']),
+        // The cloud platforms' Terraform gets its own pipeline.
+        ...(['eks', 'aks', 'gke'].includes(p.a.platform) ? ['.github/workflows/infra.yml'] : []),
+      ]
       expect([...p.files.keys()].filter((f) => f.startsWith('.github/')).sort(), p.a.name).toEqual(expected.sort())
       expect(p.files.has('.gitlab-ci.yml')).toBe(false)
     }
@@ -236,6 +245,41 @@ describe('pipelines agree with the project', () => {
 
 // checkov 3.3.30's cosign checks (CKV_GHA_5/6) pass a job that builds and never signs, so the
 // order of the release steps is checked here.
+describe('the infrastructure pipeline plans on review and applies in order behind the environments', () => {
+  it('GitHub: fmt and validate first; plans only on pull requests, without the lock; applies dev → staging → prod on main', () => {
+    for (const p of github().filter((x) => infraDir(x))) {
+      const doc = parseYaml(p.files.get('.github/workflows/infra.yml')!) as Obj
+      expect(doc.on.pull_request.paths, p.a.name).toContain(`${infraDir(p)}/**`)
+      const { check, plan, apply } = doc.jobs
+      expect(JSON.stringify(check.steps)).toMatch(/fmt -check.*init -backend=false.*validate/)
+      expect(plan.needs).toBe('check')
+      expect(plan.if).toContain("github.event_name == 'pull_request'")
+      expect(plan.environment).toBeUndefined()
+      expect(JSON.stringify(plan.steps)).toContain('plan -lock=false -var-file=\\"environments/${ENVIRONMENT}.tfvars\\"')
+      expect(apply.if).toContain("github.ref == 'refs/heads/main'")
+      expect(apply.strategy).toMatchObject({ 'max-parallel': 1, 'fail-fast': true, matrix: { environment: ['dev', 'staging', 'prod'] } })
+      expect(apply.environment.name).toBe('${{ matrix.environment }}')
+      expect(apply.concurrency['cancel-in-progress']).toBe(false)
+      expect(JSON.stringify(apply.steps)).toMatch(/plan -var-file=.*-out=tfplan.*apply tfplan/)
+      for (const job of [plan, apply]) expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write' })
+    }
+  })
+
+  it('GitLab: check and plans in merge requests, applies on the default branch with prod manual', () => {
+    for (const p of gitlab().filter((x) => infraDir(x))) {
+      const doc = parseYaml(p.files.get('.gitlab-ci.yml')!) as Obj
+      expect(doc.stages).toEqual(['test', 'build', 'infra', 'deploy'])
+      expect(doc['terraform-check'].script.join('\n')).toMatch(/fmt -check[\s\S]*init -backend=false[\s\S]*validate/)
+      expect(doc['terraform-plan'].rules[0].if).toContain('merge_request_event')
+      expect(doc['terraform-plan'].script[0]).toContain('plan -lock=false')
+      expect(doc['terraform-apply-staging'].needs).toEqual(['terraform-apply-dev'])
+      expect(doc['terraform-apply-prod'].needs).toEqual(['terraform-apply-staging'])
+      expect(doc['terraform-apply-prod'].rules[0].when).toBe('manual')
+      expect(doc['.terraform-apply'].environment).toEqual({ name: '$ENVIRONMENT', action: 'prepare' })
+    }
+  })
+})
+
 describe('the release jobs scan before they push, and sign what they pushed', () => {
   it('GitHub: scan (failing on HIGH/CRITICAL, SARIF always uploaded) → push with attestations → sign and attest by digest', () => {
     for (const p of github()) {

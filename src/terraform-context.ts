@@ -1,0 +1,104 @@
+import type { Answers } from './answers.js'
+import type { KubernetesContext } from './kubernetes-context.js'
+import type { PlatformChoice, RegistryChoice } from './registry/platforms.js'
+import type { ServiceSpec } from './registry/services.js'
+
+export type Cloud = 'aws' | 'azure' | 'gcp'
+
+/** The managed database as Terraform creates it: engine, port and the variables the app reads. */
+export interface TerraformDatabase {
+  engine: 'postgres' | 'mysql' | 'mariadb' | 'mongodb'
+  label: string
+  port: number
+  /** The app's user and database names: the ConfigMap's values, so the chart needs no change. */
+  user: string
+  dbName: string
+  /** Keys of the cloud secret the chart's ExternalSecret reads (`secretEnv`). */
+  passwordKey: string
+}
+
+export interface TerraformCache {
+  engine: 'redis' | 'valkey' | 'memcached'
+  label: string
+  port: number
+  /** The secret key of the cache's password; null for Memcached, which has none. */
+  passwordKey: string | null
+}
+
+/**
+ * What the Terraform templates of EKS, AKS and GKE vary on. Everything else is verbatim HCL;
+ * per-answer variation beyond this lives in variables' defaults and `terraform.tfvars.example`.
+ */
+export interface TerraformContext {
+  cloud: Cloud
+  /** Where the stack is written, relative to the project. */
+  dir: string
+  /** The provider whose OIDC identity CI federation trusts; null without CI. */
+  ci: 'github' | 'gitlab' | null
+  /** True when the chosen registry is this cloud's own, so the stack creates it. */
+  registry: boolean
+  database: TerraformDatabase | null
+  cache: TerraformCache | null
+  /** Keys of the per-environment secret in the cloud's secret store, in the chart's order. */
+  secretKeys: string[]
+  /** The secret's name for an environment, as the chart's `externalSecret.remoteKey` names it. */
+  secretName: { staging: string; prod: string }
+}
+
+/** Where each cloud keeps the stack; one stack per environment (see its README). */
+export const TERRAFORM_DIR: Record<Cloud, string> = {
+  aws: 'infra/terraform/aws',
+  azure: 'infra/terraform/azure',
+  gcp: 'infra/terraform/gcp',
+}
+
+/**
+ * The cloud secret's name: Key Vault and Secret Manager allow letters, digits and dashes only,
+ * Secrets Manager conventionally uses a path.
+ */
+export function cloudSecretName(cloud: Cloud | null, name: string, env: string): string {
+  return cloud === 'aws' || cloud === null ? `${name}/${env}` : `${name}-${env}`
+}
+
+function passwordKey(s: ServiceSpec): string | null {
+  return s.secrets.find((v) => v.secret && s.url.includes(`\${${v.name}}`))?.name ?? null
+}
+
+function configValue(s: ServiceSpec, suffix: RegExp): string {
+  const v = s.secrets.find((x) => !x.secret && suffix.test(x.name))
+  if (!v) throw new Error(`internal: ${s.host} has no variable matching ${suffix}`)
+  return v.devDefault
+}
+
+/** Derives the Terraform context; null for platforms without a cloud (Compose, any Kubernetes). */
+export function terraformContext(
+  answers: Answers,
+  platform: PlatformChoice,
+  registry: RegistryChoice,
+  services: readonly (ServiceSpec & { id: string; label: string })[],
+  k8s: KubernetesContext | null,
+): TerraformContext | null {
+  const cloud = platform.cloud
+  if (!cloud || !k8s) return null
+  const db = services.find((s) => s.urlEnv === 'DATABASE_URL')
+  const cache = services.find((s) => s.urlEnv === 'CACHE_URL')
+  return {
+    cloud,
+    dir: TERRAFORM_DIR[cloud],
+    ci: answers.ci === 'none' ? null : answers.ci,
+    registry: registry.cloud === cloud,
+    database: db
+      ? {
+          engine: db.id as TerraformDatabase['engine'],
+          label: db.label,
+          port: db.port,
+          user: configValue(db, /_USER$/),
+          dbName: configValue(db, /_(DB|DATABASE)$/),
+          passwordKey: passwordKey(db)!,
+        }
+      : null,
+    cache: cache ? { engine: cache.id as TerraformCache['engine'], label: cache.label, port: cache.port, passwordKey: passwordKey(cache) } : null,
+    secretKeys: k8s.secretEnv,
+    secretName: { staging: cloudSecretName(cloud, answers.name, 'staging'), prod: cloudSecretName(cloud, answers.name, 'prod') },
+  }
+}
