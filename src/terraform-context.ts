@@ -43,6 +43,14 @@ export interface TerraformContext {
   secretKeys: string[]
   /** The secret's name for an environment, as the chart's `externalSecret.remoteKey` names it. */
   secretName: { staging: string; prod: string }
+  /**
+   * The secret's JSON entries as HCL lines, `KEY = local.<service>_password` (each cloud's
+   * database and cache files define it: generated, or the service's own key), with the
+   * `=` aligned as `terraform fmt` wants it (a template cannot pad).
+   */
+  secretEntries: string[]
+  /** GCP: a managed service (Cloud SQL, Memorystore) needs the VPC's private services access. */
+  privateServiceAccess: boolean
 }
 
 /** Where each cloud keeps the stack; one stack per environment (see its README). */
@@ -68,6 +76,15 @@ function configValue(s: ServiceSpec, suffix: RegExp): string {
   const v = s.secrets.find((x) => !x.secret && suffix.test(x.name))
   if (!v) throw new Error(`internal: ${s.host} has no variable matching ${suffix}`)
   return v.devDefault
+}
+
+function secretEntries(keys: readonly string[], dbKey: string | null, cacheKey: string | null): string[] {
+  const width = Math.max(0, ...keys.map((k) => k.length))
+  return keys.map((k) => {
+    const source = k === dbKey ? 'database' : k === cacheKey ? 'cache' : null
+    if (!source) throw new Error(`internal: no generated password for the secret key ${k}`)
+    return `${k.padEnd(width)} = local.${source}_password`
+  })
 }
 
 /** Derives the Terraform context; null for platforms without a cloud (Compose, any Kubernetes). */
@@ -99,6 +116,8 @@ export function terraformContext(
       : null,
     cache: cache ? { engine: cache.id as TerraformCache['engine'], label: cache.label, port: cache.port, passwordKey: passwordKey(cache) } : null,
     secretKeys: k8s.secretEnv,
+    privateServiceAccess: cloud === 'gcp' && (cache !== undefined || (db !== undefined && db.id !== 'mongodb')),
+    secretEntries: secretEntries(k8s.secretEnv, db ? passwordKey(db) : null, cache ? passwordKey(cache) : null),
     secretName: { staging: cloudSecretName(cloud, answers.name, 'staging'), prod: cloudSecretName(cloud, answers.name, 'prod') },
   }
 }

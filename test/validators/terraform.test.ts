@@ -196,7 +196,7 @@ describe('the stacks match the chart and the pipelines', () => {
       const name = s.tf.cloud === 'aws' ? '"${var.name}/${var.environment}"' : '"${var.name}-${var.environment}"'
       expect(text.includes(name) || text.includes(name.replace('var.name', 'local.name')), `${s.a.name}: secret named ${name}`).toBe(true)
       expect(s.files.get(`deploy/helm/${s.a.name}/values-prod.yaml`), s.a.name).toContain(`remoteKey: ${s.tf.secretName.prod}`)
-      const encoded = /jsonencode\(\{([\s\S]*?)\}\)/.exec(text)
+      const encoded = /jsonencode\(\{([\s\S]*?)\}\)/.exec(s.files.get(`${s.tf.dir}/secrets.tf`) ?? '')
       expect(encoded, `${s.a.name}: the secret's JSON`).not.toBeNull()
       const keys = [...encoded![1]!.matchAll(/^\s+([A-Z][A-Z0-9_]+)\s*=/gm)].map((m) => m[1]!).sort()
       expect(keys, s.a.name).toEqual([...s.tf.secretKeys].sort())
