@@ -172,9 +172,11 @@ tf_provider() {
     mkdir -p "${mirror}/registry.opentofu.org/hashicorp/${name}"
     ln -sfn "../../../registry.terraform.io/hashicorp/${name}/${release}" "${mirror}/registry.opentofu.org/hashicorp/${name}/${release}"
   fi
-  mkdir -p "${TOOLS_HOME}/terraform"
-  printf 'provider_installation {\n  filesystem_mirror {\n    path    = "%s"\n    include = ["registry.terraform.io/hashicorp/*", "registry.opentofu.org/hashicorp/*"]\n  }\n}\n' "${mirror}" \
-    > "${TOOLS_HOME}/terraform/terraformrc"
+  mkdir -p "${TOOLS_HOME}/terraform/plugin-cache"
+  # The plugin cache makes `terraform init` link the provider instead of copying hundreds of MB
+  # into every stack's .terraform (the suites init dozens of stacks).
+  printf 'plugin_cache_dir = "%s"\nplugin_cache_may_break_dependency_lock_file = true\nprovider_installation {\n  filesystem_mirror {\n    path    = "%s"\n    include = ["registry.terraform.io/hashicorp/*", "registry.opentofu.org/hashicorp/*"]\n  }\n}\n' \
+    "${TOOLS_HOME}/terraform/plugin-cache" "${mirror}" > "${TOOLS_HOME}/terraform/terraformrc"
 }
 
 # local_go_tool NAME DIR [EXTRA_LDFLAGS]: a Go program kept in this repo, keyed by a hash of

@@ -2,12 +2,13 @@ data "aws_caller_identity" "current" {}
 
 data "aws_partition" "current" {}
 
+# An allowlist of zones: a zone AWS adds later does not move subnets around.
 data "aws_availability_zones" "available" {
   state = "available"
 
   filter {
-    name   = "opt-in-status"
-    values = ["opt-in-not-required"]
+    name   = "zone-name"
+    values = [for z in var.zone_suffixes : "${var.region}${z}"]
   }
 }
 

@@ -36,6 +36,11 @@ resource "azurerm_container_group" "cache" {
   restart_policy      = "Always"
   tags                = local.tags
 
+  # No secrets to fetch today; an identity lets the group pull from a private registry later.
+  identity {
+    type = "SystemAssigned"
+  }
+
   container {
     name   = "memcached"
     image  = "docker.io/library/memcached:1.6.39-alpine"

@@ -23,6 +23,7 @@ resource "azurerm_role_assignment" "cluster_network" {
 }
 
 resource "azurerm_kubernetes_cluster" "main" {
+  #checkov:skip=CKV_AZURE_170:dev and staging use the free tier; prod gets the Standard tier and its SLA
   #checkov:skip=CKV_AZURE_117:OS disks are ephemeral (nothing persists on them) and host encryption covers temp disks and caches
   name                      = "aks-${local.name}"
   location                  = azurerm_resource_group.main.location

@@ -3,6 +3,7 @@
 # encrypted with the stack's key, Dataplane V2 (network policy), Shielded nodes, Binary
 # Authorization, control-plane logs. A spot pool, tainted, takes only pods that tolerate it.
 resource "google_container_cluster" "main" {
+  #checkov:skip=CKV_GCP_12:Dataplane V2 (ADVANCED_DATAPATH) enforces NetworkPolicy itself; the network_policy block is for the legacy Calico add-on
   #checkov:skip=CKV_GCP_65:Google Groups for RBAC needs a Workspace domain's gke-security-groups group; set authenticator_groups_config when you have one
   name                = local.name
   location            = var.region
