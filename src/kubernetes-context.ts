@@ -2,7 +2,7 @@ import type { Answers } from './answers.js'
 import type { K8sFormat } from './options.js'
 import type { Annotation, ClusterSpec, PlatformChoice } from './registry/platforms.js'
 import type { EnvVar, ServiceSpec } from './registry/services.js'
-import { cloudSecretName, TERRAFORM_DIR } from './terraform-context.js'
+import { cloudSecretName, managedPort, TERRAFORM_DIR } from './terraform-context.js'
 
 /** The environments every Kubernetes format writes settings for. */
 export const K8S_ENVIRONMENTS = ['dev', 'staging', 'prod'] as const
@@ -164,17 +164,18 @@ export function kubernetesContext(
     urls: services.map((s, i) => {
       const url = toKubeletVars(s.url)
       const at = `${s.host}:${s.port}`
+      const port = managedPort(platform.cloud, s.id, s.port)
       return {
         name: s.urlEnv,
         description: `${s.label} connection URL`,
         default: url,
-        staging: url.replace(at, `${managedHost(name, s, 'staging')}:${s.port}`),
-        prod: url.replace(at, `${managedHost(name, s, 'prod')}:${s.port}`),
+        staging: url.replace(at, `${managedHost(name, s, 'staging')}:${port}`),
+        prod: url.replace(at, `${managedHost(name, s, 'prod')}:${port}`),
         envIndex: secretEnv.length + i,
       }
     }),
     inCluster: services.map((s) => inCluster(name, s.label, s)),
-    managedEgress: services.map((s) => ({ label: s.label, port: s.port })),
+    managedEgress: services.map((s) => ({ label: s.label, port: managedPort(platform.cloud, s.id, s.port) })),
     hosts: {
       default: `${name}.example.com`,
       dev: `${name}.dev.example.com`,

@@ -68,6 +68,20 @@ export function cloudSecretName(cloud: Cloud | null, name: string, env: string):
   return cloud === 'aws' || cloud === null ? `${name}/${env}` : `${name}-${env}`
 }
 
+/**
+ * The port of the managed service a cloud runs for a choice, where it is not the engine's own:
+ * Azure DocumentDB (MongoDB vCore) listens on 10260, Azure Managed Redis on 10000, Firestore's
+ * MongoDB-compatible endpoint on 443. The chart's egress and URLs use the same port.
+ */
+const MANAGED_PORTS: Partial<Record<Cloud, Partial<Record<string, number>>>> = {
+  azure: { mongodb: 10260, redis: 10000, valkey: 10000 },
+  gcp: { mongodb: 443 },
+}
+
+export function managedPort(cloud: Cloud | null, serviceId: string, enginePort: number): number {
+  return (cloud && MANAGED_PORTS[cloud]?.[serviceId]) ?? enginePort
+}
+
 function passwordKey(s: ServiceSpec): string | null {
   return s.secrets.find((v) => v.secret && s.url.includes(`\${${v.name}}`))?.name ?? null
 }
@@ -108,13 +122,13 @@ export function terraformContext(
       ? {
           engine: db.id as TerraformDatabase['engine'],
           label: db.label,
-          port: db.port,
+          port: managedPort(cloud, db.id, db.port),
           user: configValue(db, /_USER$/),
           dbName: configValue(db, /_(DB|DATABASE)$/),
           passwordKey: passwordKey(db)!,
         }
       : null,
-    cache: cache ? { engine: cache.id as TerraformCache['engine'], label: cache.label, port: cache.port, passwordKey: passwordKey(cache) } : null,
+    cache: cache ? { engine: cache.id as TerraformCache['engine'], label: cache.label, port: managedPort(cloud, cache.id, cache.port), passwordKey: passwordKey(cache) } : null,
     secretKeys: k8s.secretEnv,
     privateServiceAccess: cloud === 'gcp' && (cache !== undefined || (db !== undefined && db.id !== 'mongodb')),
     secretEntries: secretEntries(k8s.secretEnv, db ? passwordKey(db) : null, cache ? passwordKey(cache) : null),

@@ -221,6 +221,9 @@ describe('the stacks match the chart and the pipelines', () => {
         expect(s.files.get(`${s.tf.dir}/outputs.tf`), s.a.name).toMatch(/^output "database_host"/m)
       }
       if (s.tf.cache) expect(s.files.get(`${s.tf.dir}/outputs.tf`), s.a.name).toMatch(/^output "cache_host"/m)
+      // The chart lets the app reach the managed services on the ports the cloud runs them on.
+      const values = s.files.get(`deploy/helm/${s.a.name}/values-prod.yaml`) ?? s.files.get('deploy/kustomize/overlays/prod/kustomization.yaml')!
+      for (const svc of [s.tf.database, s.tf.cache]) if (svc) expect(values, `${s.a.name}: egress to ${svc.label}`).toMatch(new RegExp(`port: ${svc.port}\\b`))
       if (s.tf.ci === 'github') expect(tfText(s), `${s.a.name}: the deploy namespace`).toMatch(/\$\{(var|local)\.name\}-\$\{(var|local)\.environment\}/)
       const pipeline = s.a.ci === 'github' ? s.files.get('.github/workflows/infra.yml') : s.a.ci === 'gitlab' ? s.files.get('.gitlab-ci.yml') : undefined
       if (pipeline) {
