@@ -59,11 +59,11 @@ TERRAFORM_MIN_VERSION="1.10.0"
 OPENTOFU_VERSION="v1.12.6"
 TFLINT_VERSION="v0.64.0"
 TF_PROVIDERS=(
-  # name  module-version                       release it follows (CHANGELOG)
+  # name  module-version                       release it follows (CHANGELOG)  [service packages built]
   "random  v1.3.2-0.20260824155315-e1092b0cfc07  3.9.0"
   "google  v1.20.1-0.20260828184646-f3721fb45fa3 8.0.0"
   "azurerm v1.44.1-0.20260824201233-fae580791926 5.2.0"
-  "aws     v1.60.1-0.20260602190131-5f2286d6d836 6.47.0"
+  "aws     v1.60.1-0.20260602190131-5f2286d6d836 6.47.0 docdb,ec2,ecr,eks,elasticache,iam,kms,logs,meta,rds,secretsmanager,sts"
 )
 # JSON schemas for kubeconform, derived from these modules' OpenAPI spec and CRD manifests
 # (scripts/k8s-schemas.mjs). The generated manifests are checked against the newest Kubernetes
@@ -115,13 +115,13 @@ go_env() {
   env CGO_ENABLED=0 GOFLAGS="-trimpath -mod=readonly" GOTOOLCHAIN="${GOTOOLCHAIN:-auto}" "$@"
 }
 
-# go_tool NAME MODULE@VERSION [PKG_DIR] [EXTRA_LDFLAGS]
+# go_tool NAME MODULE@VERSION [PKG_DIR] [EXTRA_LDFLAGS] [BUILD_FLAGS]
 # Builds PKG_DIR (default ".") of the module inside its own module root, so the
 # release's go.mod/go.sum (including replace/exclude directives, which
 # `go install pkg@version` refuses) decide every dependency version.
 go_tool() {
-  local name="$1" modver="$2" pkg="${3:-.}" ldflags="-s -w${4:+ $4}"
-  local key="go ${modver} ${pkg} ${ldflags}" out="${BIN}/${name}"
+  local name="$1" modver="$2" pkg="${3:-.}" ldflags="-s -w${4:+ $4}" flags="${5:-}"
+  local key="go ${modver} ${pkg} ${ldflags}${flags:+ ${flags}}" out="${BIN}/${name}"
   stamp_ok "${name}" "${key}" "${out}" && { log "${name}: up to date (${modver})"; return 0; }
   find_go
   local t0 dir
@@ -130,7 +130,8 @@ go_tool() {
   dir="$(go_env "${GO}" mod download -json "${modver}" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')" \
     || die "${name}: 'go mod download ${modver}' failed"
   [[ -n "${dir}" && -d "${dir}" ]] || die "${name}: could not locate ${modver} in the module cache"
-  (cd "${dir}" && go_env "${GO}" build -ldflags "${ldflags}" -o "${out}.tmp.$$" "./${pkg#./}") \
+  # shellcheck disable=SC2086 # BUILD_FLAGS are separate words
+  (cd "${dir}" && go_env "${GO}" build ${flags} -ldflags "${ldflags}" -o "${out}.tmp.$$" "./${pkg#./}") \
     || { rm -f "${out}.tmp.$$"; die "${name}: go build of ${modver} failed (see errors above)"; }
   mv -f "${out}.tmp.$$" "${out}"
   stamp_write "${name}" "${key}"
@@ -155,12 +156,31 @@ terraform_cli() {
   log "terraform: none >= ${TERRAFORM_MIN_VERSION} on this machine; OpenTofu ${OPENTOFU_VERSION} checks the stacks"
 }
 
-# tf_provider NAME MODULE_VERSION RELEASE: hashicorp/terraform-provider-NAME built into the
-# filesystem mirror that $CCA_TOOLS_HOME/terraform/terraformrc points `terraform init` at.
+# tf_provider NAME MODULE_VERSION RELEASE [SERVICES]: hashicorp/terraform-provider-NAME built
+# into the filesystem mirror that $CCA_TOOLS_HOME/terraform/terraformrc points `terraform init` at.
+# SERVICES (the AWS provider): its service packages the stacks use, comma-separated. The build
+# leaves the other ~250 out through an -overlay of the generated list that registers them
+# (internal/provider/sdkv2/service_packages_gen.go), which roughly halves a cold build. Every
+# resource type of the listed services is the provider's own code and schema; one from a service
+# not listed makes `terraform validate` fail ("does not support resource type"), never pass.
 tf_provider() {
-  local name="$1" modver="$2" release="$3" mirror="${TOOLS_HOME}/terraform/mirror"
-  local dir="${mirror}/registry.terraform.io/hashicorp/${name}/${release}/linux_amd64"
-  go_tool "terraform-provider-${name}" "github.com/hashicorp/terraform-provider-${name}@${modver}" .
+  local name="$1" modver="$2" release="$3" services="${4:-}" mirror="${TOOLS_HOME}/terraform/mirror"
+  local dir="${mirror}/registry.terraform.io/hashicorp/${name}/${release}/linux_amd64" flags=""
+  if [[ -n "${services}" ]]; then
+    find_go
+    local src gen overlay="${TOOLS_HOME}/terraform/overlay/${name}-${release}"
+    src="$(go_env "${GO}" mod download -json "github.com/hashicorp/terraform-provider-${name}@${modver}" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')"
+    gen="${src}/internal/provider/sdkv2/service_packages_gen.go"
+    [[ -f "${gen}" ]] || die "terraform-provider-${name}: ${gen} not found (the overlay needs it)"
+    mkdir -p "${overlay}"
+    awk -v keep=",${services}," '
+      match($0, /internal\/service\/[a-z0-9]+"$/) { svc = substr($0, RSTART + 17, RLENGTH - 18); if (index(keep, "," svc ",") == 0) next }
+      match($0, /^\t\t[a-z0-9]+\.ServicePackage\(ctx\),$/) { svc = substr($0, 3, index($0, ".") - 3); if (index(keep, "," svc ",") == 0) next }
+      { print }' "${gen}" > "${overlay}/service_packages_gen.go"
+    printf '{"Replace": {"%s": "%s"}}\n' "${gen}" "${overlay}/service_packages_gen.go" > "${overlay}/overlay.json"
+    flags="-overlay=${overlay}/overlay.json"
+  fi
+  go_tool "terraform-provider-${name}" "github.com/hashicorp/terraform-provider-${name}@${modver}" . "" "${flags}"
   if [[ ! -x "${dir}/terraform-provider-${name}_v${release}" ]] || ! cmp -s "${BIN}/terraform-provider-${name}" "${dir}/terraform-provider-${name}_v${release}"; then
     rm -rf "${mirror}/registry.terraform.io/hashicorp/${name}"
     mkdir -p "${dir}"
@@ -507,7 +527,7 @@ main() {
   versions+=("tflint|tflint --version | head -1")
   local p
   for p in "${TF_PROVIDERS[@]}"; do
-    # shellcheck disable=SC2086 # three words per entry
+    # shellcheck disable=SC2086 # three or four words per entry
     tf_provider ${p}
   done
   versions+=("tf providers|ls ${TOOLS_HOME}/terraform/mirror/registry.terraform.io/hashicorp/*/ -d | xargs -n1 basename | paste -sd ' '")

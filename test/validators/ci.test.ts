@@ -231,7 +231,8 @@ describe('pipelines agree with the project', () => {
           if (m[1]!.startsWith('./')) continue
           // dtolnay/rust-toolchain publishes no release tags; its commit is the pin.
           if (m[1] === 'dtolnay/rust-toolchain') expect(m[2]).toMatch(/^[0-9a-f]{40}$/)
-          else if (/^[0-9a-f]{40}$/.test(m[2]!)) expect(m[3], m[1]).toMatch(/^v?\d+\.\d+\.\d+$/)
+          // A release tag, not a moving major: some actions tag releases with two parts (azure/use-kubelogin v1.3).
+          else if (/^[0-9a-f]{40}$/.test(m[2]!)) expect(m[3], m[1]).toMatch(/^v?\d+\.\d+(\.\d+)?$/)
           else expect(m[2], `${m[1]} in ${w}`).toMatch(/^v\d+\.\d+\.\d+$/)
           const key = m[1]!.split('/').slice(0, 2).join('/')
           pins.set(key, (pins.get(key) ?? new Set()).add(`${m[2]} ${m[3] ?? ''}`))
