@@ -115,13 +115,13 @@ go_env() {
   env CGO_ENABLED=0 GOFLAGS="-trimpath -mod=readonly" GOTOOLCHAIN="${GOTOOLCHAIN:-auto}" "$@"
 }
 
-# go_tool NAME MODULE@VERSION [PKG_DIR] [EXTRA_LDFLAGS] [BUILD_FLAGS]
+# go_tool NAME MODULE@VERSION [PKG_DIR] [EXTRA_LDFLAGS]
 # Builds PKG_DIR (default ".") of the module inside its own module root, so the
 # release's go.mod/go.sum (including replace/exclude directives, which
 # `go install pkg@version` refuses) decide every dependency version.
 go_tool() {
-  local name="$1" modver="$2" pkg="${3:-.}" ldflags="-s -w${4:+ $4}" flags="${5:-}"
-  local key="go ${modver} ${pkg} ${ldflags}${flags:+ ${flags}}" out="${BIN}/${name}"
+  local name="$1" modver="$2" pkg="${3:-.}" ldflags="-s -w${4:+ $4}"
+  local key="go ${modver} ${pkg} ${ldflags}" out="${BIN}/${name}"
   stamp_ok "${name}" "${key}" "${out}" && { log "${name}: up to date (${modver})"; return 0; }
   find_go
   local t0 dir
@@ -130,8 +130,7 @@ go_tool() {
   dir="$(go_env "${GO}" mod download -json "${modver}" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')" \
     || die "${name}: 'go mod download ${modver}' failed"
   [[ -n "${dir}" && -d "${dir}" ]] || die "${name}: could not locate ${modver} in the module cache"
-  # shellcheck disable=SC2086 # BUILD_FLAGS are separate words
-  (cd "${dir}" && go_env "${GO}" build ${flags} -ldflags "${ldflags}" -o "${out}.tmp.$$" "./${pkg#./}") \
+  (cd "${dir}" && go_env "${GO}" build -ldflags "${ldflags}" -o "${out}.tmp.$$" "./${pkg#./}") \
     || { rm -f "${out}.tmp.$$"; die "${name}: go build of ${modver} failed (see errors above)"; }
   mv -f "${out}.tmp.$$" "${out}"
   stamp_write "${name}" "${key}"
@@ -156,31 +155,59 @@ terraform_cli() {
   log "terraform: none >= ${TERRAFORM_MIN_VERSION} on this machine; OpenTofu ${OPENTOFU_VERSION} checks the stacks"
 }
 
+# tf_provider_trimmed NAME MODULE_VERSION SERVICES: see tf_provider.
+tf_provider_trimmed() {
+  local name="$1" modver="$2" services="$3" out="${BIN}/terraform-provider-$1"
+  local key="go ${modver} . -s -w services=${services}"
+  stamp_ok "terraform-provider-${name}" "${key}" "${out}" && { log "terraform-provider-${name}: up to date (${modver}, ${services})"; return 0; }
+  find_go
+  local t0 src work gen
+  t0="$(now)"
+  log "terraform-provider-${name}: building ${modver} with the service packages ${services} (cold builds take minutes)"
+  src="$(go_env "${GO}" mod download -json "github.com/hashicorp/terraform-provider-${name}@${modver}" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')"
+  [[ -n "${src}" && -d "${src}" ]] || die "terraform-provider-${name}: could not locate ${modver} in the module cache"
+  work="${TOOLS_HOME}/terraform/src/${name}"
+  rm -rf "${work}"
+  mkdir -p "$(dirname "${work}")"
+  # Hard links (the module is hundreds of MB): only directories are new, so only they are made
+  # writable, and the one regenerated file replaces its link, never the cached original.
+  cp -al "${src}" "${work}" 2>/dev/null || cp -a "${src}" "${work}"
+  find "${work}" -type d -exec chmod u+w {} +
+  gen="internal/provider/sdkv2/service_packages_gen.go"
+  [[ -f "${work}/${gen}" ]] || die "terraform-provider-${name}: ${gen} not found in ${modver}"
+  rm -f "${work}/${gen}"
+  awk -v keep=",${services}," '
+    match($0, /internal\/service\/[a-z0-9]+"$/) { svc = substr($0, RSTART + 17, RLENGTH - 18); if (index(keep, "," svc ",") == 0) next }
+    match($0, /^\t\t[a-z0-9]+\.ServicePackage\(ctx\),$/) { svc = substr($0, 3, index($0, ".") - 3); if (index(keep, "," svc ",") == 0) next }
+    { print }' "${src}/${gen}" > "${work}/${gen}"
+  local kept
+  kept="$(grep -c '\.ServicePackage(ctx),$' "${work}/${gen}" || true)"
+  [[ "${kept}" -eq "$(tr ',' '\n' <<< "${services}" | grep -c .)" ]] \
+    || die "terraform-provider-${name}: ${kept} of the service packages ${services} found in ${gen}"
+  (cd "${work}" && go_env "${GO}" build -ldflags "-s -w" -o "${out}.tmp.$$" .) \
+    || { rm -f "${out}.tmp.$$"; die "terraform-provider-${name}: go build of ${modver} failed (see errors above)"; }
+  mv -f "${out}.tmp.$$" "${out}"
+  rm -rf "${work}"
+  stamp_write "terraform-provider-${name}" "${key}"
+  log "terraform-provider-${name}: built in $(elapsed "${t0}")"
+}
+
 # tf_provider NAME MODULE_VERSION RELEASE [SERVICES]: hashicorp/terraform-provider-NAME built
 # into the filesystem mirror that $CCA_TOOLS_HOME/terraform/terraformrc points `terraform init` at.
 # SERVICES (the AWS provider): its service packages the stacks use, comma-separated. The build
-# leaves the other ~250 out through an -overlay of the generated list that registers them
-# (internal/provider/sdkv2/service_packages_gen.go), which roughly halves a cold build. Every
-# resource type of the listed services is the provider's own code and schema; one from a service
-# not listed makes `terraform validate` fail ("does not support resource type"), never pass.
+# leaves the other ~250 out by regenerating the list that registers them
+# (internal/provider/sdkv2/service_packages_gen.go) in a hard-linked copy of the module (Go
+# refuses overlays of the module cache), which roughly halves a cold build. Every resource type
+# of the listed services is the provider's own code and schema; one from a service not listed
+# makes `terraform validate` fail ("does not support resource type"), never pass.
 tf_provider() {
   local name="$1" modver="$2" release="$3" services="${4:-}" mirror="${TOOLS_HOME}/terraform/mirror"
-  local dir="${mirror}/registry.terraform.io/hashicorp/${name}/${release}/linux_amd64" flags=""
-  if [[ -n "${services}" ]]; then
-    find_go
-    local src gen overlay="${TOOLS_HOME}/terraform/overlay/${name}-${release}"
-    src="$(go_env "${GO}" mod download -json "github.com/hashicorp/terraform-provider-${name}@${modver}" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')"
-    gen="${src}/internal/provider/sdkv2/service_packages_gen.go"
-    [[ -f "${gen}" ]] || die "terraform-provider-${name}: ${gen} not found (the overlay needs it)"
-    mkdir -p "${overlay}"
-    awk -v keep=",${services}," '
-      match($0, /internal\/service\/[a-z0-9]+"$/) { svc = substr($0, RSTART + 17, RLENGTH - 18); if (index(keep, "," svc ",") == 0) next }
-      match($0, /^\t\t[a-z0-9]+\.ServicePackage\(ctx\),$/) { svc = substr($0, 3, index($0, ".") - 3); if (index(keep, "," svc ",") == 0) next }
-      { print }' "${gen}" > "${overlay}/service_packages_gen.go"
-    printf '{"Replace": {"%s": "%s"}}\n' "${gen}" "${overlay}/service_packages_gen.go" > "${overlay}/overlay.json"
-    flags="-overlay=${overlay}/overlay.json"
+  local dir="${mirror}/registry.terraform.io/hashicorp/${name}/${release}/linux_amd64"
+  if [[ -z "${services}" ]]; then
+    go_tool "terraform-provider-${name}" "github.com/hashicorp/terraform-provider-${name}@${modver}" .
+  else
+    tf_provider_trimmed "${name}" "${modver}" "${services}"
   fi
-  go_tool "terraform-provider-${name}" "github.com/hashicorp/terraform-provider-${name}@${modver}" . "" "${flags}"
   if [[ ! -x "${dir}/terraform-provider-${name}_v${release}" ]] || ! cmp -s "${BIN}/terraform-provider-${name}" "${dir}/terraform-provider-${name}_v${release}"; then
     rm -rf "${mirror}/registry.terraform.io/hashicorp/${name}"
     mkdir -p "${dir}"

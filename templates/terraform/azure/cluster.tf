@@ -68,6 +68,11 @@ resource "azurerm_kubernetes_cluster" "main" {
     }
   }
 
+  # The pools are the ones declared here (system, user, spot), not provisioned automatically.
+  node_provisioning_profile {
+    mode = "Manual"
+  }
+
   identity {
     type         = "UserAssigned"
     identity_ids = [azurerm_user_assigned_identity.cluster.id]

@@ -14,7 +14,6 @@ resource "azurerm_container_registry" "main" {
   public_network_access_enabled = true
   zone_redundancy_enabled       = true
   anonymous_pull_enabled        = false
-  trust_policy_enabled          = true
   retention_policy_in_days      = 14
   tags                          = local.tags
 }
