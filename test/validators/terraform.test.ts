@@ -135,18 +135,19 @@ describe('Terraform stacks', () => {
     // One checkov run over all stacks: each directory is scanned as its own root module.
     const parent = mkdtempSync(join(tmpdir(), 'cca-tf-checkov-'))
     for (const s of stacks) cpSync(s.dir, join(parent, s.a.name), { recursive: true, filter: (src) => !src.includes('/.terraform') })
-    const r = await execa(requireTool('checkov'), ['-d', parent, '--framework', 'terraform', '-o', 'json', '--skip-download', '--quiet'], {
+    // Not --quiet: its JSON leaves out the passed and skipped checks, which are asserted below.
+    const r = await execa(requireTool('checkov'), ['-d', parent, '--framework', 'terraform', '-o', 'json', '--skip-download'], {
       env: toolsEnv(),
       reject: false,
       maxBuffer: 1 << 30,
     })
     if (!r.stdout.trim().startsWith('{') && !r.stdout.trim().startsWith('[')) throw new Error(`checkov failed (exit ${r.exitCode}): ${r.stderr}`)
-    type Report = { results: { failed_checks: { check_id: string; file_path: string; resource: string }[]; passed_checks: unknown[]; skipped_checks: { check_id: string; suppress_comment: string }[] } }
+    type Report = { results: { failed_checks: { check_id: string; file_path: string; resource: string }[]; passed_checks: unknown[]; skipped_checks: { check_id: string; check_result: { suppress_comment?: string } }[] } }
     const report = JSON.parse(r.stdout) as Report | Report[]
     const results = Array.isArray(report) ? report[0]! : report
     expect(results.results.failed_checks.map((c) => `${c.check_id} ${c.file_path} ${c.resource}`)).toEqual([])
     expect(results.results.passed_checks.length).toBeGreaterThan(stacks.length * 20)
-    for (const skip of results.results.skipped_checks) expect(skip.suppress_comment, skip.check_id).toMatch(/\w+ \w+ \w+/)
+    for (const skip of results.results.skipped_checks) expect(skip.check_result.suppress_comment, skip.check_id).toMatch(/\w+ \w+ \w+/)
     // Every skip in the templates is one checkov honoured (no stale or misspelled skip).
     const inline = new Set(stacks.flatMap((s) => [...tfText(s).matchAll(/#\s*checkov:skip=(CKV2?_[A-Z]+_\d+)/g)].map((m) => m[1]!)))
     const honoured = new Set(results.results.skipped_checks.map((c) => c.check_id))

@@ -32,11 +32,10 @@ resource "azurerm_private_dns_zone" "cache" {
 }
 
 resource "azurerm_private_dns_zone_virtual_network_link" "cache" {
-  name                  = "cache"
-  private_dns_zone_name = azurerm_private_dns_zone.cache.name
-  resource_group_name   = azurerm_resource_group.main.name
-  virtual_network_id    = azurerm_virtual_network.main.id
-  tags                  = local.tags
+  name                = "cache"
+  private_dns_zone_id = azurerm_private_dns_zone.cache.id
+  virtual_network_id  = azurerm_virtual_network.main.id
+  tags                = local.tags
 }
 
 resource "azurerm_private_endpoint" "cache" {

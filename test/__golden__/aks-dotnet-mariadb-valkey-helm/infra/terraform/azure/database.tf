@@ -41,11 +41,10 @@ resource "azurerm_private_dns_zone" "database" {
 }
 
 resource "azurerm_private_dns_zone_virtual_network_link" "database" {
-  name                  = "database"
-  private_dns_zone_name = azurerm_private_dns_zone.database.name
-  resource_group_name   = azurerm_resource_group.main.name
-  virtual_network_id    = azurerm_virtual_network.main.id
-  tags                  = local.tags
+  name                = "database"
+  private_dns_zone_id = azurerm_private_dns_zone.database.id
+  virtual_network_id  = azurerm_virtual_network.main.id
+  tags                = local.tags
 }
 
 resource "azurerm_mysql_flexible_server" "database" {
