@@ -7,6 +7,7 @@ import { expect } from 'vitest'
 import type { Answers } from '../../src/answers.js'
 import { K8S_ENVIRONMENTS, type K8sEnvironment } from '../../src/kubernetes-context.js'
 import type { RenderContext } from '../../src/context.js'
+import { managedPort } from '../../src/terraform-context.js'
 import { TOOLS_HOME, requireTool, toolsEnv } from './tools.js'
 
 /**
@@ -256,7 +257,8 @@ export function checkRendered(answers: Answers, ctx: RenderContext, files: Map<s
     expect(policy.spec.policyTypes, where).toEqual(['Ingress', 'Egress'])
     const egressPorts = (policy.spec.egress as Obj[]).flatMap((r) => (r.ports as Obj[]).map((p) => p.port))
     expect(egressPorts, where).toContain(53)
-    for (const s of ctx.services) expect(egressPorts, `${where}: egress to ${s.host}`).toContain(s.port)
+    // Dev reaches the in-cluster services; staging and prod the managed ones, on the cloud's port.
+    for (const s of ctx.services) expect(egressPorts, `${where}: egress to ${s.host}`).toContain(env === 'dev' ? s.port : managedPort(ctx.platform.cloud, s.id, s.port))
     expect(JSON.stringify(policy.spec.ingress), where).toContain('"port":"http"')
 
     // In-cluster services only in dev, at Compose's names and images; availability objects outside dev.
