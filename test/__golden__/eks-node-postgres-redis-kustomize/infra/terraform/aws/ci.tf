@@ -109,39 +109,3 @@ data "aws_iam_policy_document" "ci_push_assume" {
     }
   }
 }
-
-resource "aws_iam_role_policy" "ci_push" {
-  count  = var.create_registry ? 1 : 0
-  name   = "push-images"
-  role   = aws_iam_role.ci_push[0].id
-  policy = data.aws_iam_policy_document.ci_push[0].json
-}
-
-data "aws_iam_policy_document" "ci_push" {
-  count = var.create_registry ? 1 : 0
-
-  statement {
-    #checkov:skip=CKV_AWS_356:ecr:GetAuthorizationToken has no resource-level permissions; it only returns a login token
-    actions   = ["ecr:GetAuthorizationToken"]
-    resources = ["*"]
-  }
-
-  statement {
-    actions = [
-      "ecr:BatchCheckLayerAvailability",
-      "ecr:BatchGetImage",
-      "ecr:CompleteLayerUpload",
-      "ecr:DescribeImages",
-      "ecr:GetDownloadUrlForLayer",
-      "ecr:InitiateLayerUpload",
-      "ecr:PutImage",
-      "ecr:UploadLayerPart",
-    ]
-    resources = [aws_ecr_repository.app[0].arn]
-  }
-
-  statement {
-    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-    resources = [aws_kms_key.main.arn]
-  }
-}
