@@ -1,0 +1,148 @@
+import type { Dependency } from '../backing.js'
+import { ENV_EXAMPLES } from '../backing.js'
+import type { Folder } from '../repo.js'
+import type { DetectionWarning, Evidence, Finding } from '../types.js'
+import { firstVersion, toolVersionFiles, versionFile, type RawVersion } from '../versions.js'
+import { found, type LanguageRule, type ProjectFindings } from './types.js'
+
+const SERVERS: Readonly<Record<string, string>> = {
+  express: 'Express',
+  fastify: 'Fastify',
+  koa: 'Koa',
+  '@hapi/hapi': 'hapi',
+  hono: 'Hono',
+  '@hono/node-server': 'Hono',
+  restify: 'restify',
+  polka: 'Polka',
+  '@adonisjs/core': 'AdonisJS',
+  'h3': 'h3',
+}
+const UI = ['react', 'vue', 'svelte', 'preact', 'solid-js', 'lit', '@angular/core']
+
+type Pkg = Record<string, unknown>
+const record = (v: unknown): Record<string, string> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, string>) : {})
+
+/** Lockfiles, most specific first. A workspace member shares its root's lockfile. */
+const LOCKFILES: readonly [string, string][] = [
+  ['pnpm-lock.yaml', 'pnpm'],
+  ['bun.lock', 'bun'],
+  ['bun.lockb', 'bun'],
+  ['yarn.lock', 'yarn'],
+  ['package-lock.json', 'npm'],
+  ['npm-shrinkwrap.json', 'npm'],
+]
+
+function packageManager(f: Folder, root: Folder, pkg: Pkg, warnings: DetectionWarning[]): Finding<string> | undefined {
+  const yarnFlavour = (folder: Folder): string => {
+    const lock = folder.read('yarn.lock') ?? ''
+    return folder.has('.yarnrc.yml') || lock.includes('__metadata:') ? 'yarn' : 'yarn-classic'
+  }
+  const lockIn = (folder: Folder) =>
+    LOCKFILES.filter(([file]) => folder.has(file)).map(([file, id]) => ({ file: folder.path(file), id: id === 'yarn' ? yarnFlavour(folder) : id }))
+  let locks = lockIn(f)
+  if (locks.length === 0 && f.dir !== root.dir) locks = lockIn(root)
+  const rootPkg = f.dir !== root.dir ? root.json('package.json') : undefined
+  const declared = (typeof pkg.packageManager === 'string' ? pkg.packageManager : undefined) ?? (typeof rootPkg?.packageManager === 'string' ? rootPkg.packageManager : undefined)
+  if (locks.length > 1) {
+    warnings.push({
+      code: 'two-lockfiles',
+      file: locks[0]!.file,
+      message: `several lockfiles (${locks.map((l) => l.file).join(', ')}): installs differ by tool; keep the one your team uses and delete the others`,
+    })
+  }
+  if (declared) {
+    const m = /^(npm|pnpm|yarn|bun)@(\d+)/.exec(declared)
+    if (m) {
+      const id = m[1] === 'yarn' ? (Number(m[2]) >= 2 ? 'yarn' : 'yarn-classic') : m[1]!
+      return found(id, 'high', f.dir !== root.dir && !pkg.packageManager ? root.path('package.json') : f.path('package.json'), `"packageManager": "${declared}"`)
+    }
+  }
+  if (locks.length === 1) return found(locks[0]!.id, 'high', locks[0]!.file, 'lockfile')
+  if (locks.length > 1) {
+    return { value: locks[0]!.id, confidence: 'low', evidence: locks.map((l) => ({ file: l.file, reason: `lockfile of ${l.id}` })) }
+  }
+  warnings.push({ code: 'no-lockfile', file: f.path('package.json'), message: 'no lockfile: the image installs exactly what a lockfile says; run your package manager once and commit its lockfile' })
+  return { value: 'npm', confidence: 'low', evidence: [{ file: f.path('package.json'), reason: 'no lockfile and no "packageManager" field' }] }
+}
+
+/** Node.js and TypeScript projects: package.json. */
+export const nodeRule: LanguageRule = {
+  id: 'node',
+  manifests: /^package\.json$/,
+  detect(f, root) {
+    const pkg = f.json('package.json')
+    if (!pkg) return undefined
+    const file = f.path('package.json')
+    const deps = record(pkg.dependencies)
+    const devDeps = record(pkg.devDependencies)
+    const scripts = record(pkg.scripts)
+    const all = { ...devDeps, ...deps }
+    const warnings: DetectionWarning[] = []
+    const notes: Evidence[] = []
+    const out: ProjectFindings = {
+      language: 'node',
+      manifest: file,
+      strength: 1,
+      sourceExt: /\.(?:[cm]?[jt]sx?)$|(^|\/)bin\/www$/,
+      deps: Object.keys(all).map((name): Dependency => ({ name, file })),
+      app: { hasBuildScript: typeof scripts.build === 'string' },
+      warnings,
+      notes,
+      ...(typeof pkg.name === 'string' ? { name: pkg.name.replace(/^@[^/]+\//, '') } : {}),
+    }
+    const server = Object.keys(SERVERS).find((d) => d in deps)
+    if ('next' in deps) {
+      out.framework = found('next', 'high', file, `depends on next ${deps.next}`)
+      const p = /next (?:start|dev)[^&|;]*(?:-p|--port)[ =](\d+)/.exec(scripts.start ?? scripts.dev ?? '')
+      out.defaultPort = p ? { port: Number(p[1]), confidence: 'medium', reason: `next listens on ${p[1]} (-p in scripts)` } : { port: 3000, confidence: 'medium', reason: 'Next.js listens on 3000 unless told otherwise' }
+    } else if ('@nestjs/core' in deps) {
+      out.framework = found('nest', 'high', file, 'depends on @nestjs/core')
+      out.defaultPort = { port: 3000, confidence: 'medium', reason: "nest new's main.ts listens on 3000" }
+    } else if (server) {
+      out.framework = found('http', 'high', file, `depends on ${server}: a Node server built to plain JavaScript`)
+      out.frameworkName = SERVERS[server]
+      out.defaultPort = { port: 3000, confidence: 'low', reason: 'no port found in the code; 3000 is the Node convention' }
+    } else if ('vite' in all && UI.some((u) => u in all)) {
+      out.framework = found('spa', 'high', file, `a Vite single-page app (${UI.filter((u) => u in all).join(', ')})`)
+      out.defaultPort = { port: 8080, confidence: 'medium', reason: 'the static build is served by unprivileged nginx on 8080' }
+    } else if (typeof scripts.start === 'string' || typeof pkg.main === 'string' && f.has(String(pkg.main).replace(/^\.\//, ''))) {
+      out.framework = found('http', 'medium', file, typeof scripts.start === 'string' ? `"start": "${scripts.start}"` : `"main": "${String(pkg.main)}"`)
+      out.defaultPort = { port: 3000, confidence: 'low', reason: 'no port found in the code; 3000 is the Node convention' }
+    }
+    if (out.framework) out.strength = out.framework.confidence === 'high' ? 3 : 2
+    else out.notRunnable = 'no server dependency and no start script: a library or tooling'
+    out.packageManager = out.strength > 1 ? packageManager(f, root, pkg, warnings) : undefined
+    const run = out.packageManager?.value === 'npm' ? 'npm run' : `${(out.packageManager?.value ?? 'npm').replace('-classic', '')} run`
+    if (scripts.build) out.buildCommand = found(`${run} build`, 'high', file, `"build": "${scripts.build}"`)
+    if (scripts.start) {
+      out.startCommand = found(`${run} start`, 'high', file, `"start": "${scripts.start}"`)
+      const m = /^node\s+((?:--?[\w-]+(?:=\S+)?\s+)*)(\S+\.[cm]?js|\S+\/www)\s*$/.exec(scripts.start.trim())
+      if (m) out.app.nodeEntry = ['node', m[2]!.replace(/^\.\//, '')]
+    } else if (typeof pkg.main === 'string' && out.framework?.value === 'http') out.app.nodeEntry = ['node', pkg.main.replace(/^\.\//, '')]
+    const build = scripts.build ?? ''
+    if (/\bprisma migrate|\bmigrate\b|db:push|knex migrate|sequelize db:migrate/.test(build)) {
+      warnings.push({ code: 'build-needs-database', file, message: `the build script runs migrations ("${build}"): an image build has no database; run them at deploy time (a Job or init container) instead` })
+    }
+    const envFiles = [f, root].flatMap((folder) => folder.find(ENV_EXAMPLES).filter((p) => !p.includes('/')).map((p) => ({ folder, p })))
+    for (const { folder, p } of envFiles) {
+      const names = [...(folder.read(p) ?? '').matchAll(/^\s*((?:NEXT_PUBLIC|VITE|REACT_APP|PUBLIC)_\w+)\s*=/gm)].map((m) => m[1]!)
+      if (names.length && out.framework && ['next', 'spa'].includes(out.framework.value)) {
+        warnings.push({ code: 'build-needs-env', file: folder.path(p), message: `${names.join(', ')} are read at build time and baked into the bundle: pass them as build args (docker build --build-arg) per environment` })
+        break
+      }
+    }
+    const engines = record(pkg.engines).node
+    const volta = record(pkg.volta).node
+    const v = firstVersion('node', [
+      versionFile(f, '.node-version'),
+      versionFile(f, '.nvmrc'),
+      toolVersionFiles(f, 'node'),
+      volta ? { text: volta, file, reason: `"volta": { "node": "${volta}" }` } : undefined,
+      engines ? ({ text: engines, file, reason: `"engines": { "node": "${engines}" }`, minimum: /^\s*>/.test(engines) } satisfies RawVersion) : undefined,
+      ...(f.dir !== root.dir ? [versionFile(root, '.node-version'), versionFile(root, '.nvmrc'), toolVersionFiles(root, 'node')] : []),
+    ])
+    if (v.finding) out.version = v.finding
+    if (v.warning) warnings.push(v.warning)
+    return out
+  },
+}

@@ -1,0 +1,140 @@
+import { posix } from 'node:path'
+
+/**
+ * A read-only view of a repository: its file list (POSIX paths relative to the root, without
+ * dependency and build folders) and a way to read one file. Detection sees nothing else, so it
+ * runs the same on a real checkout and on an in-memory fixture.
+ */
+export interface RepoView {
+  readonly files: readonly string[]
+  /** The file's text, or undefined when it is missing, binary or too large to be a manifest. */
+  read(path: string): string | undefined
+}
+
+/** Folders that hold dependencies, build output, caches or VCS data: never part of detection. */
+export const IGNORED_DIRS: ReadonlySet<string> = new Set([
+  '.git',
+  '.hg',
+  '.svn',
+  'node_modules',
+  'bower_components',
+  '.pnpm-store',
+  '.yarn',
+  '.next',
+  '.nuxt',
+  '.svelte-kit',
+  '.turbo',
+  '.cache',
+  '.parcel-cache',
+  'dist',
+  'build',
+  'out',
+  'coverage',
+  'target',
+  'vendor',
+  '.venv',
+  'venv',
+  '__pycache__',
+  '.pytest_cache',
+  '.mypy_cache',
+  '.ruff_cache',
+  '.tox',
+  '.gradle',
+  '.mvn',
+  '.idea',
+  '.vscode',
+  'obj',
+  '.terraform',
+  'tmp',
+  'log',
+  'storage',
+  '.bundle',
+])
+
+/** Folders whose manifests are examples, fixtures or docs, never a service of the repository. */
+export const NON_SERVICE_DIRS: ReadonlySet<string> = new Set([
+  'example',
+  'examples',
+  'sample',
+  'samples',
+  'fixture',
+  'fixtures',
+  '__fixtures__',
+  'testdata',
+  'test-fixtures',
+  'docs',
+  'doc',
+  'website',
+  'e2e',
+  'benchmarks',
+  'scripts',
+  'tools',
+  'hack',
+])
+
+/** An in-memory repository, for tests and fixtures. */
+export function memoryRepo(files: Readonly<Record<string, string>>): RepoView {
+  const list = Object.keys(files)
+    .filter((f) => !f.split('/').some((part) => IGNORED_DIRS.has(part)))
+    .sort()
+  return { files: list, read: (p) => files[p] }
+}
+
+/** Helpers over a view, scoped to one folder of it. */
+export class Folder {
+  readonly prefix: string
+  private readonly own: readonly string[]
+  private readonly set: ReadonlySet<string>
+
+  constructor(
+    readonly repo: RepoView,
+    readonly dir: string,
+  ) {
+    this.prefix = dir === '.' ? '' : `${dir}/`
+    this.own = repo.files.filter((f) => f.startsWith(this.prefix)).map((f) => f.slice(this.prefix.length))
+    this.set = new Set(this.own)
+  }
+
+  /** Files below this folder, relative to it. */
+  get files(): readonly string[] {
+    return this.own
+  }
+
+  path(rel: string): string {
+    return this.prefix + rel
+  }
+
+  has(rel: string): boolean {
+    return this.set.has(rel)
+  }
+
+  read(rel: string): string | undefined {
+    return this.has(rel) ? this.repo.read(this.path(rel)) : undefined
+  }
+
+  json(rel: string): Record<string, unknown> | undefined {
+    const text = this.read(rel)
+    if (text === undefined) return undefined
+    try {
+      const v = JSON.parse(text) as unknown
+      return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined
+    } catch {
+      return undefined
+    }
+  }
+
+  /** Files whose path relative to this folder matches. */
+  find(re: RegExp): string[] {
+    return this.own.filter((f) => re.test(f))
+  }
+
+  /** The first existing file among candidates. */
+  first(...candidates: string[]): string | undefined {
+    return candidates.find((c) => this.has(c))
+  }
+}
+
+export const parentDir = (path: string): string => {
+  const d = posix.dirname(path)
+  return d === '' ? '.' : d
+}
