@@ -1,4 +1,5 @@
 import { FIELDS, type Answers, type RawAnswers } from './answers.js'
+import type { AppFacts } from './detect/types.js'
 
 /** Where a run records its answers inside the generated project. */
 export const ANSWERS_FILE = '.containerized/answers.json'
@@ -7,14 +8,19 @@ export interface AnswersRecord {
   /** The tool and version that generated the project, for `update` and support. */
   generator: string
   answers: Answers
+  /**
+   * Present when the project was an existing app (retrofit): the names detection found in its
+   * code. A re-run replays them and never writes a starter app over the user's code.
+   */
+  retrofit?: { dir: string; app: AppFacts }
 }
 
 /**
  * The record written into every project. Answers never contain secrets (credentials live in
  * `.env`), so the file can be committed and replayed with `--answers`.
  */
-export function answersRecord(answers: Answers, tool: { name: string; version: string }): string {
-  const record: AnswersRecord = { generator: `${tool.name}@${tool.version}`, answers: applicableAnswers(answers) }
+export function answersRecord(answers: Answers, tool: { name: string; version: string }, retrofit?: AnswersRecord['retrofit']): string {
+  const record: AnswersRecord = { generator: `${tool.name}@${tool.version}`, answers: applicableAnswers(answers), ...(retrofit ? { retrofit } : {}) }
   return `${JSON.stringify(record, null, 2)}\n`
 }
 
@@ -43,4 +49,16 @@ export function parseAnswersFile(text: string, source: string): RawAnswers {
     throw new Error(`${source}: "answers" must be an object`)
   }
   return answers as RawAnswers
+}
+
+/** The retrofit part of a record, when the text is a record of a retrofitted project. */
+export function recordedRetrofit(text: string): AnswersRecord['retrofit'] | undefined {
+  try {
+    const data = JSON.parse(text) as { retrofit?: { dir?: unknown; app?: unknown } }
+    const r = data?.retrofit
+    if (typeof r !== 'object' || r === null || typeof r.app !== 'object' || r.app === null) return undefined
+    return { dir: typeof r.dir === 'string' ? r.dir : '.', app: r.app as AppFacts }
+  } catch {
+    return undefined
+  }
 }

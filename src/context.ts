@@ -1,4 +1,5 @@
 import type { Answers } from './answers.js'
+import type { AppFacts } from './detect/types.js'
 import { ciContext, type CiContext } from './ci-context.js'
 import { kubernetesContext, type KubernetesContext } from './kubernetes-context.js'
 import { LANGUAGE_CHOICES, type DevSpec, type FrameworkChoice, type LanguageChoice, type PackageManagerChoice } from './registry/languages/index.js'
@@ -6,6 +7,13 @@ import { byId } from './registry/lookup.js'
 import { PLATFORM_CHOICES, REGISTRY_CHOICES, type PlatformChoice } from './registry/platforms.js'
 import { CACHE_CHOICES, DATABASE_CHOICES, type EnvVar, type ServiceSpec } from './registry/services.js'
 import { terraformContext, type TerraformContext } from './terraform-context.js'
+
+/** Generating for an existing app: no starter, and the names its code decides. */
+export interface Retrofit {
+  /** The service's folder in the repository, `.` for its root. */
+  dir: string
+  app: AppFacts
+}
 
 /** A `KEY: value` pair for a Compose `environment:` map. */
 export interface EnvEntry {
@@ -60,6 +68,8 @@ export interface RenderContext {
   watch: { action: 'sync' | 'sync+restart' | 'rebuild'; path: string; target?: string }[]
   /** True for a new service (starter app written); false when retrofitting. */
   starter: boolean
+  /** What detection found about an existing app; null for a new service. */
+  retrofit: Retrofit | null
   /** The Kubernetes platforms' manifests; null for Compose. */
   k8s: KubernetesContext | null
   /** The CI pipelines; null without a CI provider. */
@@ -98,7 +108,7 @@ function service(id: string, label: string, spec: ServiceSpec | null): ServiceCo
 }
 
 /** Derives the render context from validated answers. Pure. */
-export function buildContext(answers: Answers, tool: { name: string; version: string }): RenderContext {
+export function buildContext(answers: Answers, tool: { name: string; version: string }, retrofit?: Retrofit): RenderContext {
   const language = byId(LANGUAGE_CHOICES, answers.language)
   const packageManager = byId(language.packageManagers, answers.packageManager)
   const framework = byId(language.frameworks, answers.framework)
@@ -112,7 +122,7 @@ export function buildContext(answers: Answers, tool: { name: string; version: st
   const example = registry.example(answers.name)
   const platform = byId(PLATFORM_CHOICES, answers.platform)
   const appSettings: EnvVar[] = [{ name: 'LOG_LEVEL', devDefault: 'info', description: 'debug, info, warn or error', secret: false }]
-  const lang = language.templateData?.({ name: answers.name, port: answers.port, languageVersion: answers.languageVersion, packageManager, framework }) ?? {}
+  const lang = language.templateData?.({ name: answers.name, port: answers.port, languageVersion: answers.languageVersion, packageManager, framework, app: retrofit?.app ?? {} }) ?? {}
   const k8s = kubernetesContext(answers, platform, services, appSettings, language.runtimeUid ?? 1000)
   const terraform = terraformContext(answers, platform, registry, services, k8s)
   return {
@@ -141,7 +151,8 @@ export function buildContext(answers: Answers, tool: { name: string; version: st
       ...dev.sync.map((dir) => ({ action: dev.restartOnSync ? ('sync+restart' as const) : ('sync' as const), path: `./${dir}`, target: `/app/${dir}` })),
       ...packageManager.manifests.map((file) => ({ action: 'rebuild' as const, path: `./${file}` })),
     ],
-    starter: true,
+    starter: retrofit === undefined,
+    retrofit: retrofit ?? null,
     k8s,
     ci: ciContext(answers, platform, k8s, { language: language.id, languageVersion: answers.languageVersion, packageManager, framework, lang }, { example }, terraform),
     terraform,

@@ -1,5 +1,5 @@
 import type { Answers } from './answers.js'
-import { buildContext, type RenderContext } from './context.js'
+import { buildContext, type RenderContext, type Retrofit } from './context.js'
 import { GENERATORS } from './generators/index.js'
 import { planFiles, type Generator, type PlannedFile } from './plan.js'
 import { createRenderer, type RenderedFile } from './render.js'
@@ -18,10 +18,10 @@ export interface Generated {
  */
 export function generate(
   answers: Answers,
-  opts: { templates?: TemplateSource; generators?: readonly Generator[]; tool?: typeof TOOL } = {},
+  opts: { templates?: TemplateSource; generators?: readonly Generator[]; tool?: typeof TOOL; retrofit?: Retrofit } = {},
 ): Generated {
   const templates = opts.templates ?? diskTemplates()
-  const context = buildContext(answers, opts.tool ?? TOOL)
+  const context = buildContext(answers, opts.tool ?? TOOL, opts.retrofit)
   const plan = planFiles(context, templates, opts.generators ?? GENERATORS)
   const files = createRenderer(templates)(plan, context)
   return { context, plan, files }

@@ -7,8 +7,13 @@ import type { RenderedFile } from './render.js'
 /** What a planned file would do to the target directory. */
 export type FileStatus = 'create' | 'identical' | 'conflict'
 /** What the run did with it. */
-export type FileAction = 'created' | 'unchanged' | 'overwritten' | 'kept'
-export type ConflictPolicy = 'abort' | 'skip' | 'overwrite' | 'prompt'
+export type FileAction = 'created' | 'unchanged' | 'overwritten' | 'kept' | 'alongside'
+/** What to do with a file that exists with other content: the user's consent, given up front or per file. */
+export type ConflictPolicy = 'abort' | 'skip' | 'overwrite' | 'alongside' | 'prompt'
+export type ConflictChoice = 'overwrite' | 'keep' | 'alongside' | 'cancel'
+
+/** Where `alongside` puts the generated version of a file the user keeps. */
+export const alongsidePath = (path: string): string => `${path}.generated`
 
 export interface Writer {
   /** Current content at `path`, undefined when nothing is there. */
@@ -20,6 +25,8 @@ export interface FileReport {
   path: string
   status: FileStatus
   action: FileAction | 'planned'
+  /** With `alongside`: the file that holds the generated version. */
+  writtenTo?: string
 }
 
 /** Raised before anything is written, so a refused run leaves the directory untouched. */
@@ -27,7 +34,7 @@ export class ConflictError extends Error {
   constructor(readonly paths: string[]) {
     super(
       `${paths.length} file(s) already exist with different content: ${paths.join(', ')}.\n` +
-        'Nothing was written. Re-run with --skip-existing to keep them, or --force to overwrite them.',
+        'Nothing was written. Re-run with --on-conflict keep (yours stay), alongside (ours go to <file>.generated) or overwrite.',
     )
     this.name = 'ConflictError'
   }
@@ -54,36 +61,60 @@ export async function statusOf(files: readonly RenderedFile[], writer: Writer): 
 /**
  * Writes files according to the conflict policy. Every decision is made before the first
  * write: `abort` refuses the whole run on any conflict, `prompt` asks per file (cancelling
- * writes nothing). Identical files are left alone; nothing is ever deleted.
+ * writes nothing), `alongside` keeps the user's file and writes ours next to it as
+ * `<file>.generated`. Identical files are left alone; nothing is ever deleted.
  */
 export async function writeAll(
   files: readonly RenderedFile[],
   writer: Writer,
   policy: ConflictPolicy,
-  ask?: (path: string) => Promise<'overwrite' | 'keep' | 'cancel'>,
+  ask?: (path: string, current: string, proposed: string) => Promise<ConflictChoice>,
 ): Promise<FileReport[]> {
   const reports = await statusOf(files, writer)
   const conflicts = reports.filter((r) => r.status === 'conflict').map((r) => r.path)
-  const overwrite = new Set<string>()
+  const choice = new Map<string, Exclude<ConflictChoice, 'cancel'>>()
   if (conflicts.length > 0) {
     if (policy === 'abort') throw new ConflictError(conflicts)
-    if (policy === 'overwrite') conflicts.forEach((p) => overwrite.add(p))
-    if (policy === 'prompt') {
-      if (!ask) throw new Error('internal: prompt policy without a prompt')
-      for (const p of conflicts) {
-        const choice = await ask(p)
-        if (choice === 'cancel') throw new WriteCancelled()
-        if (choice === 'overwrite') overwrite.add(p)
-      }
+    for (const p of conflicts) {
+      if (policy === 'prompt') {
+        if (!ask) throw new Error('internal: prompt policy without a prompt')
+        const f = files.find((x) => x.path === p)!
+        const c = await ask(p, (await writer.read(p)) ?? '', f.content)
+        if (c === 'cancel') throw new WriteCancelled()
+        choice.set(p, c)
+      } else choice.set(p, policy === 'skip' ? 'keep' : policy)
     }
   }
+  // A `.generated` file that exists with other content is the user's too: never replaced.
+  const blocked: string[] = []
+  const alongsideState = new Map<string, 'create' | 'identical'>()
+  for (const [p, c] of choice) {
+    if (c !== 'alongside') continue
+    const alt = alongsidePath(p)
+    const current = await writer.read(alt)
+    const f = files.find((x) => x.path === p)!
+    if (current === undefined) alongsideState.set(p, 'create')
+    else if (current === f.content) alongsideState.set(p, 'identical')
+    else blocked.push(alt)
+  }
+  if (blocked.length) throw new ConflictError(blocked)
   for (const [i, f] of files.entries()) {
     const r = reports[i]!
     if (r.status === 'identical') r.action = 'unchanged'
-    else if (r.status === 'conflict' && !overwrite.has(f.path)) r.action = 'kept'
-    else {
+    else if (r.status === 'create') {
       await writer.write(f)
-      r.action = r.status === 'conflict' ? 'overwritten' : 'created'
+      r.action = 'created'
+    } else {
+      const c = choice.get(f.path)
+      if (c === 'overwrite') {
+        await writer.write(f)
+        r.action = 'overwritten'
+      } else if (c === 'alongside') {
+        const alt = alongsidePath(f.path)
+        if (alongsideState.get(f.path) === 'create') await writer.write({ ...f, path: alt })
+        r.action = 'alongside'
+        r.writtenTo = alt
+      } else r.action = 'kept'
     }
   }
   return reports

@@ -20,13 +20,25 @@ export interface CliArgs {
   json: boolean
   force: boolean
   skipExisting: boolean
+  /** What to do with files that exist with other content; undefined: ask, or stop without a terminal. */
+  onConflict: OnConflict | undefined
+  /** The folder to run in (default: the current one). */
+  cwd: string | undefined
+  /** Monorepos: the service folders to containerize. */
+  services: string[]
   git: boolean
   help: boolean
   version: boolean
 }
 
+export const ON_CONFLICT = ['abort', 'keep', 'overwrite', 'alongside'] as const
+export type OnConflict = (typeof ON_CONFLICT)[number]
+
 const FLAGS = {
   yes: { type: 'boolean', short: 'y' },
+  cwd: { type: 'string' },
+  service: { type: 'string', multiple: true },
+  'on-conflict': { type: 'string' },
   'dry-run': { type: 'boolean' },
   json: { type: 'boolean' },
   force: { type: 'boolean' },
@@ -49,6 +61,14 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   const { values, positionals } = parsed
   if (positionals.length > 1) throw new UsageError(`Expected at most one target directory, got: ${positionals.join(' ')}. See --help.`)
   if (values.force && values['skip-existing']) throw new UsageError('--force and --skip-existing cannot be used together.')
+  const onConflictRaw = values['on-conflict'] as string | undefined
+  if (onConflictRaw !== undefined && !(ON_CONFLICT as readonly string[]).includes(onConflictRaw)) {
+    throw new UsageError(`--on-conflict "${onConflictRaw}" is not a valid choice. Valid choices: ${ON_CONFLICT.join(', ')}.`)
+  }
+  if (onConflictRaw !== undefined && (values.force || values['skip-existing'])) {
+    throw new UsageError('--on-conflict cannot be combined with --force or --skip-existing (they are its shorthands).')
+  }
+  const onConflict: OnConflict | undefined = (onConflictRaw as OnConflict | undefined) ?? (values.force ? 'overwrite' : values['skip-existing'] ? 'keep' : undefined)
   const answers: RawAnswers = {}
   for (const f of FIELDS) {
     const v = (values as Record<string, unknown>)[f.flag]
@@ -63,6 +83,9 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     json: Boolean(values.json),
     force: Boolean(values.force),
     skipExisting: Boolean(values['skip-existing']),
+    onConflict,
+    cwd: values.cwd as string | undefined,
+    services: (values.service as string[] | undefined) ?? [],
     git: Boolean(values.git),
     help: Boolean(values.help),
     version: Boolean(values.version),
@@ -96,8 +119,11 @@ export function helpText(): string {
     ['--answers <file>', 'Replay the answers of an earlier run (.containerized/answers.json)'],
     ['--dry-run', 'Show the files and what would happen to each; write nothing'],
     ['--json', 'Print a machine-readable summary instead of progress'],
-    ['--force', 'Overwrite files that exist with different content'],
-    ['--skip-existing', 'Keep files that exist with different content'],
+    ['--cwd <dir>', 'Run in this folder; an existing app there is detected and containerized'],
+    ['--service <folder>', 'Monorepos: the service folder to containerize (see --dry-run)'],
+    ['--on-conflict <mode>', `Files that exist with other content: ${ON_CONFLICT.join(' | ')} (default: ask; abort without a terminal)`],
+    ['--force', 'Same as --on-conflict overwrite'],
+    ['--skip-existing', 'Same as --on-conflict keep'],
     ['--git', 'Run `git init` in the target directory if it is not in a repository'],
     ['-h, --help', 'Show this help'],
     ['-v, --version', 'Show the version'],
@@ -118,13 +144,24 @@ Options:
 ${fmt(opts)}
 
 Runs without questions when stdin is not a terminal, when CI is set, or with --yes.
-Existing files are never overwritten without --force; with a conflict and no policy the run
-stops before writing anything. Exit codes: 0 done, 1 failed or refused, 2 bad input.
+
+In an existing app (the current folder, --cwd or [dir] holding package.json, pyproject.toml,
+go.mod, pom.xml, build.gradle, Cargo.toml, a .csproj, Gemfile or composer.json) it detects the
+language, framework, package manager, version, port, database and cache, shows the evidence
+(--dry-run; --json for machines) and adds only container files: application code is never
+written. A value it cannot settle is asked for, or named as a flag to pass.
+
+Existing files are never overwritten without consent: with a conflict and no --on-conflict
+the run asks per file (keep, overwrite, write alongside as <file>.generated, or show the
+diff), or stops before writing anything when it cannot ask.
+Exit codes: 0 done, 1 failed or refused, 2 bad input.
 
 Examples:
   npx create-containerized-app orders-api
   npx create-containerized-app orders-api --yes --database postgres --cache redis
   npx create-containerized-app orders-api --yes --platform eks --database postgres --k8s-format helm
   npx create-containerized-app . --answers .containerized/answers.json --dry-run
+  npx create-containerized-app --cwd ~/src/billing --dry-run            # what it detects
+  npx create-containerized-app --cwd ~/src/shop --service apps/api --yes --on-conflict alongside
 `
 }

@@ -1,6 +1,8 @@
 import * as p from '@clack/prompts'
 import { defaultFor, FIELDS, type Answers, type FieldSpec, type RawAnswers } from '../answers.js'
+import { unifiedDiff } from '../utils/diff.js'
 import { nameProblem } from '../utils/names.js'
+import { alongsidePath, type ConflictChoice } from '../write.js'
 
 /** The user cancelled a prompt (Ctrl-C or Escape). Exit code 1, nothing written. */
 export class PromptCancelled extends Error {
@@ -15,8 +17,10 @@ function unwrap<T>(value: T | symbol): Exclude<T, symbol> {
   return value as Exclude<T, symbol>
 }
 
-async function ask(field: FieldSpec, so_far: Partial<Answers>): Promise<unknown> {
-  const initial = defaultFor(field.key, so_far)
+async function ask(field: FieldSpec, so_far: Partial<Answers>, suggested?: unknown): Promise<unknown> {
+  const fromDefault = defaultFor(field.key, so_far)
+  // A detected value is offered first, when it is one of the choices.
+  const initial = suggested !== undefined && (!field.choices || field.choices(so_far as Answers).some((c) => c.id === suggested && c.available)) ? suggested : fromDefault
   if (field.choices) {
     const choices = field.choices(so_far as Answers)
     const available = choices.filter((c) => c.available)
@@ -55,13 +59,14 @@ async function ask(field: FieldSpec, so_far: Partial<Answers>): Promise<unknown>
  * Asks for every answer the flags and answers file left open, in field order, so later
  * choices (framework, package manager) follow the language picked before them.
  */
-export async function promptAnswers(known: RawAnswers): Promise<RawAnswers> {
+export async function promptAnswers(known: RawAnswers, suggestions: RawAnswers = {}, notes: Partial<Record<keyof Answers, string>> = {}): Promise<RawAnswers> {
   const result: Partial<Answers> = {}
   const out: RawAnswers = { ...known }
   for (const field of FIELDS) {
     const given = known[field.key]
     const applies = field.applies?.(result) ?? true
-    const value = given !== undefined || !applies ? given : await ask(field, result)
+    if (given === undefined && applies && notes[field.key]) p.log.warn(notes[field.key]!)
+    const value = given !== undefined || !applies ? given : await ask(field, result, suggestions[field.key])
     if (value === undefined) continue
     ;(result as Record<string, unknown>)[field.key] = value
     out[field.key] = value
@@ -69,16 +74,23 @@ export async function promptAnswers(known: RawAnswers): Promise<RawAnswers> {
   return out
 }
 
-export async function askConflict(path: string): Promise<'overwrite' | 'keep' | 'cancel'> {
-  return unwrap(
-    await p.select({
-      message: `${path} already exists with different content`,
-      initialValue: 'keep' as const,
-      options: [
-        { value: 'keep' as const, label: 'Keep mine' },
-        { value: 'overwrite' as const, label: 'Overwrite it' },
-        { value: 'cancel' as const, label: 'Cancel the whole run', hint: 'nothing is written' },
-      ],
-    }),
-  )
+/** Asks what to do with one file that exists with other content; can show the diff first. */
+export async function askConflict(path: string, current: string, proposed: string): Promise<ConflictChoice> {
+  for (;;) {
+    const choice = unwrap(
+      await p.select({
+        message: `${path} already exists with different content`,
+        initialValue: 'keep' as ConflictChoice | 'diff',
+        options: [
+          { value: 'keep' as const, label: 'Keep mine' },
+          { value: 'alongside' as const, label: `Keep mine and write ours next to it`, hint: alongsidePath(path) },
+          { value: 'overwrite' as const, label: 'Overwrite it' },
+          { value: 'diff' as const, label: 'Show the differences' },
+          { value: 'cancel' as const, label: 'Cancel the whole run', hint: 'nothing is written' },
+        ],
+      }),
+    )
+    if (choice !== 'diff') return choice
+    p.log.message(unifiedDiff(current, proposed, { old: `${path} (yours)`, new: `${path} (generated)` }))
+  }
 }

@@ -10,13 +10,14 @@ const LABEL: Record<string, string> = {
   unchanged: 'unchanged',
   overwritten: 'overwritten',
   kept: 'kept (yours)',
+  alongside: 'kept (yours), ours beside it',
 }
 
 /** One aligned line per file: what would happen (dry run) or what happened. */
 export function formatReport(reports: readonly FileReport[]): string {
   const key = (r: FileReport) => (r.action === 'planned' ? r.status : r.action)
   const width = Math.max(...reports.map((r) => LABEL[key(r)]!.length))
-  return reports.map((r) => `  ${LABEL[key(r)]!.padEnd(width)}  ${r.path}`).join('\n')
+  return reports.map((r) => `  ${LABEL[key(r)]!.padEnd(width)}  ${r.path}${r.writtenTo ? ` → ${r.writtenTo}` : ''}`).join('\n')
 }
 
 /** The non-interactive command that reproduces a wizard run. */

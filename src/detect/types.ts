@@ -55,12 +55,16 @@ export interface AppFacts {
   binary?: string
   /** Python: `module:variable` served by gunicorn (Flask, Django). */
   wsgiApp?: string
+  /** Python: `module:variable` of an ASGI app run by uvicorn (FastAPI). */
+  asgiApp?: string
   /** Python: the code lives in src/ (put on PYTHONPATH). */
   srcLayout?: boolean
   /** Node: the prod command's argv, e.g. ["node", "dist/index.js"]. */
   nodeEntry?: readonly string[]
   /** Node: package.json has a `build` script (the image runs it). */
   hasBuildScript?: boolean
+  /** Node: the script the dev container runs (`dev`, `start:dev`, else `start`). */
+  devScript?: string
   /** .NET: the web project, and its test project when there is one. */
   appProject?: string
   testProject?: string

@@ -12,6 +12,6 @@ export const project: Generator = {
     ...(ctx.starter && templates.exists(`${ctx.language.id}/_gitignore`)
       ? [{ to: '.gitignore', template: `${ctx.language.id}/_gitignore` }]
       : []),
-    { to: ANSWERS_FILE, content: answersRecord(ctx.answers, ctx.tool) },
+    { to: ANSWERS_FILE, content: answersRecord(ctx.answers, ctx.tool, ctx.retrofit ?? undefined) },
   ],
 }

@@ -20,6 +20,12 @@ const SERVERS: Readonly<Record<string, string>> = {
 const UI = ['react', 'vue', 'svelte', 'preact', 'solid-js', 'lit', '@angular/core']
 
 type Pkg = Record<string, unknown>
+
+/** The package.json script a dev container runs: a watcher when there is one. */
+function devScript(scripts: Record<string, string>): { devScript?: string } {
+  const name = ['dev', 'start:dev', 'watch', 'start'].find((s) => typeof scripts[s] === 'string')
+  return name ? { devScript: name } : {}
+}
 const record = (v: unknown): Record<string, string> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, string>) : {})
 
 /** Lockfiles, most specific first. A workspace member shares its root's lockfile. */
@@ -85,7 +91,7 @@ export const nodeRule: LanguageRule = {
       strength: 1,
       sourceExt: /\.(?:[cm]?[jt]sx?)$|(^|\/)bin\/www$/,
       deps: Object.keys(all).map((name): Dependency => ({ name, file })),
-      app: { hasBuildScript: typeof scripts.build === 'string' },
+      app: { hasBuildScript: typeof scripts.build === 'string', ...devScript(scripts) },
       warnings,
       notes,
       ...(typeof pkg.name === 'string' ? { name: pkg.name.replace(/^@[^/]+\//, '') } : {}),
@@ -99,7 +105,7 @@ export const nodeRule: LanguageRule = {
       out.framework = found('nest', 'high', file, 'depends on @nestjs/core')
       out.defaultPort = { port: 3000, confidence: 'medium', reason: "nest new's main.ts listens on 3000" }
     } else if (server) {
-      out.framework = found('http', 'high', file, `depends on ${server}: a Node server built to plain JavaScript`)
+      out.framework = found('http', 'high', file, `depends on ${server}, a Node HTTP server`)
       out.frameworkName = SERVERS[server]
       out.defaultPort = { port: 3000, confidence: 'low', reason: 'no port found in the code; 3000 is the Node convention' }
     } else if ('vite' in all && UI.some((u) => u in all)) {

@@ -113,6 +113,17 @@ export const pythonRule: LanguageRule = {
       out.app.wsgiApp = wsgi.value
       out.startCommand = { ...wsgi, value: `gunicorn ${wsgi.value}` }
     }
+    if (out.framework?.value === 'fastapi') {
+      for (const file of f.find(/^(?:src\/)?(?:[\w]+\/){0,2}[\w]+\.py$/).filter((p) => !/(^|\/)tests?\//.test(p)).slice(0, 200)) {
+        const m = /^(\w+)\s*=\s*FastAPI\(/m.exec(f.read(file) ?? '')
+        if (m) {
+          const mod = file.replace(/^src\//, srcLayout ? '' : 'src/').replace(/\.py$/, '').replace(/\//g, '.').replace(/\.__init__$/, '')
+          out.app.asgiApp = `${mod}:${m[1]}`
+          out.startCommand = found(`uvicorn ${mod}:${m[1]}`, 'high', f.path(file), `${m[1]} = FastAPI(...)`)
+          break
+        }
+      }
+    }
     const web = /^web:\s*(.+)$/m.exec(f.read('Procfile') ?? '')
     if (web) out.startCommand = found(web[1]!.trim(), 'high', f.path('Procfile'), 'Procfile web process')
 

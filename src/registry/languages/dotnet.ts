@@ -52,23 +52,25 @@ export const DOTNET: LanguageChoice = {
   // 10.0 and 10.0.N (Ubuntu 24.04 "noble": .NET 10 has no Debian images).
   versionPattern: /^10\.0(\.\d{1,3})?$/,
   versionHint: 'a .NET 10 (LTS) version such as 10.0 or 10.0.14',
-  templateData: ({ languageVersion }) => {
+  templateData: ({ languageVersion, app = {} }) => {
     const line = languageVersion.split('.').slice(0, 2).join('.')
-    const appProject = APP_PROJECT
+    const appProject = app.appProject ?? APP_PROJECT
+    // An existing solution without a test project: `dotnet test` builds the app and finds no tests.
+    const testProject = app.appProject ? (app.testProject ?? appProject) : TEST_PROJECT
     return {
       sdkVersion: languageVersion === line ? line : (SDK_PINS[line] ?? line),
       targetFramework: `net${line}`,
       appProject,
       appDir: appProject.slice(0, appProject.lastIndexOf('/')),
-      testProject: TEST_PROJECT,
-      testDir: TEST_PROJECT.slice(0, TEST_PROJECT.lastIndexOf('/')),
-      assembly: 'App.dll',
+      testProject,
+      testDir: testProject.slice(0, testProject.lastIndexOf('/')),
+      assembly: app.assembly ?? 'App.dll',
       // The .NET images' built-in non-root `app` user (APP_UID), numeric for hadolint and runAsNonRoot.
       user: `${DOTNET_APP_UID}:${DOTNET_APP_UID}`,
       // Exec-form argv for the dev and test targets (rendered with the `json` helper).
       commands: {
         dev: ['dotnet', 'watch', '--project', appProject],
-        test: ['dotnet', 'test', TEST_PROJECT, '--no-build'],
+        test: ['dotnet', 'test', testProject, '--no-build'],
       },
     }
   },

@@ -32,7 +32,7 @@ export const GO: LanguageChoice = {
   // The official images publish 1.NN and 1.NN.N tags; the starter app needs Go 1.25 or later.
   versionPattern: /^1\.(2[5-9]|[3-9]\d)(\.\d+)?$/,
   versionHint: 'a Go version such as 1.26 or 1.26.8 (1.25 or later)',
-  templateData: ({ name, languageVersion }) => {
+  templateData: ({ name, languageVersion, app = {} }) => {
     const [major, minor] = languageVersion.split('.')
     return {
       // The module path, which prefixes every import of the app's own packages. Go reserves
@@ -40,7 +40,7 @@ export const GO: LanguageChoice = {
       module: name === 'vendor' ? 'vendor-service' : name,
       // go.mod's `go` line: the language version, satisfied by every patch release of it.
       goDirective: `${major}.${minor}.0`,
-      mainPackage: MAIN_PACKAGE,
+      mainPackage: app.mainPackage ?? MAIN_PACKAGE,
       buildCache: '/root/.cache/go-build',
     }
   },

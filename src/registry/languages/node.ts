@@ -106,7 +106,7 @@ export const NODE: LanguageChoice = {
   // The official images publish major, minor and patch tags.
   versionPattern: /^\d{2}(\.\d+){0,2}$/,
   versionHint: 'a Node.js version such as 24, 24.21 or 24.21.0',
-  templateData: ({ packageManager, framework, port }) => {
+  templateData: ({ packageManager, framework, port, app = {} }) => {
     const run = packageManager.run!.split(' ')
     const rt = RUNTIME[framework.id]
     if (!rt) throw new Error(`internal: no Node runtime for framework ${framework.id}`)
@@ -115,9 +115,11 @@ export const NODE: LanguageChoice = {
     const devArgs = framework.id === 'spa' ? [...(packageManager.id === 'npm' ? ['--'] : []), '--host', '0.0.0.0', '--port', String(port), '--strictPort'] : []
     return {
       // Exec-form argv for the dev and test targets (rendered with `json`).
-      commands: { dev: [...run, rt.devScript, ...devArgs], test: [...run, 'test'] },
+      commands: { dev: [...run, app.devScript ?? rt.devScript, ...devArgs], test: [...run, 'test'] },
       // The prod CMD, written out as `["node", "dist/server.js"]`; null when nginx serves the app.
-      prodCmd: rt.entry && `[${rt.entry.map((a) => JSON.stringify(a)).join(', ')}]`,
+      prodCmd: rt.entry && `[${(framework.id === 'http' && app.nodeEntry ? app.nodeEntry : rt.entry).map((a) => JSON.stringify(a)).join(', ')}]`,
+      // An existing plain-JavaScript app has no build step; the image then ships its source.
+      hasBuild: app.hasBuildScript ?? true,
       prodDeps: rt.prodDeps,
       yarnClassicVersion: YARN_CLASSIC_VERSION,
       nginxVersion: NGINX_VERSION,

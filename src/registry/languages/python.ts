@@ -76,7 +76,8 @@ const WSGI_APP: Readonly<Record<string, string>> = {
   django: 'config.wsgi:application',
 }
 
-function templateData({ port, framework }: TemplateDataInput): Readonly<Record<string, unknown>> {
+function templateData({ port, framework, app = {} }: TemplateDataInput): Readonly<Record<string, unknown>> {
+  const wsgi = app.wsgiApp ?? WSGI_APP[framework.id]
   // Exec-form argv of each target (rendered with the `json` helper).
   const commands: Record<string, { dev: string[]; test: string[]; prod: string[] }> = {
     fastapi: {
@@ -85,21 +86,26 @@ function templateData({ port, framework }: TemplateDataInput): Readonly<Record<s
       prod: ['python', '-m', 'app.main'],
     },
     flask: {
-      dev: ['flask', '--app', WSGI_APP['flask']!, 'run', '--debug', '--host', '0.0.0.0', '--port', String(port)],
+      dev: ['flask', '--app', wsgi!, 'run', '--debug', '--host', '0.0.0.0', '--port', String(port)],
       test: ['python', '-m', 'pytest'],
-      prod: ['gunicorn', WSGI_APP['flask']!],
+      prod: ['gunicorn', wsgi!],
     },
     django: {
       dev: ['python', 'manage.py', 'runserver', `0.0.0.0:${port}`],
       test: ['python', 'manage.py', 'test'],
-      prod: ['gunicorn', WSGI_APP['django']!],
+      prod: ['gunicorn', wsgi!],
     },
+  }
+  // An existing ASGI app (`module:app`) runs on uvicorn directly.
+  if (framework.id === 'fastapi' && app.asgiApp) {
+    const serve = ['uvicorn', app.asgiApp, '--host', '0.0.0.0', '--port', String(port)]
+    commands.fastapi = { dev: [...serve, '--reload'], test: ['python', '-m', 'pytest'], prod: serve }
   }
   return {
     commands: commands[framework.id]!,
-    wsgiApp: WSGI_APP[framework.id] ?? null,
+    wsgiApp: wsgi ?? null,
     // FastAPI and Flask keep their code in src/ (on PYTHONPATH); Django projects sit at the root.
-    srcLayout: framework.id !== 'django',
+    srcLayout: app.srcLayout ?? framework.id !== 'django',
   }
 }
 

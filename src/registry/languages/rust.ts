@@ -29,9 +29,9 @@ export const RUST: LanguageChoice = {
   // from 1.88 on.
   versionPattern: /^1\.(8[89]|9\d|[1-9]\d{2})(\.\d+)?$/,
   versionHint: 'a Rust version such as 1.95 or 1.95.0 (1.88 or later)',
-  templateData: () => ({
-    // The fixed binary name from Cargo.toml's [[bin]] section.
-    binary: 'server',
+  templateData: ({ app = {} }) => ({
+    // The starter's fixed [[bin]] name, or the existing crate's binary target.
+    binary: app.binary ?? 'server',
     // Built from crates.io in the dev image (`cargo install --locked`).
     cargoWatchVersion: '8.5.3',
     // Exec-form argv for the dev and test targets (rendered with the `json` helper).

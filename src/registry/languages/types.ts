@@ -1,3 +1,4 @@
+import type { AppFacts } from '../../detect/types.js'
 import type { Choice, Language } from '../../options.js'
 
 /** A package manager and how the Dockerfile drives it. */
@@ -63,6 +64,8 @@ export interface TemplateDataInput {
   languageVersion: string
   packageManager: PackageManagerChoice
   framework: FrameworkChoice
+  /** Names an existing app decides for itself (retrofit); empty for a new service. */
+  app?: AppFacts
 }
 
 

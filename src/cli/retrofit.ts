@@ -1,0 +1,106 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { basename, join, resolve } from 'node:path'
+import { FIELDS, type RawAnswers } from '../answers.js'
+import { ANSWERS_FILE, parseAnswersFile, recordedRetrofit } from '../answers-file.js'
+import type { Retrofit } from '../context.js'
+import { detect } from '../detect/index.js'
+import { proposeAnswers, type Uncertain } from '../detect/proposal.js'
+import { RULES } from '../detect/languages/index.js'
+import { scanRepo } from '../detect/scan.js'
+import type { DetectedService, Detection } from '../detect/types.js'
+import { UsageError } from './args.js'
+
+/** An existing app to add container files to. */
+export interface RetrofitRun {
+  /** The repository folder that was scanned. */
+  repoRoot: string
+  detection: Detection
+  /** The chosen service; undefined when replayed from a record the scan no longer matches. */
+  service: DetectedService | undefined
+  /** Where its files go: the service's folder. */
+  target: string
+  retrofit: Retrofit
+  /** Answers from detection (or the project's record), before the answers file and flags. */
+  suggested: RawAnswers
+  uncertain: Uncertain[]
+  /** True when the project's own answers record was replayed. */
+  fromRecord: boolean
+}
+
+/** True when a folder holds a manifest of a language this tool knows (a cheap, top-level look). */
+export function looksLikeProject(dir: string): boolean {
+  let names: string[]
+  try {
+    names = readdirSync(dir)
+  } catch {
+    return false
+  }
+  return names.some((n) => RULES.some((r) => r.manifests.test(n))) || existsSync(join(dir, ANSWERS_FILE))
+}
+
+function readRecord(dir: string): { raw: RawAnswers; retrofit: Retrofit | undefined } | undefined {
+  const path = join(dir, ANSWERS_FILE)
+  if (!existsSync(path)) return undefined
+  const text = readFileSync(path, 'utf8')
+  try {
+    return { raw: parseAnswersFile(text, ANSWERS_FILE), retrofit: recordedRetrofit(text) }
+  } catch (err) {
+    throw new UsageError(`${ANSWERS_FILE} in ${dir}: ${(err as Error).message}`)
+  }
+}
+
+/**
+ * Decides whether `dir` is an existing app and, if so, which service and which answers.
+ * Undefined means a new service: the folder does not exist, holds no manifest, or was itself
+ * generated as a new service (its answers record says so).
+ */
+export function prepareRetrofit(dir: string, opts: { services: readonly string[]; rootName?: string }): RetrofitRun | undefined {
+  if (!existsSync(dir)) return undefined
+  const own = readRecord(dir)
+  if (own && !own.retrofit) return undefined
+  const detection = detect(scanRepo(dir), { rootName: opts.rootName ?? basename(dir) })
+  if (own?.retrofit) {
+    // A re-run replays what was decided the first time: the same answers, the same names.
+    const service = detection.services.find((s) => s.dir === '.')
+    return { repoRoot: dir, detection, service, target: dir, retrofit: { dir: '.', app: own.retrofit.app }, suggested: own.raw, uncertain: [], fromRecord: true }
+  }
+  if (detection.services.length === 0) {
+    if (detection.skipped.length === 0) return undefined
+    throw new UsageError(
+      `No service to containerize in ${dir}: ${detection.skipped.map((s) => `${s.dir} is ${s.reason}`).join('; ')}. ` +
+        'Run it in the folder of an app (one with a web framework, a start script or a main package).',
+    )
+  }
+  let chosen: DetectedService
+  if (opts.services.length > 0) {
+    if (opts.services.length > 1) throw new UsageError(`--service: one service per run; got ${opts.services.join(', ')}. Run once per service.`)
+    const want = opts.services[0]!.replace(/^\.\//, '').replace(/\/$/, '') || '.'
+    const match = detection.services.find((s) => s.dir === want)
+    if (!match) throw new UsageError(`--service "${opts.services[0]}" is not a service here. Services found: ${detection.services.map((s) => s.dir).join(', ')}.`)
+    chosen = match
+  } else if (detection.services.length === 1) chosen = detection.services[0]!
+  else {
+    throw new UsageError(
+      `${detection.services.length} services found in ${dir}: ${detection.services.map((s) => `${s.dir} (${s.language.value}${s.framework ? ` ${s.framework.value}` : ''})`).join(', ')}. Pass --service <folder> to choose one.`,
+    )
+  }
+  const target = resolve(dir, chosen.dir)
+  const record = chosen.dir === '.' ? undefined : readRecord(target)
+  if (record?.retrofit) {
+    return { repoRoot: dir, detection, service: chosen, target, retrofit: { dir: chosen.dir, app: record.retrofit.app }, suggested: record.raw, uncertain: [], fromRecord: true }
+  }
+  const proposal = proposeAnswers(chosen, detection)
+  return { repoRoot: dir, detection, service: chosen, target, retrofit: { dir: chosen.dir, app: chosen.app }, suggested: proposal.answers, uncertain: proposal.uncertain, fromRecord: false }
+}
+
+/** Uncertain values that the flags and the answers file did not settle. */
+export function openQuestions(run: RetrofitRun, given: RawAnswers): Uncertain[] {
+  return run.uncertain.filter((u) => given[u.field] === undefined)
+}
+
+/** The error a run without questions gives for what detection could not settle. */
+export function uncertainError(dir: string, open: readonly Uncertain[]): UsageError {
+  const order = new Map(FIELDS.map((f, i) => [f.key, i]))
+  const lines = [...open].sort((a, b) => order.get(a.field)! - order.get(b.field)!).map((u) => `  ${u.flag} <value>   ${u.why}`)
+  return new UsageError(`could not settle everything about the app in ${dir} without asking. Pass:\n${lines.join('\n')}\n(or run in a terminal to be asked; --dry-run --json shows all the evidence)`)
+}

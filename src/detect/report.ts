@@ -1,0 +1,41 @@
+import type { DetectedService, Detection, Finding } from './types.js'
+
+const MARK = { high: 'sure', medium: 'likely', low: 'guess' } as const
+
+function row(label: string, f: Finding<unknown> | undefined, shown?: string): string {
+  if (!f) return `    ${label.padEnd(16)} ${'(not found)'.padEnd(22)}`
+  const ev = f.evidence.map((e) => `${e.file}: ${e.reason}`).join('; ')
+  return `    ${label.padEnd(16)} ${(shown ?? String(f.value)).padEnd(22)} ${MARK[f.confidence].padEnd(6)}  ${ev}`
+}
+
+/** One service as readable lines: each value, how sure, and the file that says so. */
+export function formatService(s: DetectedService): string {
+  const port = s.port ? (s.port.value === null ? `? (reads ${s.port.env})` : `${s.port.value}${s.port.env ? ` (${s.port.env})` : ''}`) : undefined
+  const lines = [
+    `  ${s.dir === '.' ? '. (repository root)' : s.dir}  →  ${s.name.value}`,
+    row('language', s.language),
+    row('framework', s.framework, s.framework && `${s.framework.value}${s.frameworkName ? ` (${s.frameworkName})` : ''}`),
+    row('package manager', s.packageManager),
+    row('runtime version', s.languageVersion),
+    row('port', s.port, port),
+    row('database', s.database),
+    row('cache', s.cache),
+    ...(s.buildCommand ? [row('build', s.buildCommand)] : []),
+    ...(s.startCommand ? [row('start', s.startCommand)] : []),
+  ]
+  for (const w of s.warnings) lines.push(`    ! ${w.code}: ${w.file}: ${w.message}`)
+  for (const n of s.notes) lines.push(`    · ${n.file}: ${n.reason}`)
+  return lines.join('\n')
+}
+
+/** The whole evidence report, as `--dry-run` and the wizard show it. */
+export function formatDetection(d: Detection, root: string): string {
+  const out = [`Detected in ${root} (${d.fileCount} files looked at, dependency and build folders skipped):`]
+  if (d.services.length === 0) out.push('  no service found')
+  for (const s of d.services) out.push(formatService(s))
+  if (d.workspace) out.push(`  workspace: ${d.workspace.evidence.map((e) => `${e.file} ${e.reason}`).join('; ')}`)
+  if (d.skipped.length) out.push(`  not services: ${d.skipped.map((s) => `${s.dir} (${s.reason})`).join(', ')}`)
+  if (d.existing.length) out.push(`  container files already here: ${d.existing.join(', ')}`)
+  if (d.ci) out.push(`  CI: ${d.ci.value} (${d.ci.evidence[0]!.file})`)
+  return out.join('\n')
+}
