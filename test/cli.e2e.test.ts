@@ -113,7 +113,7 @@ describe('the built CLI', () => {
     writeFileSync(join(cwd, 'svc/Dockerfile'), 'FROM scratch\n')
     const r = await cli(['svc', '--database', 'postgres'], cwd)
     expect(r.exitCode).toBe(1)
-    expect(r.stderr).toMatch(/Dockerfile.*Nothing was written.*--skip-existing.*--force/s)
+    expect(r.stderr).toMatch(/Dockerfile.*Nothing was written.*--on-conflict keep.*alongside.*overwrite/s)
     expect(existsSync(join(cwd, 'svc/src/probes/postgres.ts'))).toBe(false)
     expect(readFileSync(join(cwd, 'svc/Dockerfile'), 'utf8')).toBe('FROM scratch\n')
 

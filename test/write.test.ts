@@ -33,7 +33,7 @@ describe('writeAll: status × policy', () => {
   it('abort refuses the whole run before writing anything', async () => {
     const w = new MemoryWriter(existing)
     await expect(writeAll(files, w, 'abort')).rejects.toThrow(ConflictError)
-    await expect(writeAll(files, w, 'abort')).rejects.toThrow(/mine\.txt.*Nothing was written.*--skip-existing.*--force/s)
+    await expect(writeAll(files, w, 'abort')).rejects.toThrow(/mine\.txt.*Nothing was written.*--on-conflict keep.*overwrite/s)
     expect(Object.fromEntries(w.files)).toEqual(existing)
   })
 

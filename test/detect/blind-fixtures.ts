@@ -22,10 +22,7 @@ export interface BlindFixture {
   }
 }
 
-// ---------------------------------------------------------------------------------------------
 // Lockfile and wrapper stubs that keep each format's real first lines.
-
-/** package-lock.json (npm 7+, lockfileVersion 3) for the given direct dependencies. */
 const npmLock = (name: string, deps: Record<string, string>): string => {
   const packages: Record<string, unknown> = { '': { name, version: '1.0.0', dependencies: deps } }
   for (const [dep, range] of Object.entries(deps)) {
@@ -56,16 +53,10 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
 `
 
 const composerLock = (pkg: string, version: string, php: string): string => `{
-    "_readme": [
-        "This file locks the dependencies of your project to a known state",
-        "Read more about it at https://getcomposer.org/doc/01-basic-usage.md#installing-dependencies",
-        "This file is @generated automatically"
-    ],
+    "_readme": ["This file locks the dependencies of your project to a known state", "This file is @generated automatically"],
     "content-hash": "b7e2c4f1a9d3e6f8a0b1c2d3e4f5a6b7",
     "packages": [{ "name": "${pkg}", "version": "${version}" }],
-    "packages-dev": [],
-    "platform": { "php": "${php}" },
-    "plugin-api-version": "2.6.0"
+    "platform": { "php": "${php}" }
 }
 `
 
@@ -76,21 +67,16 @@ zipStoreBase=GRADLE_USER_HOME
 zipStorePath=wrapper/dists
 `
 
-// ---------------------------------------------------------------------------------------------
-
 export const BLIND_FIXTURES: BlindFixture[] = [
-  // 1 ──────────────────────────────────────────────────────────────────────────────────────────
   {
     id: 'node-express-npm-postgres-redis',
-    description:
-      'Plain Express API on npm; .nvmrc pins an exact v-prefixed version; port from PORT with a literal fallback repeated in .env.example; pg + ioredis clients.',
+    description: 'Plain Express API on npm; .nvmrc pins an exact v-prefixed version; port from PORT with a literal fallback repeated in .env.example; pg + ioredis clients.',
     rootName: 'orders-api',
     files: {
       'package.json': `{
   "name": "orders-api",
   "version": "1.4.2",
   "private": true,
-  "main": "src/index.js",
   "scripts": { "start": "node src/index.js", "dev": "node --watch src/index.js" },
   "dependencies": { "express": "^4.21.1", "ioredis": "^5.4.1", "pg": "^8.13.1", "pino": "^9.5.0" },
   "devDependencies": { "eslint": "^9.14.0" }
@@ -109,14 +95,10 @@ const redis = new Redis(process.env.REDIS_URL)
 const app = express()
 app.use(express.json())
 
-app.get('/healthz', (_req, res) => res.json({ ok: true }))
 app.get('/orders/:id', async (req, res) => {
-  const key = \`order:\${req.params.id}\`
-  const cached = await redis.get(key)
+  const cached = await redis.get(\`order:\${req.params.id}\`)
   if (cached) return res.json(JSON.parse(cached))
   const { rows } = await pool.query('SELECT * FROM orders WHERE id = $1', [req.params.id])
-  if (!rows[0]) return res.sendStatus(404)
-  await redis.set(key, JSON.stringify(rows[0]), 'EX', 60)
   res.json(rows[0])
 })
 
@@ -124,42 +106,25 @@ const PORT = process.env.PORT || 3001
 app.listen(PORT, () => log.info({ port: PORT }, 'orders-api listening'))
 `,
     },
-    expect: {
-      services: [
-        { dir: '.', language: 'node', framework: 'http', packageManager: 'npm', languageVersion: '20.11.1', port: 3001, database: 'postgres', cache: 'redis' },
-      ],
-    },
+    expect: { services: [{ dir: '.', language: 'node', framework: 'http', packageManager: 'npm', languageVersion: '20.11.1', port: 3001, database: 'postgres', cache: 'redis' }] },
   },
 
-  // 2 ──────────────────────────────────────────────────────────────────────────────────────────
   {
     id: 'python-fastapi-uv-with-decoy-package-json',
-    description:
-      'FastAPI service managed by uv; the root also holds a package.json with only prettier/husky/lint-staged (and its lockfile) for git hooks: a decoy that must not become a Node service.',
+    description: 'FastAPI service managed by uv; the root also holds a package.json with only prettier/husky/lint-staged (and its lockfile) for git hooks: a decoy that must not become a Node service.',
     rootName: 'inventory-service',
     files: {
       'pyproject.toml': `[project]
 name = "inventory-service"
 version = "0.3.0"
 requires-python = ">=3.12"
-dependencies = [
-    "fastapi>=0.115.4",
-    "uvicorn[standard]>=0.32.0",
-    "sqlalchemy[asyncio]>=2.0.36",
-    "asyncpg>=0.30.0",
-    "pydantic-settings>=2.6.1",
-]
+dependencies = ["fastapi>=0.115.4", "uvicorn[standard]>=0.32.0", "sqlalchemy[asyncio]>=2.0.36", "asyncpg>=0.30.0", "pydantic-settings>=2.6.1"]
 
 [dependency-groups]
 dev = ["pytest>=8.3.3", "httpx>=0.27.2", "ruff>=0.7.2"]
 `,
       'uv.lock': `version = 1
 requires-python = ">=3.12"
-
-[[package]]
-name = "fastapi"
-version = "0.115.4"
-source = { registry = "https://pypi.org/simple" }
 
 [[package]]
 name = "inventory-service"
@@ -169,27 +134,10 @@ source = { virtual = "." }
       '.python-version': '3.12.4\n',
       'README.md': '# inventory-service\n\nRun locally with `uv run uvicorn app.main:app --reload`.\n',
       'app/__init__.py': '',
-      'app/main.py': `from fastapi import Depends, FastAPI
+      'app/main.py': `from fastapi import FastAPI
+from pydantic_settings import BaseSettings
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from app.db import get_session
-
-app = FastAPI(title="inventory-service")
-
-
-@app.get("/healthz")
-async def healthz() -> dict[str, bool]:
-    return {"ok": True}
-
-
-@app.get("/items")
-async def list_items(session: AsyncSession = Depends(get_session)):
-    rows = await session.execute(text("SELECT sku, quantity FROM items"))
-    return [dict(r._mapping) for r in rows]
-`,
-      'app/db.py': `from pydantic_settings import BaseSettings
-from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import create_async_engine
 
 
 class Settings(BaseSettings):
@@ -197,12 +145,14 @@ class Settings(BaseSettings):
 
 
 engine = create_async_engine(Settings().database_url)
-SessionLocal = async_sessionmaker(engine, expire_on_commit=False)
+app = FastAPI(title="inventory-service")
 
 
-async def get_session():
-    async with SessionLocal() as session:
-        yield session
+@app.get("/items")
+async def list_items():
+    async with engine.connect() as conn:
+        rows = await conn.execute(text("SELECT sku, quantity FROM items"))
+        return [dict(r._mapping) for r in rows]
 `,
       'package.json': `{
   "name": "inventory-service-tooling",
@@ -215,18 +165,12 @@ async def get_session():
       'package-lock.json': npmLock('inventory-service-tooling', { husky: '^9.1.6', 'lint-staged': '^15.2.10', prettier: '^3.3.3' }),
       '.husky/pre-commit': 'npx lint-staged\nuv run ruff check .\n',
     },
-    expect: {
-      services: [
-        { dir: '.', language: 'python', framework: 'fastapi', packageManager: 'uv', languageVersion: '3.12.4', port: 8000, database: 'postgres', cache: 'none' },
-      ],
-    },
+    expect: { services: [{ dir: '.', language: 'python', framework: 'fastapi', packageManager: 'uv', languageVersion: '3.12.4', port: 8000, database: 'postgres', cache: 'none' }] },
   },
 
-  // 3 ──────────────────────────────────────────────────────────────────────────────────────────
   {
     id: 'python-flask-localhost-py39',
-    description:
-      'Old Flask app on requirements.txt calling app.run(host="127.0.0.1", port=5000), with Python 3.9 pinned in .python-version: localhost binding plus an unsupported version; Redis counter.',
+    description: 'Old Flask app on requirements.txt calling app.run(host="127.0.0.1", port=5000), with Python 3.9 pinned in .python-version: localhost binding plus an unsupported version; Redis counter.',
     rootName: 'hitcounter',
     files: {
       'requirements.txt': 'Flask==2.3.3\nredis==5.0.1\nWerkzeug==2.3.7\n',
@@ -250,26 +194,16 @@ if __name__ == "__main__":
 `,
       'README.md': '# hitcounter\n\n```\npip install -r requirements.txt\npython app.py\n```\n',
     },
-    expect: {
-      services: [
-        {
-          dir: '.', language: 'python', framework: 'flask', packageManager: 'pip', port: 5000, database: 'none', cache: 'redis',
-          warnings: ['localhost-binding', 'unsupported-version'],
-        },
-      ],
-    },
+    expect: { services: [{ dir: '.', language: 'python', framework: 'flask', packageManager: 'pip', port: 5000, database: 'none', cache: 'redis', warnings: ['localhost-binding', 'unsupported-version'] }] },
   },
 
-  // 4 ──────────────────────────────────────────────────────────────────────────────────────────
   {
     id: 'python-django-pipenv-memcached',
-    description:
-      'Django project on Pipenv (Pipfile + Pipfile.lock) with PostgreSQL via psycopg and a PyMemcacheCache backend; no port in code, so the gunicorn/Django default 8000 applies.',
+    description: 'Django project on Pipenv (Pipfile + Pipfile.lock) with PostgreSQL via psycopg and a PyMemcacheCache backend; no port in code, so the gunicorn/Django default 8000 applies.',
     rootName: 'newsroom',
     files: {
       Pipfile: `[[source]]
 url = "https://pypi.org/simple"
-verify_ssl = true
 name = "pypi"
 
 [packages]
@@ -278,23 +212,10 @@ psycopg = {extras = ["binary"], version = "*"}
 pymemcache = "*"
 gunicorn = "*"
 
-[dev-packages]
-pytest-django = "*"
-
 [requires]
 python_version = "3.12"
 `,
-      'Pipfile.lock': `{
-    "_meta": {
-        "hash": { "sha256": "3f1b0d0c2e6f4b8e9a7c5d1e2f3a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c" },
-        "pipfile-spec": 6,
-        "requires": { "python_version": "3.12" },
-        "sources": [{ "name": "pypi", "url": "https://pypi.org/simple", "verify_ssl": true }]
-    },
-    "default": { "django": { "hashes": [], "index": "pypi", "version": "==5.1.3" } },
-    "develop": {}
-}
-`,
+      'Pipfile.lock': '{\n    "_meta": { "pipfile-spec": 6, "requires": { "python_version": "3.12" } },\n    "default": { "django": { "index": "pypi", "version": "==5.1.3" } },\n    "develop": {}\n}\n',
       'manage.py': `#!/usr/bin/env python
 import os
 import sys
@@ -302,7 +223,6 @@ import sys
 if __name__ == "__main__":
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
     from django.core.management import execute_from_command_line
-
     execute_from_command_line(sys.argv)
 `,
       'newsroom/__init__.py': '',
@@ -321,20 +241,10 @@ DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": os.environ.get("POSTGRES_DB", "newsroom"),
-        "USER": os.environ.get("POSTGRES_USER", "newsroom"),
-        "PASSWORD": os.environ.get("POSTGRES_PASSWORD", ""),
         "HOST": os.environ.get("POSTGRES_HOST", "localhost"),
     }
 }
-
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
-        "LOCATION": os.environ.get("MEMCACHED_LOCATION", "localhost:11211"),
-    }
-}
-
-STATIC_URL = "static/"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache", "LOCATION": "memcached:11211"}}
 `,
       'newsroom/urls.py': `from django.http import JsonResponse
 from django.urls import path
@@ -342,25 +252,17 @@ from django.urls import path
 urlpatterns = [path("", lambda request: JsonResponse({"articles": []}))]
 `,
       'newsroom/wsgi.py': `import os
-
 from django.core.wsgi import get_wsgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 application = get_wsgi_application()
 `,
     },
-    expect: {
-      services: [
-        { dir: '.', language: 'python', framework: 'django', packageManager: 'pipenv', port: 8000, database: 'postgres', cache: 'memcached' },
-      ],
-    },
+    expect: { services: [{ dir: '.', language: 'python', framework: 'django', packageManager: 'pipenv', port: 8000, database: 'postgres', cache: 'memcached' }] },
   },
 
-  // 5 ──────────────────────────────────────────────────────────────────────────────────────────
   {
     id: 'go-cmd-layout-pgx-valkey',
-    description:
-      'Go service in the cmd/<name>/main.go layout with internal/ packages and stdlib net/http; port from env with a literal fallback; `go 1.24.0` is a minimum the default toolchain meets; pgx + valkey-go.',
+    description: 'Go service in the cmd/<name>/main.go layout with internal/ packages and stdlib net/http; port from env with a literal fallback; `go 1.24.0` is a minimum the default toolchain meets; pgx + valkey-go.',
     rootName: 'ledger',
     files: {
       'go.mod': `module github.com/acme/ledger
@@ -372,103 +274,60 @@ require (
 	github.com/valkey-io/valkey-go v1.0.52
 )
 
-require (
-	github.com/jackc/pgpassfile v1.0.0 // indirect
-	github.com/jackc/puddle/v2 v2.2.2 // indirect
-	golang.org/x/text v0.19.0 // indirect
-)
+require github.com/jackc/puddle/v2 v2.2.2 // indirect
 `,
       'go.sum': `github.com/jackc/pgx/v5 v5.7.1 h1:x7SYsPBYDkHDksogeSmZZ5xzThcTgRz++I5E+ePFUcs=
-github.com/jackc/pgx/v5 v5.7.1/go.mod h1:e7O26IywZZ+naJtWWos6i6fvWK+29etgITqrqHLfoZA=
 github.com/valkey-io/valkey-go v1.0.52 h1:ojrR736satGucqpllYzal8fUrNNROc11V10zokAyIYg=
 `,
       'cmd/ledger/main.go': `package main
 
 import (
 	"context"
-	"log/slog"
+	"log"
 	"net/http"
 	"os"
 
-	"github.com/acme/ledger/internal/store"
+	"github.com/acme/ledger/internal/cache"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 func main() {
-	st, err := store.Open(context.Background(), os.Getenv("DATABASE_URL"), os.Getenv("VALKEY_ADDR"))
+	db, err := pgxpool.New(context.Background(), os.Getenv("DATABASE_URL"))
 	if err != nil {
-		slog.Error("open store", "err", err)
-		os.Exit(1)
+		log.Fatal(err)
 	}
-	defer st.Close()
+	defer db.Close()
+	defer cache.MustOpen(os.Getenv("VALKEY_ADDR")).Close()
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusOK) })
-	mux.HandleFunc("GET /balances/{account}", st.HandleBalance)
-
 	port := os.Getenv("PORT")
 	if port == "" {
 		port = "8090"
 	}
-	slog.Info("ledger listening", "port", port)
-	if err := http.ListenAndServe(":"+port, mux); err != nil {
-		slog.Error("server stopped", "err", err)
-		os.Exit(1)
-	}
+	log.Fatal(http.ListenAndServe(":"+port, mux))
 }
 `,
-      'internal/store/store.go': `package store
+      'internal/cache/cache.go': `package cache
 
-import (
-	"context"
-	"encoding/json"
-	"net/http"
+import "github.com/valkey-io/valkey-go"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/valkey-io/valkey-go"
-)
-
-type Store struct {
-	db    *pgxpool.Pool
-	cache valkey.Client
-}
-
-func Open(ctx context.Context, dsn, cacheAddr string) (*Store, error) {
-	db, err := pgxpool.New(ctx, dsn)
+func MustOpen(addr string) valkey.Client {
+	c, err := valkey.NewClient(valkey.ClientOption{InitAddress: []string{addr}})
 	if err != nil {
-		return nil, err
+		panic(err)
 	}
-	cache, err := valkey.NewClient(valkey.ClientOption{InitAddress: []string{cacheAddr}})
-	if err != nil {
-		return nil, err
-	}
-	return &Store{db: db, cache: cache}, nil
-}
-
-func (s *Store) Close() { s.cache.Close(); s.db.Close() }
-
-func (s *Store) HandleBalance(w http.ResponseWriter, r *http.Request) {
-	var balance int64
-	if err := s.db.QueryRow(r.Context(), "SELECT balance FROM accounts WHERE id = $1", r.PathValue("account")).Scan(&balance); err != nil {
-		http.Error(w, "not found", http.StatusNotFound)
-		return
-	}
-	_ = json.NewEncoder(w).Encode(map[string]int64{"balance": balance})
+	return c
 }
 `,
       Makefile: 'build:\n\tgo build -o bin/ledger ./cmd/ledger\n',
     },
-    expect: {
-      services: [
-        { dir: '.', language: 'go', framework: 'stdlib', packageManager: 'gomod', languageVersion: '1.26.8', port: 8090, database: 'postgres', cache: 'valkey' },
-      ],
-    },
+    expect: { services: [{ dir: '.', language: 'go', framework: 'stdlib', packageManager: 'gomod', languageVersion: '1.26.8', port: 8090, database: 'postgres', cache: 'valkey' }] },
   },
 
-  // 6 ──────────────────────────────────────────────────────────────────────────────────────────
   {
     id: 'go-gin-api-and-worker-several-mains',
-    description:
-      'Go module with two main packages (cmd/api on gin, cmd/worker consuming Kafka): several entry points; MySQL through gorm; Kafka is a broker, not a cache.',
+    description: 'Go module with two main packages (cmd/api on gin, cmd/worker consuming Kafka): several entry points; MySQL through gorm; Kafka is a broker, not a cache.',
     rootName: 'fulfillment',
     files: {
       'go.mod': `module github.com/acme/fulfillment
@@ -499,13 +358,9 @@ import (
 func main() {
 	conn := db.MustOpen(os.Getenv("MYSQL_DSN"))
 	r := gin.Default()
-	r.GET("/healthz", func(c *gin.Context) { c.Status(http.StatusOK) })
 	r.GET("/shipments/:id", func(c *gin.Context) {
 		var s db.Shipment
-		if err := conn.First(&s, c.Param("id")).Error; err != nil {
-			c.AbortWithStatus(http.StatusNotFound)
-			return
-		}
+		conn.First(&s, c.Param("id"))
 		c.JSON(http.StatusOK, s)
 	})
 	log.Fatal(r.Run(os.Getenv("HTTP_ADDR")))
@@ -548,26 +403,17 @@ type Shipment struct {
 }
 
 func MustOpen(dsn string) *gorm.DB {
-	conn, err := gorm.Open(mysql.Open(dsn), &gorm.Config{})
-	if err != nil {
-		panic(err)
-	}
+	conn, _ := gorm.Open(mysql.Open(dsn), &gorm.Config{})
 	return conn
 }
 `,
     },
-    expect: {
-      services: [
-        { dir: '.', language: 'go', framework: 'stdlib', packageManager: 'gomod', database: 'mysql', cache: 'none', warnings: ['several-entry-points'] },
-      ],
-    },
+    expect: { services: [{ dir: '.', language: 'go', framework: 'stdlib', packageManager: 'gomod', database: 'mysql', cache: 'none', warnings: ['several-entry-points'] }] },
   },
 
-  // 7 ──────────────────────────────────────────────────────────────────────────────────────────
   {
     id: 'java-spring-boot-maven-postgres-redis',
-    description:
-      'Spring Boot 3 on Maven (with wrapper), java.version 21, server.port=8081 in application.properties, JPA on PostgreSQL and Spring Data Redis.',
+    description: 'Spring Boot 3 on Maven (with wrapper), java.version 21, server.port=8081 in application.properties, JPA on PostgreSQL and Spring Data Redis.',
     rootName: 'billing',
     files: {
       'pom.xml': `<?xml version="1.0" encoding="UTF-8"?>
@@ -595,9 +441,7 @@ func MustOpen(dsn string) *gorm.DB {
     <dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-test</artifactId><scope>test</scope></dependency>
   </dependencies>
   <build>
-    <plugins>
-      <plugin><groupId>org.springframework.boot</groupId><artifactId>spring-boot-maven-plugin</artifactId></plugin>
-    </plugins>
+    <plugins><plugin><groupId>org.springframework.boot</groupId><artifactId>spring-boot-maven-plugin</artifactId></plugin></plugins>
   </build>
 </project>
 `,
@@ -615,14 +459,10 @@ import org.springframework.web.bind.annotation.RestController;
 @SpringBootApplication
 @RestController
 public class BillingApplication {
-    public static void main(String[] args) {
-        SpringApplication.run(BillingApplication.class, args);
-    }
+    public static void main(String[] args) { SpringApplication.run(BillingApplication.class, args); }
 
     @GetMapping("/invoices")
-    public List<String> invoices() {
-        return List.of();
-    }
+    public List<String> invoices() { return List.of(); }
 }
 `,
       'src/main/resources/application.properties': `spring.application.name=billing
@@ -634,18 +474,12 @@ spring.data.redis.host=\${REDIS_HOST:localhost}
 management.endpoints.web.exposure.include=health
 `,
     },
-    expect: {
-      services: [
-        { dir: '.', language: 'java', framework: 'spring-boot', packageManager: 'maven', languageVersion: '21', port: 8081, database: 'postgres', cache: 'redis' },
-      ],
-    },
+    expect: { services: [{ dir: '.', language: 'java', framework: 'spring-boot', packageManager: 'maven', languageVersion: '21', port: 8081, database: 'postgres', cache: 'redis' }] },
   },
 
-  // 8 ──────────────────────────────────────────────────────────────────────────────────────────
   {
     id: 'kotlin-spring-boot-gradle-kts-mysql',
-    description:
-      'Kotlin Spring Boot app on the Gradle Kotlin DSL with jvmToolchain(17), port written as ${PORT:8085} in application.yml, MySQL connector.',
+    description: 'Kotlin Spring Boot app on the Gradle Kotlin DSL with jvmToolchain(17), port written as ${PORT:8085} in application.yml, MySQL connector.',
     rootName: 'catalog',
     files: {
       'settings.gradle.kts': 'rootProject.name = "catalog"\n',
@@ -659,13 +493,9 @@ management.endpoints.web.exposure.include=health
 group = "com.acme"
 version = "0.0.1-SNAPSHOT"
 
-kotlin {
-    jvmToolchain(17)
-}
+kotlin { jvmToolchain(17) }
 
-repositories {
-    mavenCentral()
-}
+repositories { mavenCentral() }
 
 dependencies {
     implementation("org.springframework.boot:spring-boot-starter-web")
@@ -689,8 +519,7 @@ class CatalogApplication
 
 @RestController
 class ProductController {
-    @GetMapping("/products")
-    fun products(): List<String> = emptyList()
+    @GetMapping("/products") fun products(): List<String> = emptyList()
 }
 
 fun main(args: Array<String>) {
@@ -708,25 +537,16 @@ spring:
     password: \${DB_PASSWORD:catalog}
 `,
     },
-    expect: {
-      services: [
-        { dir: '.', language: 'java', framework: 'spring-boot', packageManager: 'gradle-kotlin', languageVersion: '17', port: 8085, database: 'mysql', cache: 'none' },
-      ],
-    },
+    expect: { services: [{ dir: '.', language: 'java', framework: 'spring-boot', packageManager: 'gradle-kotlin', languageVersion: '17', port: 8085, database: 'mysql', cache: 'none' }] },
   },
 
-  // 9 ──────────────────────────────────────────────────────────────────────────────────────────
   {
     id: 'java-quarkus-gradle-groovy-mariadb',
-    description:
-      'Quarkus REST service on the Gradle Groovy DSL (build.gradle, VERSION_21 compatibility), MariaDB JDBC, no quarkus.http.port so the 8080 default applies.',
+    description: 'Quarkus REST service on the Gradle Groovy DSL (build.gradle, VERSION_21 compatibility), MariaDB JDBC, no quarkus.http.port so the 8080 default applies.',
     rootName: 'greeting-service',
     files: {
       'settings.gradle': `pluginManagement {
-    repositories {
-        mavenCentral()
-        gradlePluginPortal()
-    }
+    repositories { mavenCentral(); gradlePluginPortal() }
     plugins {
         id "\${quarkusPluginId}" version "\${quarkusPluginVersion}"
     }
@@ -744,9 +564,7 @@ quarkusPlatformVersion=3.15.1
     id 'io.quarkus'
 }
 
-repositories {
-    mavenCentral()
-}
+repositories { mavenCentral() }
 
 dependencies {
     implementation enforcedPlatform("\${quarkusPlatformGroupId}:\${quarkusPlatformArtifactId}:\${quarkusPlatformVersion}")
@@ -775,9 +593,7 @@ import jakarta.ws.rs.Path;
 @Path("/hello")
 public class GreetingResource {
     @GET
-    public String hello() {
-        return "Hello from Quarkus REST";
-    }
+    public String hello() { return "Hello from Quarkus REST"; }
 }
 `,
       'src/main/resources/application.properties': `quarkus.datasource.db-kind=mariadb
@@ -786,18 +602,12 @@ quarkus.datasource.password=\${DB_PASSWORD:greeting}
 quarkus.datasource.jdbc.url=jdbc:mariadb://\${DB_HOST:localhost}:3306/greeting
 `,
     },
-    expect: {
-      services: [
-        { dir: '.', language: 'java', framework: 'quarkus', packageManager: 'gradle', languageVersion: '21', port: 8080, database: 'mariadb', cache: 'none' },
-      ],
-    },
+    expect: { services: [{ dir: '.', language: 'java', framework: 'quarkus', packageManager: 'gradle', languageVersion: '21', port: 8080, database: 'mariadb', cache: 'none' }] },
   },
 
-  // 10 ─────────────────────────────────────────────────────────────────────────────────────────
   {
     id: 'rust-axum-sqlx-with-cargo-examples',
-    description:
-      'Axum + sqlx(postgres) binary with rust-version = "1.80" (a minimum), PORT env with an "8000" fallback, and a Cargo examples/ client that is not a service.',
+    description: 'Axum + sqlx(postgres) binary with rust-version = "1.80" (a minimum), PORT env with an "8000" fallback, and a Cargo examples/ client that is not a service.',
     rootName: 'shortener',
     files: {
       'Cargo.toml': `[package]
@@ -810,7 +620,6 @@ rust-version = "1.80"
 axum = "0.7"
 tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
 sqlx = { version = "0.8", features = ["runtime-tokio", "tls-rustls", "postgres"] }
-tracing-subscriber = "0.3"
 
 [dev-dependencies]
 reqwest = { version = "0.12", default-features = false, features = ["rustls-tls"] }
@@ -821,13 +630,9 @@ use sqlx::{postgres::PgPoolOptions, PgPool};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    tracing_subscriber::fmt::init();
     let pool = PgPoolOptions::new().max_connections(5).connect(&std::env::var("DATABASE_URL")?).await?;
 
-    let app = Router::new()
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/:code", get(resolve))
-        .with_state(pool);
+    let app = Router::new().route("/:code", get(resolve)).with_state(pool);
 
     let port = std::env::var("PORT").unwrap_or_else(|_| "8000".to_string());
     let listener = tokio::net::TcpListener::bind(format!("0.0.0.0:{port}")).await?;
@@ -837,10 +642,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 async fn resolve(State(pool): State<PgPool>, Path(code): Path<String>) -> Result<Redirect, StatusCode> {
     let row: (String,) = sqlx::query_as("SELECT target FROM links WHERE code = $1")
-        .bind(code)
-        .fetch_one(&pool)
-        .await
-        .map_err(|_| StatusCode::NOT_FOUND)?;
+        .bind(code).fetch_one(&pool).await.map_err(|_| StatusCode::NOT_FOUND)?;
     Ok(Redirect::temporary(&row.0))
 }
 `,
@@ -854,18 +656,12 @@ async fn main() -> Result<(), reqwest::Error> {
 `,
       'migrations/20240901000000_create_links.sql': 'CREATE TABLE links (code TEXT PRIMARY KEY, target TEXT NOT NULL);\n',
     },
-    expect: {
-      services: [
-        { dir: '.', language: 'rust', framework: 'axum', packageManager: 'cargo', languageVersion: '1.95.0', port: 8000, database: 'postgres', cache: 'none' },
-      ],
-    },
+    expect: { services: [{ dir: '.', language: 'rust', framework: 'axum', packageManager: 'cargo', languageVersion: '1.95.0', port: 8000, database: 'postgres', cache: 'none' }] },
   },
 
-  // 11 ─────────────────────────────────────────────────────────────────────────────────────────
   {
     id: 'rust-actix-two-bins-localhost-sqlite',
-    description:
-      'actix-web crate with two [[bin]] targets (server, seed); the server binds 127.0.0.1:8080; storage is SQLite via rusqlite (embedded, so no database service).',
+    description: 'actix-web crate with two [[bin]] targets (server, seed); the server binds 127.0.0.1:8080; storage is SQLite via rusqlite (embedded, so no database service).',
     rootName: 'guestbook',
     files: {
       'Cargo.toml': `[package]
@@ -904,10 +700,7 @@ async fn entries() -> impl Responder {
 
 #[actix_web::main]
 async fn main() -> std::io::Result<()> {
-    HttpServer::new(|| App::new().service(entries))
-        .bind(("127.0.0.1", 8080))?
-        .run()
-        .await
+    HttpServer::new(|| App::new().service(entries)).bind(("127.0.0.1", 8080))?.run().await
 }
 `,
       'src/bin/seed.rs': `fn main() {
@@ -916,28 +709,17 @@ async fn main() -> std::io::Result<()> {
 }
 `,
     },
-    expect: {
-      services: [
-        {
-          dir: '.', language: 'rust', framework: 'axum', packageManager: 'cargo', port: 8080, database: 'none', cache: 'none',
-          warnings: ['localhost-binding', 'several-entry-points'],
-        },
-      ],
-    },
+    expect: { services: [{ dir: '.', language: 'rust', framework: 'axum', packageManager: 'cargo', port: 8080, database: 'none', cache: 'none', warnings: ['localhost-binding', 'several-entry-points'] }] },
   },
 
-  // 12 ─────────────────────────────────────────────────────────────────────────────────────────
   {
     id: 'dotnet10-solution-web-classlib-tests',
-    description:
-      'Solution with one ASP.NET Core web project (net10.0), a class library and an xUnit test project; launchSettings.json has a dev-only localhost:5123 URL, yet the container port is 8080; EF Core on Npgsql plus a StackExchange Redis cache.',
+    description: 'Solution with one ASP.NET Core web project (net10.0), a class library and an xUnit test project; launchSettings.json has a dev-only localhost:5123 URL, yet the container port is 8080; EF Core on Npgsql plus a StackExchange Redis cache.',
     rootName: 'shop',
     files: {
       'Shop.sln': `
 Microsoft Visual Studio Solution File, Format Version 12.00
 # Visual Studio Version 17
-VisualStudioVersion = 17.12.35514.174
-MinimumVisualStudioVersion = 10.0.40219.1
 Project("{FAE04EC0-301F-11D3-BF4B-00C04F79EFBC}") = "Shop.Api", "src\\Shop.Api\\Shop.Api.csproj", "{7C0E3A8E-1B7B-4B43-9C1E-2F7B0B2A9D11}"
 EndProject
 Project("{FAE04EC0-301F-11D3-BF4B-00C04F79EFBC}") = "Shop.Domain", "src\\Shop.Domain\\Shop.Domain.csproj", "{1E5B0C43-7C56-4B3A-8E0F-5D6C2B9A7E22}"
@@ -954,16 +736,11 @@ EndGlobal
     <Nullable>enable</Nullable>
     <ImplicitUsings>enable</ImplicitUsings>
   </PropertyGroup>
-
   <ItemGroup>
     <PackageReference Include="Microsoft.Extensions.Caching.StackExchangeRedis" Version="10.0.0" />
     <PackageReference Include="Npgsql.EntityFrameworkCore.PostgreSQL" Version="10.0.0" />
-  </ItemGroup>
-
-  <ItemGroup>
     <ProjectReference Include="..\\Shop.Domain\\Shop.Domain.csproj" />
   </ItemGroup>
-
 </Project>
 `,
       'src/Shop.Api/Program.cs': `using Microsoft.EntityFrameworkCore;
@@ -972,10 +749,7 @@ using Shop.Domain;
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddDbContext<ShopDbContext>(o => o.UseNpgsql(builder.Configuration.GetConnectionString("Shop")));
 builder.Services.AddStackExchangeRedisCache(o => o.Configuration = builder.Configuration.GetConnectionString("Redis"));
-builder.Services.AddHealthChecks();
-
 var app = builder.Build();
-app.MapHealthChecks("/healthz");
 app.MapGet("/products", async (ShopDbContext db) => await db.Products.ToListAsync());
 app.Run();
 
@@ -984,30 +758,17 @@ public class ShopDbContext(DbContextOptions<ShopDbContext> options) : DbContext(
     public DbSet<Product> Products => Set<Product>();
 }
 `,
-      'src/Shop.Api/appsettings.json': `{
-  "Logging": { "LogLevel": { "Default": "Information", "Microsoft.AspNetCore": "Warning" } },
-  "AllowedHosts": "*",
-  "ConnectionStrings": {
-    "Shop": "Host=localhost;Database=shop;Username=shop;Password=shop",
-    "Redis": "localhost:6379"
-  }
-}
-`,
+      'src/Shop.Api/appsettings.json':
+        '{\n  "AllowedHosts": "*",\n  "ConnectionStrings": { "Shop": "Host=localhost;Database=shop;Username=shop", "Redis": "localhost:6379" }\n}\n',
       'src/Shop.Api/Properties/launchSettings.json': `{
-  "$schema": "https://json.schemastore.org/launchsettings.json",
   "profiles": {
-    "http": {
-      "commandName": "Project",
-      "applicationUrl": "http://localhost:5123",
-      "environmentVariables": { "ASPNETCORE_ENVIRONMENT": "Development" }
-    }
+    "http": { "commandName": "Project", "applicationUrl": "http://localhost:5123", "environmentVariables": { "ASPNETCORE_ENVIRONMENT": "Development" } }
   }
 }
 `,
       'src/Shop.Domain/Shop.Domain.csproj': `<Project Sdk="Microsoft.NET.Sdk">
   <PropertyGroup>
     <TargetFramework>net10.0</TargetFramework>
-    <Nullable>enable</Nullable>
   </PropertyGroup>
 </Project>
 `,
@@ -1021,32 +782,22 @@ public class ShopDbContext(DbContextOptions<ShopDbContext> options) : DbContext(
     <PackageReference Include="Microsoft.AspNetCore.Mvc.Testing" Version="10.0.0" />
     <PackageReference Include="Microsoft.NET.Test.Sdk" Version="17.12.0" />
     <PackageReference Include="xunit" Version="2.9.2" />
-  </ItemGroup>
-  <ItemGroup>
     <ProjectReference Include="..\\..\\src\\Shop.Api\\Shop.Api.csproj" />
   </ItemGroup>
 </Project>
 `,
     },
-    expect: {
-      services: [
-        { dir: '.', language: 'dotnet', framework: 'aspnetcore', packageManager: 'nuget', languageVersion: '10.0', port: 8080, database: 'postgres', cache: 'redis' },
-      ],
-    },
+    expect: { services: [{ dir: '.', language: 'dotnet', framework: 'aspnetcore', packageManager: 'nuget', languageVersion: '10.0', port: 8080, database: 'postgres', cache: 'redis' }] },
   },
 
-  // 13 ─────────────────────────────────────────────────────────────────────────────────────────
   {
     id: 'dotnet8-solution-two-web-projects',
-    description:
-      'Older solution targeting net8.0 with two ASP.NET Core web projects (public YARP gateway and admin Razor Pages): unsupported .NET version and several web entry points.',
+    description: 'Older solution targeting net8.0 with two ASP.NET Core web projects (public YARP gateway and admin Razor Pages): unsupported .NET version and several web entry points.',
     rootName: 'gateway',
     files: {
       'Gateway.sln': `
 Microsoft Visual Studio Solution File, Format Version 12.00
 # Visual Studio Version 17
-VisualStudioVersion = 17.8.34330.188
-MinimumVisualStudioVersion = 10.0.40219.1
 Project("{9A19103F-16F7-4668-BE54-9A1E7A4F7556}") = "Gateway.Public", "src\\Gateway.Public\\Gateway.Public.csproj", "{3B8C1D2E-4F5A-4B6C-8D7E-9F0A1B2C3D44}"
 EndProject
 Project("{9A19103F-16F7-4668-BE54-9A1E7A4F7556}") = "Gateway.Admin", "src\\Gateway.Admin\\Gateway.Admin.csproj", "{5D6E7F80-9A1B-4C2D-8E3F-A4B5C6D7E855}"
@@ -1081,22 +832,15 @@ app.Run();
 builder.Services.AddRazorPages();
 var app = builder.Build();
 app.MapRazorPages();
-app.MapGet("/healthz", () => Results.Ok());
 app.Run();
 `,
     },
-    expect: {
-      services: [
-        { dir: '.', language: 'dotnet', framework: 'aspnetcore', packageManager: 'nuget', warnings: ['unsupported-version', 'several-entry-points'] },
-      ],
-    },
+    expect: { services: [{ dir: '.', language: 'dotnet', framework: 'aspnetcore', packageManager: 'nuget', warnings: ['unsupported-version', 'several-entry-points'] }] },
   },
 
-  // 14 ─────────────────────────────────────────────────────────────────────────────────────────
   {
     id: 'ruby-rails-example-database-yml',
-    description:
-      'Rails 7.2 app on Bundler with .ruby-version "ruby-3.3.4", pg + redis gems, and only config/database.yml.example committed (the real file is gitignored); puma.rb keeps the PORT default 3000.',
+    description: 'Rails 7.2 app on Bundler with .ruby-version "ruby-3.3.4", pg + redis gems, and only config/database.yml.example committed (the real file is gitignored); puma.rb keeps the PORT default 3000.',
     rootName: 'helpdesk',
     files: {
       Gemfile: `source "https://rubygems.org"
@@ -1108,21 +852,14 @@ gem "pg", "~> 1.5"
 gem "puma", ">= 5.0"
 gem "redis", ">= 4.0.1"
 gem "bootsnap", require: false
-
-group :development, :test do
-  gem "rspec-rails"
-end
 `,
       'Gemfile.lock': `GEM
   remote: https://rubygems.org/
   specs:
     pg (1.5.8)
     puma (6.4.3)
-      nio4r (~> 2.0)
     rails (7.2.1.2)
-      railties (= 7.2.1.2)
     redis (5.3.0)
-      redis-client (>= 0.22.0)
 
 PLATFORMS
   x86_64-linux
@@ -1143,12 +880,8 @@ BUNDLED WITH
       '.ruby-version': 'ruby-3.3.4\n',
       '.gitignore': '/log/*\n/tmp/*\n/config/database.yml\n/config/master.key\n',
       'config.ru': 'require_relative "config/environment"\n\nrun Rails.application\nRails.application.load_server\n',
-      Rakefile: 'require_relative "config/application"\n\nRails.application.load_tasks\n',
-      'bin/rails': '#!/usr/bin/env ruby\nAPP_PATH = File.expand_path("../config/application", __dir__)\nrequire_relative "../config/boot"\nrequire "rails/commands"\n',
-      'config/application.rb': `require_relative "boot"
-
-require "rails/all"
-
+      'bin/rails': '#!/usr/bin/env ruby\nAPP_PATH = File.expand_path("../config/application", __dir__)\nrequire "rails/commands"\n',
+      'config/application.rb': `require "rails/all"
 Bundler.require(*Rails.groups)
 
 module Helpdesk
@@ -1160,9 +893,7 @@ end
 `,
       'config/puma.rb': `threads_count = ENV.fetch("RAILS_MAX_THREADS", 3)
 threads threads_count, threads_count
-
 port ENV.fetch("PORT", 3000)
-
 plugin :tmp_restart
 `,
       'config/database.yml.example': `default: &default
@@ -1173,41 +904,18 @@ plugin :tmp_restart
   username: helpdesk
   password: <%= ENV["DB_PASSWORD"] %>
 
-development:
-  <<: *default
-  database: helpdesk_development
-
 production:
   <<: *default
   database: helpdesk_production
 `,
-      'config/routes.rb': `Rails.application.routes.draw do
-  get "up" => "rails/health#show", as: :rails_health_check
-  resources :tickets, only: %i[index show create]
-end
-`,
-      'app/controllers/tickets_controller.rb': `class TicketsController < ApplicationController
-  def index
-    render json: Ticket.order(created_at: :desc).limit(50)
-  end
-end
-`,
+      'config/routes.rb': 'Rails.application.routes.draw do\n  resources :tickets, only: %i[index show]\nend\n',
     },
-    expect: {
-      services: [
-        {
-          dir: '.', language: 'ruby', framework: 'rails', packageManager: 'bundler', languageVersion: '3.3.4', port: 3000, database: 'postgres', cache: 'redis',
-          warnings: ['example-only-config'],
-        },
-      ],
-    },
+    expect: { services: [{ dir: '.', language: 'ruby', framework: 'rails', packageManager: 'bundler', languageVersion: '3.3.4', port: 3000, database: 'postgres', cache: 'redis', warnings: ['example-only-config'] }] },
   },
 
-  // 15 ─────────────────────────────────────────────────────────────────────────────────────────
   {
     id: 'ruby-sinatra-sqlite-only',
-    description:
-      'Classic-style Sinatra app (run with `ruby app.rb`) storing data in SQLite through Sequel: embedded, so no database service; port from ENV with a 4567 default.',
+    description: 'Classic-style Sinatra app (run with `ruby app.rb`) storing data in SQLite through Sequel: embedded, so no database service; port from ENV with a 4567 default.',
     rootName: 'pastebin',
     files: {
       Gemfile: `source "https://rubygems.org"
@@ -1222,12 +930,9 @@ gem "rackup", "~> 2.1"
   remote: https://rubygems.org/
   specs:
     puma (6.4.3)
-      nio4r (~> 2.0)
     rackup (2.1.0)
-      rack (>= 3)
     sequel (5.85.0)
     sinatra (4.0.0)
-      rack (>= 3.0.0, < 4)
     sqlite3 (2.1.1-x86_64-linux-gnu)
 
 PLATFORMS
@@ -1258,47 +963,27 @@ set :bind, "0.0.0.0"
 set :port, ENV.fetch("PORT", 4567)
 
 post "/pastes" do
-  content_type :json
   { id: DB[:pastes].insert(body: request.body.read) }.to_json
 end
 
-get "/pastes/:id" do
-  paste = DB[:pastes][id: params[:id].to_i] or halt 404
-  paste[:body]
-end
+get("/pastes/:id") { (DB[:pastes][id: params[:id].to_i] or halt 404)[:body] }
 `,
     },
-    expect: {
-      services: [
-        { dir: '.', language: 'ruby', framework: 'sinatra', packageManager: 'bundler', languageVersion: '3.4.1', port: 4567, database: 'none', cache: 'none' },
-      ],
-    },
+    expect: { services: [{ dir: '.', language: 'ruby', framework: 'sinatra', packageManager: 'bundler', languageVersion: '3.4.1', port: 4567, database: 'none', cache: 'none' }] },
   },
 
-  // 16 ─────────────────────────────────────────────────────────────────────────────────────────
   {
     id: 'php-laravel-mysql-redis-with-vite-assets',
-    description:
-      'Laravel 11 app: DB_CONNECTION=mysql and CACHE_STORE=redis in .env.example, php ^8.2, and the stock package.json (Vite + laravel-vite-plugin) for assets, which must not become a separate Node service.',
+    description: 'Laravel 11 app: DB_CONNECTION=mysql and CACHE_STORE=redis in .env.example, php ^8.2, and the stock package.json (Vite + laravel-vite-plugin) for assets, which must not become a separate Node service.',
     rootName: 'crm',
     files: {
       'composer.json': `{
     "name": "acme/crm",
     "type": "project",
     "license": "proprietary",
-    "require": {
-        "php": "^8.2",
-        "laravel/framework": "^11.9",
-        "laravel/tinker": "^2.9",
-        "predis/predis": "^2.2"
-    },
-    "require-dev": {
-        "fakerphp/faker": "^1.23",
-        "phpunit/phpunit": "^11.0.1"
-    },
-    "autoload": {
-        "psr-4": { "App\\\\": "app/", "Database\\\\Seeders\\\\": "database/seeders/" }
-    },
+    "require": { "php": "^8.2", "laravel/framework": "^11.9", "laravel/tinker": "^2.9", "predis/predis": "^2.2" },
+    "require-dev": { "phpunit/phpunit": "^11.0.1" },
+    "autoload": { "psr-4": { "App\\\\": "app/" } },
     "scripts": {
         "post-autoload-dump": [
             "Illuminate\\\\Foundation\\\\ComposerScripts::postAutoloadDump",
@@ -1311,9 +996,7 @@ end
 `,
       'composer.lock': composerLock('laravel/framework', 'v11.30.0', '^8.2'),
       '.env.example': `APP_NAME=CRM
-APP_ENV=local
 APP_KEY=
-APP_DEBUG=true
 APP_URL=http://localhost
 
 DB_CONNECTION=mysql
@@ -1329,7 +1012,6 @@ QUEUE_CONNECTION=redis
 
 REDIS_CLIENT=predis
 REDIS_HOST=127.0.0.1
-REDIS_PASSWORD=null
 REDIS_PORT=6379
 
 VITE_APP_NAME="\${APP_NAME}"
@@ -1339,8 +1021,6 @@ VITE_APP_NAME="\${APP_NAME}"
 
 use Symfony\\Component\\Console\\Input\\ArgvInput;
 
-define('LARAVEL_START', microtime(true));
-
 require __DIR__.'/vendor/autoload.php';
 
 $status = (require_once __DIR__.'/bootstrap/app.php')->handleCommand(new ArgvInput);
@@ -1349,28 +1029,18 @@ exit($status);
 `,
       'bootstrap/app.php': `<?php
 
-use Illuminate\\Foundation\\Application;
-
-return Application::configure(basePath: dirname(__DIR__))
-    ->withRouting(web: __DIR__.'/../routes/web.php', health: '/up')
-    ->create();
+return Illuminate\\Foundation\\Application::configure(basePath: dirname(__DIR__))
+    ->withRouting(web: __DIR__.'/../routes/web.php', health: '/up')->create();
 `,
       'public/index.php': `<?php
 
 use Illuminate\\Http\\Request;
 
-define('LARAVEL_START', microtime(true));
-
 require __DIR__.'/../vendor/autoload.php';
 
 (require_once __DIR__.'/../bootstrap/app.php')->handleRequest(Request::capture());
 `,
-      'routes/web.php': `<?php
-
-use Illuminate\\Support\\Facades\\Route;
-
-Route::get('/', fn () => view('welcome'));
-`,
+      'routes/web.php': "<?php\n\nuse Illuminate\\Support\\Facades\\Route;\n\nRoute::get('/', fn () => view('welcome'));\n",
       'package.json': `{
     "private": true,
     "type": "module",
@@ -1379,26 +1049,15 @@ Route::get('/', fn () => view('welcome'));
 }
 `,
       'package-lock.json': npmLock('crm', { axios: '^1.7.4', 'laravel-vite-plugin': '^1.0.5', vite: '^5.4.10' }),
-      'vite.config.js': `import { defineConfig } from 'vite';
-import laravel from 'laravel-vite-plugin';
-
-export default defineConfig({
-    plugins: [laravel({ input: ['resources/css/app.css', 'resources/js/app.js'], refresh: true })],
-});
-`,
+      'vite.config.js':
+        "import { defineConfig } from 'vite';\nimport laravel from 'laravel-vite-plugin';\n\nexport default defineConfig({ plugins: [laravel({ input: ['resources/js/app.js'], refresh: true })] });\n",
     },
-    expect: {
-      services: [
-        { dir: '.', language: 'php', framework: 'laravel', packageManager: 'composer', languageVersion: '8.5.9', port: 8080, database: 'mysql', cache: 'redis' },
-      ],
-    },
+    expect: { services: [{ dir: '.', language: 'php', framework: 'laravel', packageManager: 'composer', languageVersion: '8.5.9', port: 8080, database: 'mysql', cache: 'redis' }] },
   },
 
-  // 17 ─────────────────────────────────────────────────────────────────────────────────────────
   {
     id: 'php-slim-mongodb-no-lockfile',
-    description:
-      'Slim 4 front-controller app (public/index.php) on the MongoDB library, with composer.json but composer.lock gitignored and absent; php >=8.1 is a lower bound.',
+    description: 'Slim 4 front-controller app (public/index.php) on the MongoDB library, with composer.json but composer.lock gitignored and absent; php >=8.1 is a lower bound.',
     rootName: 'events-api',
     files: {
       'composer.json': `{
@@ -1430,7 +1089,6 @@ require __DIR__ . '/../vendor/autoload.php';
 $events = (new Client(getenv('MONGODB_URI') ?: 'mongodb://localhost:27017'))->selectCollection('events', 'events');
 
 $app = AppFactory::create();
-$app->addErrorMiddleware(false, true, true);
 
 $app->get('/events', function (Request $request, Response $response) use ($events) {
     $latest = $events->find([], ['sort' => ['ts' => -1], 'limit' => 50])->toArray();
@@ -1441,21 +1099,12 @@ $app->get('/events', function (Request $request, Response $response) use ($event
 $app->run();
 `,
     },
-    expect: {
-      services: [
-        {
-          dir: '.', language: 'php', framework: 'plain', packageManager: 'composer', languageVersion: '8.5.9', port: 8080, database: 'mongodb', cache: 'none',
-          warnings: ['no-lockfile'],
-        },
-      ],
-    },
+    expect: { services: [{ dir: '.', language: 'php', framework: 'plain', packageManager: 'composer', languageVersion: '8.5.9', port: 8080, database: 'mongodb', cache: 'none', warnings: ['no-lockfile'] }] },
   },
 
-  // 18 ─────────────────────────────────────────────────────────────────────────────────────────
   {
     id: 'node-pnpm-monorepo-next-nest-ui-lib',
-    description:
-      'pnpm workspace (turbo) with apps/web (Next.js reading NEXT_PUBLIC_API_URL), apps/api (NestJS + Prisma/PostgreSQL whose build script runs prisma migrate deploy) and packages/ui, a component library that is not a service.',
+    description: 'pnpm workspace (turbo) with apps/web (Next.js reading NEXT_PUBLIC_API_URL), apps/api (NestJS + Prisma/PostgreSQL whose build script runs prisma migrate deploy) and packages/ui, a component library that is not a service.',
     rootName: 'acme-platform',
     files: {
       'package.json': `{
@@ -1474,12 +1123,6 @@ settings:
   excludeLinksFromLockfile: false
 
 importers:
-
-  .:
-    devDependencies:
-      turbo:
-        specifier: ^2.2.3
-        version: 2.2.3
 
   apps/api:
     dependencies:
@@ -1505,14 +1148,8 @@ importers:
 `,
       'apps/web/next.config.mjs': "/** @type {import('next').NextConfig} */\nconst nextConfig = { transpilePackages: ['@acme/ui'] }\n\nexport default nextConfig\n",
       'apps/web/.env.example': 'NEXT_PUBLIC_API_URL=https://api.example.com\n',
-      'apps/web/app/layout.tsx': `export default function RootLayout({ children }: { children: React.ReactNode }) {
-  return (
-    <html lang="en">
-      <body>{children}</body>
-    </html>
-  )
-}
-`,
+      'apps/web/app/layout.tsx':
+        'export default function RootLayout({ children }: { children: React.ReactNode }) {\n  return <html lang="en"><body>{children}</body></html>\n}\n',
       'apps/web/app/page.tsx': `import { Button } from '@acme/ui'
 
 const API_URL = process.env.NEXT_PUBLIC_API_URL
@@ -1520,30 +1157,17 @@ const API_URL = process.env.NEXT_PUBLIC_API_URL
 export default async function Home() {
   const res = await fetch(\`\${API_URL}/projects\`, { cache: 'no-store' })
   const projects: Array<{ id: string; name: string }> = await res.json()
-  return (
-    <main>
-      <ul>{projects.map((p) => <li key={p.id}>{p.name}</li>)}</ul>
-      <Button>New project</Button>
-    </main>
-  )
+  return <main><ul>{projects.map((p) => <li key={p.id}>{p.name}</li>)}</ul><Button>New</Button></main>
 }
 `,
       'apps/api/package.json': `{
   "name": "@acme/api",
   "version": "0.1.0",
   "private": true,
-  "scripts": {
-    "build": "prisma generate && prisma migrate deploy && nest build",
-    "start": "nest start",
-    "start:prod": "node dist/main"
-  },
+  "scripts": { "build": "prisma generate && prisma migrate deploy && nest build", "start:prod": "node dist/main" },
   "dependencies": {
-    "@nestjs/common": "^10.4.6",
-    "@nestjs/core": "^10.4.6",
-    "@nestjs/platform-express": "^10.4.6",
-    "@prisma/client": "^5.21.1",
-    "reflect-metadata": "^0.2.2",
-    "rxjs": "^7.8.1"
+    "@nestjs/common": "^10.4.6", "@nestjs/core": "^10.4.6", "@nestjs/platform-express": "^10.4.6",
+    "@prisma/client": "^5.21.1", "reflect-metadata": "^0.2.2", "rxjs": "^7.8.1"
   },
   "devDependencies": { "@nestjs/cli": "^10.4.5", "prisma": "^5.21.1", "typescript": "^5.6.3" }
 }
@@ -1554,7 +1178,6 @@ import { AppModule } from './app.module'
 
 async function bootstrap() {
   const app = await NestFactory.create(AppModule)
-  app.enableCors()
   await app.listen(process.env.PORT ?? 3001)
 }
 bootstrap()
@@ -1564,27 +1187,19 @@ import { PrismaClient } from '@prisma/client'
 
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleInit {
-  async onModuleInit() {
-    await this.$connect()
-  }
+  async onModuleInit() { await this.$connect() }
 }
 
 @Controller('projects')
 export class ProjectsController {
   constructor(private readonly prisma: PrismaService) {}
-
-  @Get()
-  list() {
-    return this.prisma.project.findMany()
-  }
+  @Get() list() { return this.prisma.project.findMany() }
 }
 
 @Module({ controllers: [ProjectsController], providers: [PrismaService] })
 export class AppModule {}
 `,
-      'apps/api/prisma/schema.prisma': `generator client {
-  provider = "prisma-client-js"
-}
+      'apps/api/prisma/schema.prisma': `generator client { provider = "prisma-client-js" }
 
 datasource db {
   provider = "postgresql"
@@ -1592,9 +1207,8 @@ datasource db {
 }
 
 model Project {
-  id        String   @id @default(cuid())
-  name      String
-  createdAt DateTime @default(now())
+  id   String @id @default(cuid())
+  name String
 }
 `,
       'packages/ui/package.json': `{
@@ -1602,7 +1216,6 @@ model Project {
   "version": "0.0.0",
   "private": true,
   "main": "./src/index.tsx",
-  "types": "./src/index.tsx",
   "peerDependencies": { "react": "^18 || ^19" },
   "devDependencies": { "typescript": "^5.6.3" }
 }
@@ -1617,19 +1230,14 @@ export function Button(props: ButtonHTMLAttributes<HTMLButtonElement>) {
     expect: {
       services: [
         { dir: 'apps/web', language: 'node', framework: 'next', packageManager: 'pnpm', port: 3000, database: 'none', warnings: ['build-needs-env'] },
-        {
-          dir: 'apps/api', language: 'node', framework: 'nest', packageManager: 'pnpm', port: 3001, database: 'postgres', cache: 'none',
-          warnings: ['build-needs-database'],
-        },
+        { dir: 'apps/api', language: 'node', framework: 'nest', packageManager: 'pnpm', port: 3001, database: 'postgres', cache: 'none', warnings: ['build-needs-database'] },
       ],
     },
   },
 
-  // 19 ─────────────────────────────────────────────────────────────────────────────────────────
   {
     id: 'node-vite-react-spa-yarn-berry-with-docs-site',
-    description:
-      'Vite + React single-page app on Yarn 4 (yarn.lock with __metadata, .yarnrc.yml) reading VITE_API_BASE_URL at build time; a nested docs/ Docusaurus site with its own npm lockfile is documentation, not a service.',
+    description: 'Vite + React single-page app on Yarn 4 (yarn.lock with __metadata, .yarnrc.yml) reading VITE_API_BASE_URL at build time; a nested docs/ Docusaurus site with its own npm lockfile is documentation, not a service.',
     rootName: 'dashboard',
     files: {
       'package.json': `{
@@ -1653,20 +1261,11 @@ __metadata:
 "react@npm:^18.3.1":
   version: 18.3.1
   resolution: "react@npm:18.3.1"
-  languageName: node
-  linkType: hard
 `,
       '.yarnrc.yml': 'nodeLinker: node-modules\n',
       '.env.example': 'VITE_API_BASE_URL=https://api.example.com\n',
-      'index.html': `<!doctype html>
-<html lang="en">
-  <head><meta charset="UTF-8" /><title>Dashboard</title></head>
-  <body>
-    <div id="root"></div>
-    <script type="module" src="/src/main.tsx"></script>
-  </body>
-</html>
-`,
+      'index.html':
+        '<!doctype html>\n<html lang="en">\n  <head><title>Dashboard</title></head>\n  <body><div id="root"></div><script type="module" src="/src/main.tsx"></script></body>\n</html>\n',
       'vite.config.ts': "import { defineConfig } from 'vite'\nimport react from '@vitejs/plugin-react'\n\nexport default defineConfig({ plugins: [react()] })\n",
       'src/main.tsx': `import { StrictMode, useEffect, useState } from 'react'
 import { createRoot } from 'react-dom/client'
@@ -1692,29 +1291,17 @@ createRoot(document.getElementById('root')!).render(<StrictMode><App /></StrictM
 }
 `,
       'docs/package-lock.json': npmLock('dashboard-docs', { '@docusaurus/core': '3.5.2', '@docusaurus/preset-classic': '3.5.2' }),
-      'docs/docusaurus.config.js': `// @ts-check
-/** @type {import('@docusaurus/types').Config} */
-module.exports = {
-  title: 'Dashboard docs',
-  url: 'https://docs.example.com',
-  baseUrl: '/',
-  presets: [['classic', { docs: { routeBasePath: '/' }, blog: false }]],
-}
+      'docs/docusaurus.config.js': `/** @type {import('@docusaurus/types').Config} */
+module.exports = { title: 'Dashboard docs', url: 'https://docs.example.com', baseUrl: '/', presets: [['classic', { blog: false }]] }
 `,
       'docs/docs/intro.md': '# Introduction\n\nThe dashboard shows usage statistics.\n',
     },
-    expect: {
-      services: [
-        { dir: '.', language: 'node', framework: 'spa', packageManager: 'yarn', database: 'none', cache: 'none', warnings: ['build-needs-env'] },
-      ],
-    },
+    expect: { services: [{ dir: '.', language: 'node', framework: 'spa', packageManager: 'yarn', database: 'none', cache: 'none', warnings: ['build-needs-env'] }] },
   },
 
-  // 20 ─────────────────────────────────────────────────────────────────────────────────────────
   {
     id: 'node-fastify-two-lockfiles-env-only-port',
-    description:
-      'Fastify API with both package-lock.json and a Yarn v1 yarn.lock committed, listening on Number(process.env.PORT) with no default anywhere in the repo; Mongoose for MongoDB and amqplib for RabbitMQ (a broker, not a cache).',
+    description: 'Fastify API with both package-lock.json and a Yarn v1 yarn.lock committed, listening on Number(process.env.PORT) with no default anywhere in the repo; Mongoose for MongoDB and amqplib for RabbitMQ (a broker, not a cache).',
     rootName: 'notifications',
     files: {
       'package.json': `{
@@ -1735,7 +1322,6 @@ import amqp from 'amqplib'
 const app = Fastify({ logger: true })
 const Notification = mongoose.model('Notification', new mongoose.Schema({ userId: String, body: String }, { timestamps: true }))
 
-app.get('/healthz', async () => ({ ok: true }))
 app.get('/users/:userId/notifications', async (req) =>
   Notification.find({ userId: req.params.userId }).sort({ createdAt: -1 }).limit(50),
 )
@@ -1758,10 +1344,6 @@ main().catch((err) => {
 })
 `,
     },
-    expect: {
-      services: [
-        { dir: '.', language: 'node', framework: 'http', port: null, database: 'mongodb', cache: 'none', warnings: ['two-lockfiles'] },
-      ],
-    },
+    expect: { services: [{ dir: '.', language: 'node', framework: 'http', port: null, database: 'mongodb', cache: 'none', warnings: ['two-lockfiles'] }] },
   },
 ]
