@@ -21,6 +21,21 @@ const UI = ['react', 'vue', 'svelte', 'preact', 'solid-js', 'lit', '@angular/cor
 
 type Pkg = Record<string, unknown>
 
+/** Prisma names the database in its schema's datasource, not in package.json. */
+function prismaProvider(f: Folder): Dependency | undefined {
+  const file = f.first('prisma/schema.prisma', 'schema.prisma', 'src/prisma/schema.prisma') ?? f.find(/^prisma\/schema\/[\w-]+\.prisma$/)[0]
+  const m = file && /datasource\s+\w+\s*\{[^}]*provider\s*=\s*"(\w+)"/.exec(f.read(file) ?? '')
+  const client: Record<string, string> = { postgresql: 'pg', postgres: 'pg', cockroachdb: 'pg', mysql: 'mysql2', mongodb: 'mongodb', sqlite: 'better-sqlite3' }
+  return m && client[m[1]!] ? { name: client[m[1]!]!, file: f.path(file!) } : undefined
+}
+
+/** `main` is a library's entry unless the file itself starts a server. */
+function startsServer(f: Folder, main: unknown): boolean {
+  if (typeof main !== 'string') return false
+  const text = f.read(main.replace(/^\.\//, ''))
+  return text !== undefined && /\.listen\(|createServer\(/.test(text)
+}
+
 /** The package.json script a dev container runs: a watcher when there is one. */
 function devScript(scripts: Record<string, string>): { devScript?: string } {
   const name = ['dev', 'start:dev', 'watch', 'start'].find((s) => typeof scripts[s] === 'string')
@@ -85,12 +100,13 @@ export const nodeRule: LanguageRule = {
     const all = { ...devDeps, ...deps }
     const warnings: DetectionWarning[] = []
     const notes: Evidence[] = []
+    const prisma = '@prisma/client' in all || 'prisma' in all ? prismaProvider(f) : undefined
     const out: ProjectFindings = {
       language: 'node',
       manifest: file,
       strength: 1,
       sourceExt: /\.(?:[cm]?[jt]sx?)$|(^|\/)bin\/www$/,
-      deps: Object.keys(all).map((name): Dependency => ({ name, file })),
+      deps: [...Object.keys(all).map((name): Dependency => ({ name, file })), ...(prisma ? [prisma] : [])],
       app: { hasBuildScript: typeof scripts.build === 'string', ...devScript(scripts) },
       warnings,
       notes,
@@ -111,7 +127,7 @@ export const nodeRule: LanguageRule = {
     } else if ('vite' in all && UI.some((u) => u in all)) {
       out.framework = found('spa', 'high', file, `a Vite single-page app (${UI.filter((u) => u in all).join(', ')})`)
       out.defaultPort = { port: 8080, confidence: 'medium', reason: 'the static build is served by unprivileged nginx on 8080' }
-    } else if (typeof scripts.start === 'string' || typeof pkg.main === 'string' && f.has(String(pkg.main).replace(/^\.\//, ''))) {
+    } else if (typeof scripts.start === 'string' || startsServer(f, pkg.main)) {
       out.framework = found('http', 'medium', file, typeof scripts.start === 'string' ? `"start": "${scripts.start}"` : `"main": "${String(pkg.main)}"`)
       out.defaultPort = { port: 3000, confidence: 'low', reason: 'no port found in the code; 3000 is the Node convention' }
     }
