@@ -79,7 +79,7 @@ const { BUILDKIT_HOST } = c.engineEnv()
 const mb = (n) => (Math.abs(n) < 1e6 ? `${(n / 1e3).toFixed(0)} kB` : `${(n / 1e6).toFixed(1)} MB`)
 for (const k of CASES.filter((x) => x.full)) {
   const dir = join(mkdtempSync(join(tmpdir(), 'cca-bench-')), `bench-${k.id}`)
-  await c.generateProject(dir, k.flags)
+  await c.generateProject(dir, k.flags, k.retrofit)
   await execa('buildctl', ['--addr', BUILDKIT_HOST, 'prune', '--all'], { env: { ...process.env, PATH: `${c.TOOLS_BIN}:${process.env.PATH}` } })
   const cold = await c.buildImage(dir, `cca-bench/${k.id}:1`)
   appendFileSync(join(dir, k.full.edit), `\n${k.full.comment} bench ${Date.now()}\n`)

@@ -5,6 +5,11 @@ export interface E2ECase {
   port: number
   /** The image the prod stage starts from (its size is subtracted for the bench). */
   runtime: string
+  /**
+   * An existing app to retrofit instead of a generated starter: its files, and the commands
+   * that lock its dependencies (run in its folder before the CLI, against the real registries).
+   */
+  retrofit?: { files: Record<string, string>; prepare: string[][] }
   /** Rebuild after a source-only change, and run the Compose stack. */
   full?: {
     /** The source file the rebuild test edits, and how a comment starts in it. */

@@ -9,8 +9,10 @@
  * - PHP: the starter needs no Composer package, but FrankenPHP (the runtime image) ships only
  *   from GitHub and Docker Hub, and building it needs a thread-safe embeddable PHP.
  * - Gradle: its distribution and plugin portal are unreachable (the Maven wrapper is built).
- * - Frameworks without a starter app (NestJS, Next.js, SPA, Flask, Django, Quarkus, Rails,
- *   Laravel): there is no app to build; their Dockerfiles are linted by the main suite.
+ * - Frameworks without a starter app (NestJS, Next.js, SPA, Django, Quarkus, Rails, Laravel):
+ *   there is no app to build; their Dockerfiles are linted by the main suite. Two existing
+ *   apps are retrofitted and built instead (an Express app without a build step, a Flask app
+ *   at its repository root).
  * - MongoDB: neither its image nor a Debian package exists here, so no Compose stack uses it.
  */
 // Plain ESM (types in cases.d.mts) so `npm run bench` builds the same cases.
@@ -60,6 +62,71 @@ export const CASES = [
     port: 8080,
     runtime: 'eclipse-temurin:25.0.4.1_1-jre-noble',
     full: { edit: 'src/main/java/com/example/app/Application.java', comment: '//' },
+  },
+  // Existing apps, not starters: detection picks the language, framework, package manager and
+  // port; the Dockerfile's variants for apps without a build step or a src/ layout are built.
+  {
+    id: 'retrofit-node-express',
+    flags: [],
+    port: 3000,
+    runtime: 'node:24.21.0-trixie-slim',
+    retrofit: {
+      files: {
+        'package.json': `${JSON.stringify({ name: 'shop-api', private: true, scripts: { start: 'node server.js', test: 'node --test' }, dependencies: { express: '5.1.0' } }, null, 2)}\n`,
+        'server.js': [
+          "const express = require('express')",
+          'const app = express()',
+          "app.get('/healthz', (_req, res) => res.json({ status: 'ok' }))",
+          "app.get('/readyz', (_req, res) => res.json({ status: 'ready', checks: {} }))",
+          "const server = app.listen(process.env.PORT || 3000, '0.0.0.0')",
+          "process.on('SIGTERM', () => server.close(() => process.exit(0)))",
+          '',
+        ].join('\n'),
+      },
+      prepare: [['npm', 'install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund']],
+    },
+    full: { edit: 'server.js', comment: '//' },
+  },
+  {
+    id: 'retrofit-python-flask',
+    // Flask's own port is a guess (5000 for its dev server, 8000 for gunicorn): a flag settles it.
+    flags: ['--port', '8000'],
+    port: 8000,
+    runtime: 'python:3.14.10-slim-trixie',
+    retrofit: {
+      files: {
+        'pyproject.toml': [
+          '[project]',
+          'name = "notes"',
+          'version = "0.1.0"',
+          'requires-python = ">=3.11"',
+          'dependencies = ["flask==3.1.1", "gunicorn==23.0.0"]',
+          '',
+          '[dependency-groups]',
+          'dev = ["pytest==8.4.1"]',
+          '',
+        ].join('\n'),
+        'app.py': [
+          'from flask import Flask',
+          '',
+          'app = Flask(__name__)',
+          '',
+          '',
+          '@app.get("/healthz")',
+          'def healthz():',
+          '    return {"status": "ok"}',
+          '',
+          '',
+          '@app.get("/readyz")',
+          'def readyz():',
+          '    return {"status": "ready", "checks": {}}',
+          '',
+        ].join('\n'),
+      },
+      // Locked with the machine's own Python: uv may not download interpreters here.
+      prepare: [['uv', 'lock', '--quiet', '--no-python-downloads']],
+    },
+    full: { edit: 'app.py', comment: '#' },
   },
 ]
 

@@ -74,13 +74,16 @@ function project(c: E2ECase): { dir: string; name: string } {
   return { dir: join(mkdtempSync(join(tmpdir(), 'cca-e2e-')), name), name }
 }
 
-describe.each(CASES)('$id', (c) => {
+// CCA_E2E_ONLY=<regex> runs only the matching cases (for local work; CI runs them all).
+const only = process.env.CCA_E2E_ONLY ? new RegExp(process.env.CCA_E2E_ONLY) : undefined
+
+describe.each(CASES.filter((c) => !only || only.test(c.id)))('$id', (c) => {
   const { dir, name } = project(c)
   const tag = `cca-e2e/${c.id}:1`
   let build: Build
 
   it('builds the prod target as generated, with zero build-check findings', async () => {
-    await generateProject(dir, c.flags)
+    await generateProject(dir, c.flags, c.retrofit)
     build = await buildImage(dir, tag)
     expect(build.log).toMatch(/docker-image:\/\/docker\.io\/docker\/dockerfile:1/)
     expect(build.log).not.toMatch(/^WARN|\bwarning:.*check/im)

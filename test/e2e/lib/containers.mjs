@@ -1,8 +1,8 @@
 // Builds generated projects with BuildKit and runs them on the engine that test/e2e/engine.sh
 // prepared. Plain ESM so the e2e tests and `npm run bench` share it.
-import { readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { homedir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { execa } from 'execa'
 
 const CACHE = process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache')
@@ -25,8 +25,19 @@ const env = () => ({ ...process.env, PATH: `${TOOLS_BIN}:${process.env.PATH ?? '
 const docker = (args, opts = {}) => execa(engineEnv().DOCKER, args, { env: env(), ...opts })
 
 /** Runs the packaged CLI, as a user would, into `dir`. */
-export async function generateProject(dir, flags) {
-  await execa('node', [join(ROOT, 'bin/create-containerized-app.js'), dir, '--yes', ...flags], { env: env() })
+export async function generateProject(dir, flags, retrofit) {
+  if (!retrofit) {
+    await execa('node', [join(ROOT, 'bin/create-containerized-app.js'), dir, '--yes', ...flags], { env: env() })
+    return
+  }
+  // An existing app: its files, its lockfiles made by its own package manager, then the CLI
+  // run in its folder (detection decides everything the flags do not).
+  for (const [path, content] of Object.entries(retrofit.files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true })
+    writeFileSync(join(dir, path), content)
+  }
+  for (const [cmd, ...args] of retrofit.prepare) await execa(cmd, args, { cwd: dir, env: env() })
+  await execa('node', [join(ROOT, 'bin/create-containerized-app.js'), '--cwd', dir, '--yes', ...flags], { env: env() })
 }
 
 /**
