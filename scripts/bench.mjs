@@ -1,11 +1,12 @@
 // `npm run bench`: prints figures; never asserts on time.
 //  - wall time of a whole `--yes` generation (new process each run), median of N runs
 //  - files and bytes written
+//  - detection (scan + detect + plan) on a 50,000-file repository
 //  - the packed npm package: tarball size, unpacked size, file count
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -55,6 +56,39 @@ for (const [label, flags] of scenarios) {
   console.log(
     `  ${label.padEnd(20)} ${median(times).toFixed(0).padStart(5)} ms  (min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)})  ${written.files} files, ${(written.bytes / 1024).toFixed(1)} KiB`,
   )
+}
+
+// ---- detection on a large repository ----------------------------------------------------
+// 50,000 source files the scan must list, plus 25,000 in node_modules and .git it must skip.
+// Whole process (`--dry-run --json`: scan, detect, generate, compare with the disk).
+{
+  const repo = join(mkdtempSync(join(tmpdir(), 'cca-bench-large-')), 'monolith')
+  const mk = (dir, count, content) => {
+    mkdirSync(join(repo, dir), { recursive: true })
+    for (let i = 0; i < count; i++) writeFileSync(join(repo, dir, `f${i}.ts`), content(i))
+  }
+  mkdirSync(repo, { recursive: true })
+  writeFileSync(join(repo, 'package.json'), JSON.stringify({ name: 'monolith', scripts: { build: 'tsc', start: 'node dist/server.js' }, dependencies: { express: '5.1.0', pg: '8.16.0' } }))
+  writeFileSync(join(repo, 'package-lock.json'), '{"lockfileVersion":3}')
+  for (let d = 0; d < 250; d++) mk(`src/module${d}`, d === 0 ? 199 : 200, (i) => `export const v${i} = ${i}\n`)
+  writeFileSync(join(repo, 'src/server.ts'), "app.listen(Number(process.env.PORT ?? 4000), '0.0.0.0')\n")
+  for (let d = 0; d < 100; d++) mk(`node_modules/pkg${d}`, 200, () => 'module.exports = {}\n')
+  for (let d = 0; d < 25; d++) mk(`.git/objects/${d}`, 200, () => 'x')
+  const times = []
+  let out
+  for (let i = 0; i < 5; i++) {
+    const t0 = process.hrtime.bigint()
+    const r = spawnSync(process.execPath, [bin, '--cwd', repo, '--dry-run', '--json'], { env: { ...process.env, CI: '' }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6)
+    if (r.status !== 0) throw new Error(`detection failed: ${r.stderr}`)
+    out = JSON.parse(r.stdout)
+  }
+  const s = out.detection.services[0]
+  console.log('Detection on a large repository, whole process, median of 5 runs:')
+  console.log(
+    `  ${String(out.detection.fileCount).padStart(6)} files listed (node_modules and .git skipped)  ${median(times).toFixed(0)} ms  (min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)})  → ${s.language.value}/${s.framework.value}, port ${s.port.value}, ${s.database.value}`,
+  )
+  rmSync(dirname(repo), { recursive: true, force: true })
 }
 
 const pack = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))[0]
