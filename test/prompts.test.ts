@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
@@ -6,6 +6,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 // Answer queues for the mocked prompts (the nuxt pattern): each call takes the next value.
 const queue: { select: unknown[]; text: unknown[] } = { select: [], text: [] }
 const asked: string[] = []
+const messages: string[] = []
 const CANCEL = Symbol('cancel')
 
 vi.mock('@clack/prompts', () => {
@@ -23,7 +24,7 @@ vi.mock('@clack/prompts', () => {
     outro: noop,
     cancel: noop,
     note: noop,
-    log: { info: noop, message: noop, warn: noop, error: noop, success: noop },
+    log: { info: noop, message: (m: string) => messages.push(m), warn: (m: string) => messages.push(m), error: noop, success: noop },
     spinner: () => ({ start: noop, stop: noop, message: noop }),
   }
 })
@@ -44,6 +45,7 @@ beforeEach(() => {
   queue.select = []
   queue.text = []
   asked.length = 0
+  messages.length = 0
 })
 
 describe('wizard', () => {
@@ -118,5 +120,45 @@ describe('wizard', () => {
     expect(await main(io(['svc'], cwd).io)).toBe(0)
     expect(asked.at(-1)).toBe('Dockerfile already exists with different content')
     expect(readFileSync(dockerfile, 'utf8')).toBe('FROM scratch\n')
+  })
+})
+
+describe('wizard in an existing app', () => {
+  const materialize = async (id: string) => {
+    const { FIXTURES } = await import('./detect/fixtures.js')
+    const { mkdirSync, writeFileSync } = await import('node:fs')
+    const { dirname } = await import('node:path')
+    const fx = FIXTURES.find((f) => f.id === id)!
+    const root = join(mkdtempSync(join(tmpdir(), 'cca-wizard-retro-')), fx.rootName)
+    for (const [p, c] of Object.entries(fx.files)) {
+      mkdirSync(dirname(join(root, p)), { recursive: true })
+      writeFileSync(join(root, p), c)
+    }
+    return { root, fx }
+  }
+
+  it('asks only what detection left open (the port read from PORT with no default), then the deployment choices', async () => {
+    const { root } = await materialize('node-env-only-port')
+    // No version file either: the runtime version is asked too (the default offered).
+    queue.text = ['24', '8080']
+    queue.select = ['compose', 'github', 'ghcr']
+    const a = io(['--cwd', root], tmpdir())
+    expect(await main(a.io), a.err.join('')).toBe(0)
+    expect(asked).toEqual(['Runtime version', 'Port the app listens on', 'Target platform', 'CI provider', 'Container registry'])
+    expect(messages.some((m) => /reads its port from PORT with no default/.test(m))).toBe(true)
+    expect(readFileSync(join(root, 'Dockerfile'), 'utf8')).toContain('EXPOSE 8080')
+    expect(existsSync(join(root, 'src/server.ts'))).toBe(false)
+  })
+
+  it('shows the diff of a conflicting file on request, then writes ours alongside it', async () => {
+    const { root, fx } = await materialize('python-flask-pip-example-config')
+    queue.text = ['3.14']
+    queue.select = ['compose', 'none', 'ghcr', 'diff', 'alongside']
+    const a = io(['--cwd', root], tmpdir())
+    expect(await main(a.io), a.err.join('')).toBe(0)
+    expect(asked.filter((a) => a === 'Dockerfile already exists with different content')).toHaveLength(2)
+    expect(messages.some((m) => m.startsWith('--- Dockerfile (yours)\n+++ Dockerfile (generated)') && m.includes('-FROM python:3.12'))).toBe(true)
+    expect(readFileSync(join(root, 'Dockerfile'), 'utf8')).toBe(fx.files.Dockerfile)
+    expect(readFileSync(join(root, 'Dockerfile.generated'), 'utf8')).toContain('gunicorn')
   })
 })
