@@ -119,9 +119,11 @@ function assemble(p: ProjectFindings, others: ProjectFindings[], f: Folder, root
   const codePorts: CodePort[] = []
   const warnings: DetectionWarning[] = [...p.warnings]
   let localhost: DetectionWarning | undefined
-  for (const file of sourceCandidates(f.files, p.sourceExt)) {
+  const health = new Set<string>()
+  for (const file of sourceCandidates(f.files, p.sourceExt, 200)) {
     const text = f.read(file)
     if (!text) continue
+    for (const m of text.matchAll(/["'`](\/(?:healthz|readyz|livez|health|ready|up|actuator\/health))["'`]/g)) health.add(m[1]!)
     const port = portInCode(f.path(file), text)
     if (port) codePorts.push(port)
     const lh = localhost ? undefined : localhostBinding(text)
@@ -132,6 +134,17 @@ function assemble(p: ProjectFindings, others: ProjectFindings[], f: Folder, root
     if (runner) localhost = { code: 'localhost-binding', file: f.path(runner), message: 'app.run() without host= serves on 127.0.0.1 only; the image runs gunicorn instead, but `python app.py` in a container is unreachable' }
   }
   if (localhost) warnings.push(localhost)
+  // The healthchecks and probes call /healthz and /readyz (Laravel: its own /up).
+  const wanted = p.framework?.value === 'laravel' ? ['/up'] : ['/healthz', '/readyz']
+  const missing = wanted.filter((w) => !health.has(w))
+  if (missing.length && !(p.framework?.value === 'laravel')) {
+    const other = [...health].filter((h) => !wanted.includes(h))
+    warnings.push({
+      code: 'no-health-endpoint',
+      file: p.manifest,
+      message: `no ${missing.join(' or ')} route found in the code: the healthchecks and Kubernetes probes call GET /healthz (alive) and /readyz (dependencies reachable)${other.length ? `; the app has ${other.join(', ')}: serve the same under the expected paths` : '; add both'}`,
+    })
+  }
   warnings.push(...exampleOnlyConfig(f))
   const backing = detectBacking(f, p.deps, rootHints && f.dir !== root.dir ? [root] : [])
   warnings.push(...backing.warnings)

@@ -37,6 +37,7 @@ export type WarningCode =
   | 'several-caches'
   | 'no-maven-wrapper'
   | 'several-entry-points'
+  | 'no-health-endpoint'
 
 export interface DetectionWarning {
   code: WarningCode

@@ -46,6 +46,8 @@ describe('detection fixtures', () => {
         if (!uncertain?.length) expect(() => validateAnswers(proposal.answers)).not.toThrow()
       }
       for (const dir of fx.skipped ?? []) expect.soft(d.skipped.map((s) => s.dir)).toContain(dir)
+      // /healthz alone is not enough: the warning names what is missing.
+      if (fx.id === 'ruby-sinatra-no-lock') expect(d.services[0]!.warnings.find((w) => w.code === 'no-health-endpoint')?.message).toMatch(/^no \/readyz route/)
       for (const file of fx.existing ?? []) expect.soft(d.existing).toContain(file)
       if (fx.ci) expect(d.ci?.value).toBe(fx.ci)
       // Dependency folders are never looked at.

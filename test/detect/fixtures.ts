@@ -45,7 +45,7 @@ export const FIXTURES: Fixture[] = [
       'src/index.ts': "import express from 'express'\nconst app = express()\napp.get('/healthz', (_q, r) => r.send('ok'))\napp.listen(process.env.PORT || 4000)\n",
       'node_modules/express/package.json': json({ name: 'express', dependencies: { 'path-to-regexp': '1' } }),
     },
-    services: [{ dir: '.', language: 'node', framework: 'http', frameworkName: 'Express', packageManager: 'npm', languageVersion: '22.12.0', port: 4000, portEnv: 'PORT', database: 'postgres', cache: 'redis', name: 'orders', app: { nodeEntry: ['node', 'dist/index.js'], hasBuildScript: true } }],
+    services: [{ dir: '.', language: 'node', framework: 'http', frameworkName: 'Express', packageManager: 'npm', languageVersion: '22.12.0', port: 4000, portEnv: 'PORT', database: 'postgres', cache: 'redis', name: 'orders', app: { nodeEntry: ['node', 'dist/index.js'], hasBuildScript: true }, warnings: ['no-health-endpoint'] }],
   },
   {
     id: 'node-env-only-port',
