@@ -1,4 +1,4 @@
-import type { Answers } from './answers.js'
+import { AnswerError, type Answers } from './answers.js'
 import { K8S_ENVIRONMENTS, type KubernetesContext } from './kubernetes-context.js'
 import type { CiProvider, Registry } from './options.js'
 import { ciToolchain, type CiToolchain, type CiToolchainInput } from './registry/ci-toolchains.js'
@@ -23,6 +23,8 @@ export interface CiEnvironment {
 
 export interface CiContext {
   provider: Exclude<CiProvider, 'none'>
+  /** The service's folder when it is not the repository root (a monorepo member); null otherwise. */
+  appDir: string | null
   toolchain: CiToolchain
   /** The toolchain's top-level `env:` entries, in order. */
   versions: { name: string; value: string }[]
@@ -276,27 +278,36 @@ export function ciContext(
   toolchainInput: CiToolchainInput,
   image: { example: string },
   terraform: TerraformContext | null = null,
+  appDir: string | null = null,
 ): CiContext | null {
   if (answers.ci === 'none') return null
   const provider = answers.ci
+  if (appDir !== null && provider === 'gitlab') {
+    throw new AnswerError(
+      'ci',
+      `--ci gitlab: the service is in a sub-folder (${appDir}) and GitLab reads one .gitlab-ci.yml at the repository root, which this version writes only for a service at the root. Pass --ci github (its workflows run in ${appDir}) or --ci none.`,
+    )
+  }
+  // Pipelines live at the repository root; paths they hand to tools start from there.
+  const inRepo = (path: string) => (appDir ? `${appDir}/${path}` : path)
   const toolchain = ciToolchain(toolchainInput)
   const deploy = k8s && {
     format: k8s.format,
     platform: platform.id,
     release: answers.name,
     deployment: answers.name,
-    chartDir: k8s.chartDir,
-    kustomizeDir: k8s.kustomizeDir,
+    chartDir: inRepo(k8s.chartDir),
+    kustomizeDir: inRepo(k8s.kustomizeDir),
     kustomizeImage: image.example,
     environments: K8S_ENVIRONMENTS.map((env) => ({
       name: env,
       namespace: `${answers.name}-${env}`,
-      config: k8s.format === 'helm' ? `${k8s.chartDir}/values-${env}.yaml` : `${k8s.kustomizeDir}/overlays/${env}`,
+      config: inRepo(k8s.format === 'helm' ? `${k8s.chartDir}/values-${env}.yaml` : `${k8s.kustomizeDir}/overlays/${env}`),
     })),
   }
   const infra = terraform && {
     cloud: terraform.cloud,
-    dir: terraform.dir,
+    dir: inRepo(terraform.dir),
     terraformVersion: CI_TOOL_VERSIONS.terraformVersion,
     stateKey: terraform.cloud === 'gcp' ? `${answers.name}/\${ENVIRONMENT}` : `${answers.name}/\${ENVIRONMENT}.tfstate`,
     environments: [...K8S_ENVIRONMENTS],
@@ -323,6 +334,7 @@ export function ciContext(
   }
   return {
     provider,
+    appDir,
     toolchain,
     versions: Object.entries(toolchain.versions).map(([name, value]) => ({ name, value })),
     registry: answers.registry,

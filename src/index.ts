@@ -7,7 +7,7 @@ import { applicableAnswers, parseAnswersFile } from './answers-file.js'
 import { helpText, parseCliArgs, UsageError, type CliArgs, type OnConflict } from './cli/args.js'
 import { askConflict, PromptCancelled, promptAnswers } from './cli/prompts.js'
 import { equivalentCommand, formatReport } from './cli/report.js'
-import { looksLikeProject, openQuestions, prepareRetrofit, uncertainError } from './cli/retrofit.js'
+import { looksLikeProject, openQuestions, placeInRepo, prepareRetrofit, uncertainError } from './cli/retrofit.js'
 import { formatDetection } from './detect/report.js'
 import type { RenderContext } from './context.js'
 import { generate } from './generate.js'
@@ -111,8 +111,10 @@ export async function main(io: Io): Promise<number> {
       }
     }
     const answers = validateAnswers(raw)
-    const root = retro ? retro.target : resolve(base, args.dir ?? answers.name)
-    const { files, context } = generate(answers, retro ? { retrofit: retro.retrofit } : {})
+    const root = retro ? retro.writeRoot : resolve(base, args.dir ?? answers.name)
+    const generated = generate(answers, retro ? { retrofit: retro.retrofit } : {})
+    const context = generated.context
+    const files = retro ? placeInRepo(generated.files, retro.retrofit.dir) : generated.files
 
     const policy: ConflictPolicy = args.onConflict ? POLICY[args.onConflict] : interactive ? 'prompt' : 'abort'
     const disk = new FsWriter(root)
@@ -150,7 +152,7 @@ export async function main(io: Io): Promise<number> {
       out(JSON.stringify({ directory: root, ...detectionJson, answers: applicableAnswers(answers), files: reports }, null, 2))
       return EXIT.ok
     }
-    const rel = relative(io.cwd, root) || '.'
+    const rel = relative(io.cwd, retro ? retro.target : root) || '.'
     const next = nextSteps(rel, answers, context)
     if (interactive) {
       p.log.message(formatReport(reports))

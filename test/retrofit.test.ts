@@ -57,6 +57,8 @@ describe('retrofit through the CLI', () => {
       const added = Object.keys(after).filter((p) => !(p in before))
       const target = svc.dir === '.' ? '' : `${svc.dir}/`
       for (const p of added) {
+        // Pipelines go to the repository root, where GitHub reads them; the rest to the service.
+        if (p.startsWith('.github/')) continue
         expect(p.startsWith(target), p).toBe(true)
         expect(p.slice(target.length), p).toMatch(CONTAINER_FILE)
       }
@@ -109,6 +111,13 @@ describe('retrofit through the CLI', () => {
     expect(api.code, api.stderr).toBe(0)
     expect(existsSync(join(root, 'apps/api/Dockerfile'))).toBe(true)
     expect(existsSync(join(root, 'Dockerfile'))).toBe(false)
+    // The pipelines sit where GitHub reads them and work in the service's folder.
+    expect(readFileSync(join(root, '.github/workflows/ci.yml'), 'utf8')).toContain('working-directory: apps/api')
+    expect(existsSync(join(root, 'apps/api/.github'))).toBe(false)
+    const gitlab = await run(['--cwd', root, '--service', 'apps/web', '--ci', 'gitlab'], tmpdir())
+    expect(gitlab.code).toBe(2)
+    expect(gitlab.stderr).toMatch(/--ci gitlab: the service is in a sub-folder \(apps\/web\)/)
+    expect(existsSync(join(root, 'apps/web/Dockerfile'))).toBe(false)
     const bad = await run(['--cwd', root, '--service', 'apps/nope'], tmpdir())
     expect(bad.code).toBe(2)
     expect(bad.stderr).toMatch(/--service "apps\/nope" is not a service here\. Services found: apps\/api, apps\/web/)
@@ -129,6 +138,20 @@ describe('retrofit through the CLI', () => {
     expect(snapshot(root)).toEqual(before)
     const text = await run(['--cwd', root, '--dry-run'], tmpdir())
     expect(text.stdout).toMatch(/port\s+9090 \(PORT\)\s+sure\s+cmd\/orders\/main\.go: reads PORT, default 9090/)
+  })
+
+  it('run inside a service folder of a git repository, the pipelines still go to the repository root', async () => {
+    const fx = FIXTURES.find((f) => f.id === 'polyglot-with-docs')!
+    const files = Object.fromEntries(Object.entries(fx.files).filter(([p]) => !p.startsWith('.github/')))
+    const root = materialize({ ...files, '.git/HEAD': 'ref: refs/heads/main\n' }, fx.rootName)
+    const r = await run(['--yes'], join(root, 'backend'))
+    expect(r.code, r.stderr).toBe(0)
+    expect(existsSync(join(root, 'backend/Dockerfile'))).toBe(true)
+    expect(readFileSync(join(root, '.github/workflows/ci.yml'), 'utf8')).toContain('working-directory: backend')
+    // The second run, from the same place, replays the record and changes nothing.
+    const again = await run(['--yes', '--json'], join(root, 'backend'))
+    expect(again.code, again.stderr).toBe(0)
+    expect(JSON.parse(again.stdout).files.every((f: { status: string }) => f.status === 'identical')).toBe(true)
   })
 
   it('an answers record from a new-service run keeps the new-service behaviour (starter files included)', async () => {

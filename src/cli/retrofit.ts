@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import { basename, join, resolve } from 'node:path'
+import { basename, dirname, join, relative, resolve, sep } from 'node:path'
 import { FIELDS, type RawAnswers } from '../answers.js'
 import { ANSWERS_FILE, parseAnswersFile, recordedRetrofit } from '../answers-file.js'
 import type { Retrofit } from '../context.js'
@@ -17,14 +17,34 @@ export interface RetrofitRun {
   detection: Detection
   /** The chosen service; undefined when replayed from a record the scan no longer matches. */
   service: DetectedService | undefined
-  /** Where its files go: the service's folder. */
+  /** The service's folder. */
   target: string
+  /**
+   * Where the run writes: the repository root (the nearest folder with .git, else the folder
+   * scanned). Pipelines go there; everything else in the service's folder below it.
+   */
+  writeRoot: string
   retrofit: Retrofit
   /** Answers from detection (or the project's record), before the answers file and flags. */
   suggested: RawAnswers
   uncertain: Uncertain[]
   /** True when the project's own answers record was replayed. */
   fromRecord: boolean
+}
+
+/** The nearest folder at or above `dir` that holds .git: pipelines are read there. */
+function gitRoot(dir: string): string | undefined {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if (existsSync(join(d, '.git'))) return d
+    if (dirname(d) === d) return undefined
+  }
+}
+
+/** Where a service's files are written from, and its folder relative to that. */
+function placement(scanned: string, target: string): { writeRoot: string; dir: string } {
+  const root = gitRoot(target) ?? scanned
+  const rel = relative(root, target).split(sep).join('/')
+  return rel.startsWith('..') ? { writeRoot: target, dir: '.' } : { writeRoot: root, dir: rel || '.' }
 }
 
 /** True when a folder holds a manifest of a language this tool knows (a cheap, top-level look). */
@@ -62,7 +82,8 @@ export function prepareRetrofit(dir: string, opts: { services: readonly string[]
   if (own?.retrofit) {
     // A re-run replays what was decided the first time: the same answers, the same names.
     const service = detection.services.find((s) => s.dir === '.')
-    return { repoRoot: dir, detection, service, target: dir, retrofit: { dir: '.', app: own.retrofit.app }, suggested: own.raw, uncertain: [], fromRecord: true }
+    const at = placement(dir, dir)
+    return { repoRoot: dir, detection, service, target: dir, writeRoot: at.writeRoot, retrofit: { dir: at.dir, app: own.retrofit.app }, suggested: own.raw, uncertain: [], fromRecord: true }
   }
   if (detection.services.length === 0) {
     if (detection.skipped.length === 0) return undefined
@@ -85,12 +106,13 @@ export function prepareRetrofit(dir: string, opts: { services: readonly string[]
     )
   }
   const target = resolve(dir, chosen.dir)
+  const at = placement(dir, target)
   const record = chosen.dir === '.' ? undefined : readRecord(target)
   if (record?.retrofit) {
-    return { repoRoot: dir, detection, service: chosen, target, retrofit: { dir: chosen.dir, app: record.retrofit.app }, suggested: record.raw, uncertain: [], fromRecord: true }
+    return { repoRoot: dir, detection, service: chosen, target, writeRoot: at.writeRoot, retrofit: { dir: at.dir, app: record.retrofit.app }, suggested: record.raw, uncertain: [], fromRecord: true }
   }
   const proposal = proposeAnswers(chosen, detection)
-  return { repoRoot: dir, detection, service: chosen, target, retrofit: { dir: chosen.dir, app: chosen.app }, suggested: proposal.answers, uncertain: proposal.uncertain, fromRecord: false }
+  return { repoRoot: dir, detection, service: chosen, target, writeRoot: at.writeRoot, retrofit: { dir: at.dir, app: chosen.app }, suggested: proposal.answers, uncertain: proposal.uncertain, fromRecord: false }
 }
 
 /** Uncertain values that the flags and the answers file did not settle. */
@@ -103,4 +125,13 @@ export function uncertainError(dir: string, open: readonly Uncertain[]): UsageEr
   const order = new Map(FIELDS.map((f, i) => [f.key, i]))
   const lines = [...open].sort((a, b) => order.get(a.field)! - order.get(b.field)!).map((u) => `  ${u.flag} <value>   ${u.why}`)
   return new UsageError(`could not settle everything about the app in ${dir} without asking. Pass:\n${lines.join('\n')}\n(or run in a terminal to be asked; --dry-run --json shows all the evidence)`)
+}
+
+/**
+ * Puts a service's files in place below the repository root: pipelines where GitHub reads
+ * them (the root's .github), everything else in the service's folder.
+ */
+export function placeInRepo<T extends { path: string }>(files: readonly T[], dir: string): T[] {
+  if (dir === '.') return [...files]
+  return files.map((f) => (f.path.startsWith('.github/') ? f : { ...f, path: `${dir}/${f.path}` }))
 }

@@ -62,3 +62,49 @@ describe.concurrent.each(cases.map((c) => [c.id, c] as const))('retrofit: %s', (
     }
   })
 })
+
+// A service in a sub-folder of its repository: its pipelines sit at the repository root and
+// work in its folder. Every platform × manifest format, checked by actionlint (with
+// shellcheck), and the paths they hand to tools point into the service's folder.
+describe('retrofit in a sub-folder: GitHub Actions at the repository root', () => {
+  const fx = FIXTURES.find((f) => f.id === 'pnpm-monorepo')!
+  const svc = detect(memoryRepo(fx.files), { rootName: fx.rootName }).services.find((s) => s.dir === 'apps/api')!
+  const variants = [
+    { platform: 'compose' },
+    { platform: 'kubernetes', k8sFormat: 'helm' },
+    { platform: 'kubernetes', k8sFormat: 'kustomize' },
+    { platform: 'eks', registry: 'ecr', k8sFormat: 'helm' },
+  ] as const
+  it.each(variants.map((v) => [`${v.platform}${'k8sFormat' in v ? `/${v.k8sFormat}` : ''}`, v] as const))('%s', async (_n, v) => {
+    const answers = validateAnswers({ ...proposeAnswers(svc).answers, ...v, ci: 'github' })
+    const { files } = generate(answers, { retrofit: { dir: 'apps/api', app: svc.app } })
+    const placed = files.map((f) => (f.path.startsWith('.github/') ? f : { ...f, path: `apps/api/${f.path}` }))
+    const dir = writeTree([...Object.entries(fx.files).map(([path, content]) => ({ path, content })), ...placed], 'cca-retro-ci-')
+    const byPath = new Map(placed.map((f) => [f.path, f.content]))
+    const workflows = placed.map((f) => f.path).filter((p) => p.startsWith('.github/workflows/'))
+    const lint = await execa(requireTool('actionlint'), ['-no-color', '-shellcheck', requireTool('shellcheck'), ...workflows], { cwd: dir, env: toolsEnv(), reject: false, all: true })
+    expect(lint.exitCode, lint.all).toBe(0)
+    const ci = byPath.get('.github/workflows/ci.yml')!
+    expect(ci).toMatch(/^defaults:\n {2}run:\n {4}working-directory: apps\/api$/m)
+    expect(ci).toContain('APP_DIR: "apps/api"')
+    expect(byPath.get('.github/workflows/release.yml')).toMatch(/APP_DIR: "apps\/api"[\s\S]*context: \$\{\{ env\.APP_DIR \}\}/)
+    const dependabot = byPath.get('.github/dependabot.yml')!
+    expect(dependabot).toMatch(/package-ecosystem: docker\n {4}directory: \/apps\/api\n/)
+    const deploy = byPath.get('.github/workflows/deploy.yml')
+    if (v.platform !== 'compose') {
+      const want = 'k8sFormat' in v && v.k8sFormat === 'kustomize' ? 'KUSTOMIZE_DIR: "apps/api/deploy/kustomize"' : 'CHART: "apps/api/deploy/helm/api"'
+      expect(deploy).toContain(want)
+      const target = want.split('"')[1]!
+      expect(placed.some((f) => f.path.startsWith(`${target}/`))).toBe(true)
+    } else expect(deploy).toBeUndefined()
+    if (v.platform === 'eks') {
+      expect(byPath.get('.github/workflows/infra.yml')).toContain('TF_DIR: "apps/api/infra/terraform/aws"')
+      expect(placed.some((f) => f.path === 'apps/api/infra/terraform/aws/main.tf')).toBe(true)
+    }
+  })
+
+  it('GitLab CI for a sub-folder service is refused with the flags to pass', () => {
+    const answers = validateAnswers({ ...proposeAnswers(svc).answers, ci: 'gitlab' })
+    expect(() => generate(answers, { retrofit: { dir: 'apps/api', app: svc.app } })).toThrow(/--ci gitlab: the service is in a sub-folder \(apps\/api\).*--ci github.*--ci none/)
+  })
+})
