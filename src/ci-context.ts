@@ -25,6 +25,14 @@ export interface CiContext {
   provider: Exclude<CiProvider, 'none'>
   /** The service's folder when it is not the repository root (a monorepo member); null otherwise. */
   appDir: string | null
+  /**
+   * Workflow names and files. Several services of one repository each get their own,
+   * prefixed with the service's name, so neither files nor concurrency groups collide.
+   */
+  workflowNames: Record<'ci' | 'release' | 'deploy' | 'infra', string>
+  workflowFiles: Record<'ci' | 'release' | 'deploy' | 'infra', string>
+  /** ci.yml runs only for changes to these paths (a service in a sub-folder); null: every change. */
+  workflowPaths: string[] | null
   toolchain: CiToolchain
   /** The toolchain's top-level `env:` entries, in order. */
   versions: { name: string; value: string }[]
@@ -279,6 +287,7 @@ export function ciContext(
   image: { example: string },
   terraform: TerraformContext | null = null,
   appDir: string | null = null,
+  workflowPrefix: string | null = null,
 ): CiContext | null {
   if (answers.ci === 'none') return null
   const provider = answers.ci
@@ -332,9 +341,15 @@ export function ciContext(
         : (seen ?? x),
     )
   }
+  const names = { ci: 'ci', release: 'release', deploy: 'deploy', infra: 'infra' } as const
+  const workflowNames = Object.fromEntries(Object.entries(names).map(([k, v]) => [k, workflowPrefix ? `${workflowPrefix}-${v}` : v])) as CiContext['workflowNames']
+  const workflowFiles = Object.fromEntries(Object.entries(workflowNames).map(([k, v]) => [k, `${v}.yml`])) as CiContext['workflowFiles']
   return {
     provider,
     appDir,
+    workflowNames,
+    workflowFiles,
+    workflowPaths: appDir ? [`${appDir}/**`, `.github/workflows/${workflowFiles.ci}`] : null,
     toolchain,
     versions: Object.entries(toolchain.versions).map(([name, value]) => ({ name, value })),
     registry: answers.registry,

@@ -24,9 +24,15 @@ export type PlannedFile =
    * A file assembled from template parts in order: verbatim parts hold another tool's own
    * syntax (GitHub `${{ }}` expressions), `.hbs` parts hold the values that vary.
    */
-  | { to: string; parts: readonly string[]; mode?: number }
+  | { to: string; parts: readonly Part[]; mode?: number }
   /** Content produced by the planner itself (e.g. the answers record). */
   | { to: string; content: string; mode?: number }
+
+/**
+ * One part of an assembled file: a template path, or a verbatim part with literal
+ * substitutions (a monorepo service's own workflow file name in `uses: ./.github/workflows/…`).
+ */
+export type Part = string | { template: string; replace: Readonly<Record<string, string>> }
 
 export interface Generator {
   id: string

@@ -62,7 +62,15 @@ export function createRenderer(templates: TemplateSource) {
     plan.map((f) => {
       let content: string
       if ('content' in f) content = f.content
-      else if ('parts' in f) content = f.parts.map((part) => renderOne(part, ctx)).join('')
+      else if ('parts' in f)
+        content = f.parts
+          .map((part) => {
+            if (typeof part === 'string') return renderOne(part, ctx)
+            let text = renderOne(part.template, ctx)
+            for (const [from, to] of Object.entries(part.replace)) text = text.replaceAll(from, to)
+            return text
+          })
+          .join('')
       else {
         content = renderOne(f.template, ctx)
         for (const [from, to] of Object.entries(f.replace ?? {})) content = content.replaceAll(from, to)

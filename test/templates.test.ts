@@ -15,7 +15,7 @@ describe('template tree', () => {
 
   it('every template is used by some valid combination (no orphans)', () => {
     const used = new Set<string>()
-    for (const answers of [...matrix(), ...k8sMatrix(), ...ciMatrix()]) for (const f of generate(answers).plan) for (const t of 'template' in f ? [f.template] : 'parts' in f ? f.parts : []) used.add(t)
+    for (const answers of [...matrix(), ...k8sMatrix(), ...ciMatrix()]) for (const f of generate(answers).plan) for (const t of 'template' in f ? [f.template] : 'parts' in f ? f.parts.map((x) => (typeof x === 'string' ? x : x.template)) : []) used.add(t)
     // PINS.md documents how the starter lockfiles were made; it is never written.
     const orphans = all.filter((p) => !used.has(p) && !p.endsWith('/PINS.md'))
     expect(orphans).toEqual([])

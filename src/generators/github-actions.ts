@@ -15,33 +15,36 @@ export const githubActions: Generator = {
     const ci = ctx.ci!
     const files: PlannedFile[] = [
       {
-        to: '.github/workflows/ci.yml',
-        parts: [`${D}/ci/on.yml`, `${D}/ci/env.yml.hbs`, `${D}/ci/test-job.yml`, `${D}/setup/${ci.toolchain.setup}.yml`, `${D}/ci/test-steps.yml`],
+        to: `.github/workflows/${ci.workflowFiles.ci}`,
+        parts: [`${D}/ci/head.yml.hbs`, `${D}/ci/policy.yml`, `${D}/ci/env.yml.hbs`, `${D}/ci/test-job.yml`, `${D}/setup/${ci.toolchain.setup}.yml`, `${D}/ci/test-steps.yml`],
       },
       {
-        to: '.github/workflows/release.yml',
+        to: `.github/workflows/${ci.workflowFiles.release}`,
         parts: [
-          `${D}/release/on.yml`,
+          `${D}/release/head.yml.hbs`,
+          `${D}/release/policy.yml`,
           `${D}/release/env.yml.hbs`,
           `${D}/registry/${ci.registry}.permissions.yml`,
           `${D}/release/image-outputs.yml`,
           `${D}/registry/${ci.registry}.login.yml`,
           `${D}/release/image-steps.yml`,
-          ci.deploy ? `${D}/release/deploy-jobs.yml` : `${D}/release/deploy-compose.yml`,
+          ci.deploy
+            ? { template: `${D}/release/deploy-jobs.yml`, replace: { './.github/workflows/deploy.yml': `./.github/workflows/${ci.workflowFiles.deploy}` } }
+            : `${D}/release/deploy-compose.yml`,
         ],
       },
       { to: '.github/dependabot.yml', template: `${D}/dependabot.yml.hbs` },
     ]
     if (ci.deploy)
       files.push({
-        to: '.github/workflows/deploy.yml',
-        parts: [`${D}/deploy/on.yml`, `${D}/deploy/env.yml.hbs`, `${D}/deploy/job.yml`, `${D}/deploy/cluster-${ci.deploy.platform}.yml`, `${D}/deploy/${ci.deploy.format}.yml`],
+        to: `.github/workflows/${ci.workflowFiles.deploy}`,
+        parts: [`${D}/deploy/on.yml.hbs`, `${D}/deploy/env.yml.hbs`, `${D}/deploy/job.yml`, `${D}/deploy/cluster-${ci.deploy.platform}.yml`, `${D}/deploy/${ci.deploy.format}.yml`],
       })
     if (ci.infra) {
       // The cloud login and `terraform init` differ per cloud; plan and apply share them.
       const cloud = `${D}/infra/cloud-${ci.infra.cloud}.yml`
       files.push({
-        to: '.github/workflows/infra.yml',
+        to: `.github/workflows/${ci.workflowFiles.infra}`,
         parts: [`${D}/infra/head.yml.hbs`, `${D}/infra/check-job.yml`, cloud, `${D}/infra/plan-steps.yml`, cloud, `${D}/infra/apply-steps.yml`],
       })
     }
