@@ -12,7 +12,7 @@ export interface AnswersRecord {
    * Present when the project was an existing app (retrofit): the names detection found in its
    * code. A re-run replays them and never writes a starter app over the user's code.
    */
-  retrofit?: { dir: string; app: AppFacts }
+  retrofit?: { dir: string; app: AppFacts; workflowPrefix?: string }
 }
 
 /**
@@ -57,7 +57,8 @@ export function recordedRetrofit(text: string): AnswersRecord['retrofit'] | unde
     const data = JSON.parse(text) as { retrofit?: { dir?: unknown; app?: unknown } }
     const r = data?.retrofit
     if (typeof r !== 'object' || r === null || typeof r.app !== 'object' || r.app === null) return undefined
-    return { dir: typeof r.dir === 'string' ? r.dir : '.', app: r.app as AppFacts }
+    const prefix = (r as { workflowPrefix?: unknown }).workflowPrefix
+    return { dir: typeof r.dir === 'string' ? r.dir : '.', app: r.app as AppFacts, ...(typeof prefix === 'string' ? { workflowPrefix: prefix } : {}) }
   } catch {
     return undefined
   }

@@ -13,6 +13,8 @@ export interface Retrofit {
   /** The service's folder in the repository, `.` for its root. */
   dir: string
   app: AppFacts
+  /** Several services in one repository: this one's workflows are prefixed with its name. */
+  workflowPrefix?: string
 }
 
 /** A `KEY: value` pair for a Compose `environment:` map. */
@@ -154,7 +156,7 @@ export function buildContext(answers: Answers, tool: { name: string; version: st
     starter: retrofit === undefined,
     retrofit: retrofit ?? null,
     k8s,
-    ci: ciContext(answers, platform, k8s, { language: language.id, languageVersion: answers.languageVersion, packageManager, framework, lang }, { example }, terraform, retrofit && retrofit.dir !== '.' ? retrofit.dir : null),
+    ci: ciContext(answers, platform, k8s, { language: language.id, languageVersion: answers.languageVersion, packageManager, framework, lang }, { example }, terraform, retrofit && retrofit.dir !== '.' ? retrofit.dir : null, retrofit?.workflowPrefix ?? null),
     terraform,
   }
 }

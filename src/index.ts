@@ -2,14 +2,16 @@ import { readFile } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { basename, relative, resolve } from 'node:path'
 import * as p from '@clack/prompts'
-import { AnswerError, validateAnswers, type Answers, type RawAnswers } from './answers.js'
+import { AnswerError, fieldSpec, validateAnswers, type AnswerKey, type Answers, type RawAnswers } from './answers.js'
 import { applicableAnswers, parseAnswersFile } from './answers-file.js'
 import { helpText, parseCliArgs, UsageError, type CliArgs, type OnConflict } from './cli/args.js'
 import { askConflict, PromptCancelled, promptAnswers } from './cli/prompts.js'
 import { equivalentCommand, formatReport } from './cli/report.js'
 import { looksLikeProject, openQuestions, placeInRepo, prepareRetrofit, uncertainError } from './cli/retrofit.js'
 import { formatDetection } from './detect/report.js'
-import type { RenderContext } from './context.js'
+import type { RenderContext, Retrofit } from './context.js'
+import type { DetectedService } from './detect/types.js'
+import { combineServices, rootComposePath } from './monorepo.js'
 import { generate } from './generate.js'
 import { toProjectName } from './utils/names.js'
 import { TOOL } from './version.js'
@@ -80,45 +82,76 @@ export async function main(io: Io): Promise<number> {
     validateAnswers(given)
     // An existing app is looked for in the named folder, in --cwd, or in the current folder
     // when it holds a manifest; otherwise this is a new service in a new folder.
-    const existingDir = args.dir !== undefined ? resolve(base, args.dir) : args.cwd !== undefined || looksLikeProject(base) ? base : undefined
-    const retro = existingDir ? prepareRetrofit(existingDir, { services: args.services }) : undefined
-    if (args.services.length > 0 && !retro) throw new UsageError('--service picks a service of an existing repository; none was detected here.')
+    const existingDir = args.dir !== undefined ? resolve(base, args.dir) : args.cwd !== undefined || args.services.length > 0 || looksLikeProject(base) ? base : undefined
+    if (interactive) p.intro(`${TOOL.name} ${TOOL.version}`)
+    const runs = existingDir
+      ? await prepareRetrofit(existingDir, {
+          services: args.services,
+          ...(interactive ? { choose: chooseServices } : {}),
+        })
+      : undefined
+    if (args.services.length > 0 && !runs) throw new UsageError('--service picks a service of an existing repository; none was detected here.')
 
-    let raw: RawAnswers
-    if (retro) {
-      raw = { ...retro.suggested, ...given }
-      const open = openQuestions(retro, given)
-      if (open.length > 0 && !interactive) {
+    let plans: { answers: Answers; retrofit?: Retrofit; target: string }[]
+    let root: string
+    if (runs) {
+      const first = runs[0]!
+      if (runs.length > 1) {
+        // Flags that describe one app cannot describe several.
+        const own = PER_SERVICE.filter((k) => given[k] !== undefined)
+        if (own.length) throw new UsageError(`${own.map((k) => `--${fieldSpec(k).flag}`).join(', ')}: ${own.length > 1 ? 'these describe' : 'this describes'} one app; with several services, run once per service (--service <folder>) to set ${own.length > 1 ? 'them' : 'it'}.`)
+      }
+      const open = runs.map((r) => ({ r, open: openQuestions(r, given) }))
+      if (open.some((o) => o.open.length) && !interactive) {
         if (args.dryRun) {
-          if (args.json) out(JSON.stringify({ dryRun: true, directory: retro.target, detection: retro.detection, service: retro.service?.dir, uncertain: open, files: [] }, null, 2))
-          else out(formatDetection(retro.detection, retro.repoRoot))
+          if (args.json) out(JSON.stringify({ dryRun: true, directory: first.writeRoot, detection: first.detection, services: open.map((o) => ({ dir: o.r.retrofit.dir, uncertain: o.open })), files: [] }, null, 2))
+          else out(formatDetection(first.detection, first.repoRoot))
         }
-        throw uncertainError(retro.target, open)
+        throw open.filter((o) => o.open.length).map((o) => uncertainError(o.r.target, o.open)).reduce((a, b) => new UsageError(`${a.message}\n${b.message}`))
       }
-      if (interactive) {
-        p.intro(`${TOOL.name} ${TOOL.version}`)
-        p.note(formatDetection(retro.detection, retro.repoRoot), retro.fromRecord ? 'Replaying .containerized/answers.json' : 'What is already here')
-        const openKeys = new Set(open.map((u) => u.field))
-        const known = Object.fromEntries(Object.entries(raw).filter(([k]) => !openKeys.has(k as keyof RawAnswers)))
-        raw = await promptAnswers(known, raw, Object.fromEntries(open.map((u) => [u.field, `Not settled by the repository: ${u.why}`])))
+      if (interactive) p.note(formatDetection(first.detection, first.repoRoot), first.fromRecord ? 'Replaying .containerized/answers.json' : 'What is already here')
+      plans = []
+      let shared: RawAnswers = {}
+      for (const { r, open: questions } of open) {
+        let raw: RawAnswers = { ...r.suggested, ...shared, ...given }
+        if (interactive) {
+          if (runs.length > 1) p.log.step(`${r.retrofit.dir}`)
+          const openKeys = new Set(questions.map((u) => u.field))
+          const known = Object.fromEntries(Object.entries(raw).filter(([k]) => !openKeys.has(k as keyof RawAnswers)))
+          raw = await promptAnswers(known, raw, Object.fromEntries(questions.map((u) => [u.field, `Not settled by the repository: ${u.why}`])))
+        }
+        const answers = validateAnswers(raw)
+        // The deployment choices are the repository's: asked once, the same for every service.
+        shared = Object.fromEntries(SHARED.filter((k) => raw[k] !== undefined).map((k) => [k, answers[k]]))
+        const retrofit: Retrofit = runs.length > 1 ? { workflowPrefix: answers.name, ...r.retrofit } : r.retrofit
+        plans.push({ answers, retrofit, target: r.target })
       }
+      const names = plans.map((x) => x.answers.name)
+      const dup = names.find((n, i) => names.indexOf(n) !== i)
+      if (dup) throw new UsageError(`two services are both named "${dup}": run once per service with --service <folder> --name <name> to tell them apart.`)
+      root = first.writeRoot
     } else {
-      raw = { ...given }
+      let raw: RawAnswers = { ...given }
       if (raw.name === undefined && args.dir !== undefined) raw.name = toProjectName(basename(resolve(base, args.dir)))
-      if (interactive) {
-        p.intro(`${TOOL.name} ${TOOL.version}`)
-        raw = await promptAnswers(raw)
-      }
+      if (interactive) raw = await promptAnswers(raw)
+      const answers = validateAnswers(raw)
+      root = resolve(base, args.dir ?? answers.name)
+      plans = [{ answers, target: root }]
     }
-    const answers = validateAnswers(raw)
-    const root = retro ? retro.writeRoot : resolve(base, args.dir ?? answers.name)
-    const generated = generate(answers, retro ? { retrofit: retro.retrofit } : {})
-    const context = generated.context
-    const files = retro ? placeInRepo(generated.files, retro.retrofit.dir) : generated.files
+    const placed = plans.map((x) => {
+      const g = generate(x.answers, x.retrofit ? { retrofit: x.retrofit } : {})
+      return { dir: x.retrofit?.dir ?? '.', context: g.context, files: x.retrofit ? placeInRepo(g.files, x.retrofit.dir) : g.files }
+    })
+    const files = plans.length > 1 ? combineServices(placed, toProjectName(basename(root))) : placed[0]!.files
+    const answers = plans[0]!.answers
+    const context = placed[0]!.context
+    const retro = runs?.[0]
 
     const policy: ConflictPolicy = args.onConflict ? POLICY[args.onConflict] : interactive ? 'prompt' : 'abort'
     const disk = new FsWriter(root)
-    const detectionJson = retro ? { detection: retro.detection, service: retro.retrofit.dir } : {}
+    const detectionJson = retro
+      ? { detection: retro.detection, service: plans[0]!.retrofit!.dir, services: plans.map((x) => ({ dir: x.retrofit!.dir, answers: applicableAnswers(x.answers) })) }
+      : {}
     if (args.dryRun) {
       // The dry-run writer reads the real directory but records writes instead of doing them.
       const dry = new DryRunWriter(disk)
@@ -152,12 +185,12 @@ export async function main(io: Io): Promise<number> {
       out(JSON.stringify({ directory: root, ...detectionJson, answers: applicableAnswers(answers), files: reports }, null, 2))
       return EXIT.ok
     }
-    const rel = relative(io.cwd, retro ? retro.target : root) || '.'
-    const next = nextSteps(rel, answers, context)
+    const rel = relative(io.cwd, plans[0]!.target) || '.'
+    const next = plans.length > 1 ? multiNextSteps(plans, root, io.cwd) : nextSteps(rel, answers, context)
     if (interactive) {
       p.log.message(formatReport(reports))
       p.note(next, 'Next steps')
-      p.log.info(`Same run without questions:\n${equivalentCommand(rel, answers)}`)
+      if (plans.length === 1) p.log.info(`Same run without questions:\n${equivalentCommand(rel, answers)}`)
       p.outro('Done')
     } else {
       out(`${TOOL.name} ${TOOL.version}: ${root}`)
@@ -182,6 +215,33 @@ export async function main(io: Io): Promise<number> {
     err(`error: ${(e as Error).message}`)
     return EXIT.failed
   }
+}
+
+/** Answers that describe one app; with several services they come from each one's detection. */
+const PER_SERVICE: readonly AnswerKey[] = ['name', 'language', 'framework', 'packageManager', 'languageVersion', 'port', 'database', 'cache']
+/** Answers that describe the repository's deployment: the same for all its services. */
+const SHARED: readonly AnswerKey[] = ['platform', 'k8sFormat', 'ci', 'registry']
+
+async function chooseServices(services: readonly DetectedService[]): Promise<string[]> {
+  const picked = await p.multiselect({
+    message: 'Which services get container files?',
+    options: services.map((s) => ({ value: s.dir, label: s.dir, hint: `${s.language.value}${s.framework ? ` ${s.framework.value}` : ''}` })),
+    initialValues: services.map((s) => s.dir),
+    required: true,
+  })
+  if (p.isCancel(picked)) throw new PromptCancelled()
+  return picked as string[]
+}
+
+function multiNextSteps(plans: readonly { answers: Answers; target: string }[], root: string, cwd: string): string {
+  const composeFile = rootComposePath(plans.map((x) => ({ dir: relative(root, x.target) || '.' })))
+  return [
+    relative(cwd, root) ? `cd ${relative(cwd, root)}` : undefined,
+    `docker compose${composeFile === 'compose.yaml' ? '' : ` -f ${composeFile}`} up --build --wait   (every service, with the databases and caches they share)`,
+    ...plans.map((x) => `${x.answers.name}: ${relative(root, x.target)}/README.containers.md; it must answer GET /healthz and /readyz on port ${x.answers.port}`),
+  ]
+    .filter(Boolean)
+    .join('\n')
 }
 
 function nextSteps(rel: string, a: Answers, ctx: RenderContext): string {

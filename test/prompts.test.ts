@@ -4,13 +4,13 @@ import { join } from 'node:path'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 
 // Answer queues for the mocked prompts (the nuxt pattern): each call takes the next value.
-const queue: { select: unknown[]; text: unknown[] } = { select: [], text: [] }
+const queue: { select: unknown[]; text: unknown[]; multiselect: unknown[] } = { select: [], text: [], multiselect: [] }
 const asked: string[] = []
 const messages: string[] = []
 const CANCEL = Symbol('cancel')
 
 vi.mock('@clack/prompts', () => {
-  const take = (kind: 'select' | 'text') => async (opts: { message: string }) => {
+  const take = (kind: 'select' | 'text' | 'multiselect') => async (opts: { message: string }) => {
     asked.push(opts.message)
     if (queue[kind].length === 0) throw new Error(`unexpected ${kind} prompt: ${opts.message}`)
     return queue[kind].shift()
@@ -19,12 +19,14 @@ vi.mock('@clack/prompts', () => {
   return {
     select: take('select'),
     text: take('text'),
+    multiselect: take('multiselect'),
     isCancel: (v: unknown) => v === CANCEL,
     intro: noop,
     outro: noop,
     cancel: noop,
     note: noop,
-    log: { info: noop, message: (m: string) => messages.push(m), warn: (m: string) => messages.push(m), error: noop, success: noop },
+    step: noop,
+    log: { step: noop, info: noop, message: (m: string) => messages.push(m), warn: (m: string) => messages.push(m), error: noop, success: noop },
     spinner: () => ({ start: noop, stop: noop, message: noop }),
   }
 })
@@ -44,6 +46,7 @@ function io(argv: string[], cwd: string) {
 beforeEach(() => {
   queue.select = []
   queue.text = []
+  queue.multiselect = []
   asked.length = 0
   messages.length = 0
 })
@@ -160,5 +163,18 @@ describe('wizard in an existing app', () => {
     expect(messages.some((m) => m.startsWith('--- Dockerfile (yours)\n+++ Dockerfile (generated)') && m.includes('-FROM python:3.12'))).toBe(true)
     expect(readFileSync(join(root, 'Dockerfile'), 'utf8')).toBe(fx.files.Dockerfile)
     expect(readFileSync(join(root, 'Dockerfile.generated'), 'utf8')).toContain('gunicorn')
+  })
+
+  it('in a monorepo, picks services from a list and asks the deployment questions once', async () => {
+    const { root } = await materialize('pnpm-monorepo')
+    queue.multiselect = [['apps/api', 'apps/web']]
+    // apps/api: everything detected; the deployment choices once; apps/web reuses them.
+    queue.select = ['kubernetes', 'helm', 'github', 'ghcr']
+    const a = io(['--cwd', root], tmpdir())
+    expect(await main(a.io), a.err.join('')).toBe(0)
+    expect(asked).toEqual(['Which services get container files?', 'Target platform', 'Kubernetes manifests', 'CI provider', 'Container registry'])
+    expect(existsSync(join(root, 'apps/web/deploy/helm/web/Chart.yaml'))).toBe(true)
+    expect(existsSync(join(root, '.github/workflows/web-deploy.yml'))).toBe(true)
+    expect(existsSync(join(root, 'compose.yaml'))).toBe(true)
   })
 })

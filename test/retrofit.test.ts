@@ -106,7 +106,7 @@ describe('retrofit through the CLI', () => {
     const root = materialize(fx.files, fx.rootName)
     const r = await run(['--cwd', root], tmpdir())
     expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(/2 services found.*apps\/api \(node http\).*apps\/web \(node next\).*--service/s)
+    expect(r.stderr).toMatch(/2 services found.*apps\/api \(node http\).*apps\/web \(node next\).*--service <folder>.*--service all/s)
     const api = await run(['--cwd', root, '--service', 'apps/api'], tmpdir())
     expect(api.code, api.stderr).toBe(0)
     expect(existsSync(join(root, 'apps/api/Dockerfile'))).toBe(true)
@@ -121,6 +121,37 @@ describe('retrofit through the CLI', () => {
     const bad = await run(['--cwd', root, '--service', 'apps/nope'], tmpdir())
     expect(bad.code).toBe(2)
     expect(bad.stderr).toMatch(/--service "apps\/nope" is not a service here\. Services found: apps\/api, apps\/web/)
+  })
+
+  it('several services in one run: each in its folder, its own workflows, one Compose file for the whole repository', async () => {
+    const fx = FIXTURES.find((f) => f.id === 'pnpm-monorepo')!
+    const root = materialize(fx.files, fx.rootName)
+    const before = snapshot(root)
+    const port = await run(['--cwd', root, '--service', 'all', '--port', '9000'], tmpdir())
+    expect(port.code).toBe(2)
+    expect(port.stderr).toMatch(/--port: this describes one app; with several services, run once per service/)
+    expect(snapshot(root)).toEqual(before)
+    const r = await run(['--cwd', root, '--service', 'apps/api', '--service', 'apps/web', '--platform', 'kubernetes', '--json'], tmpdir())
+    expect(r.code, r.stderr).toBe(0)
+    const j = JSON.parse(r.stdout)
+    expect(j.services.map((s: { dir: string; answers: { name: string; port: number } }) => [s.dir, s.answers.name, s.answers.port])).toEqual([
+      ['apps/api', 'api', 8787],
+      ['apps/web', 'web', 3001],
+    ])
+    for (const f of ['apps/api/Dockerfile', 'apps/web/Dockerfile', 'apps/api/deploy/helm/api/Chart.yaml', 'apps/web/deploy/helm/web/Chart.yaml', '.github/workflows/api-ci.yml', '.github/workflows/web-release.yml', '.github/workflows/web-deploy.yml']) {
+      expect(existsSync(join(root, f)), f).toBe(true)
+    }
+    const compose = readFileSync(join(root, 'compose.yaml'), 'utf8')
+    expect(compose).toMatch(/^ {2}api:\n {4}extends:\n {6}file: apps\/api\/compose\.yaml/m)
+    expect(compose).toMatch(/^ {2}postgres:\n {4}extends:\n {6}file: apps\/api\/compose\.yaml/m)
+    expect(readFileSync(join(root, '.github/workflows/api-release.yml'), 'utf8')).toContain('uses: ./.github/workflows/api-deploy.yml')
+    expect(JSON.parse(readFileSync(join(root, 'apps/web/.containerized/answers.json'), 'utf8')).retrofit.workflowPrefix).toBe('web')
+    for (const [path, hash] of Object.entries(before)) expect(snapshot(root)[path], path).toBe(hash)
+    // The workspace's lockfile is at its root, outside the folders the images build from.
+    expect(j.detection.services[0].warnings.map((w: { code: string }) => w.code)).toContain('workspace-lockfile')
+    const again = await run(['--cwd', root, '--service', 'all', '--json'], tmpdir())
+    expect(again.code, again.stderr).toBe(0)
+    expect(JSON.parse(again.stdout).files.every((f: { status: string }) => f.status === 'identical')).toBe(true)
   })
 
   it('--dry-run --json prints every value with its evidence and writes nothing', async () => {

@@ -120,7 +120,7 @@ export function helpText(): string {
     ['--dry-run', 'Show the files and what would happen to each; write nothing'],
     ['--json', 'Print a machine-readable summary instead of progress'],
     ['--cwd <dir>', 'Run in this folder; an existing app there is detected and containerized'],
-    ['--service <folder>', 'Monorepos: the service folder to containerize (see --dry-run)'],
+    ['--service <folder>', 'Monorepos: a service folder to containerize (repeat it, or `all`; see --dry-run)'],
     ['--on-conflict <mode>', `Files that exist with other content: ${ON_CONFLICT.join(' | ')} (default: ask; abort without a terminal)`],
     ['--force', 'Same as --on-conflict overwrite'],
     ['--skip-existing', 'Same as --on-conflict keep'],

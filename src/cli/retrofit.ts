@@ -47,7 +47,10 @@ function placement(scanned: string, target: string): { writeRoot: string; dir: s
   return rel.startsWith('..') ? { writeRoot: target, dir: '.' } : { writeRoot: root, dir: rel || '.' }
 }
 
-/** True when a folder holds a manifest of a language this tool knows (a cheap, top-level look). */
+/**
+ * True when a folder holds a manifest of a language this tool knows, or is a repository (its
+ * services may sit in sub-folders). A cheap, top-level look; detection decides the rest.
+ */
 export function looksLikeProject(dir: string): boolean {
   let names: string[]
   try {
@@ -55,7 +58,7 @@ export function looksLikeProject(dir: string): boolean {
   } catch {
     return false
   }
-  return names.some((n) => RULES.some((r) => r.manifests.test(n))) || existsSync(join(dir, ANSWERS_FILE))
+  return names.includes('.git') || names.some((n) => RULES.some((r) => r.manifests.test(n))) || existsSync(join(dir, ANSWERS_FILE))
 }
 
 function readRecord(dir: string): { raw: RawAnswers; retrofit: Retrofit | undefined } | undefined {
@@ -70,11 +73,15 @@ function readRecord(dir: string): { raw: RawAnswers; retrofit: Retrofit | undefi
 }
 
 /**
- * Decides whether `dir` is an existing app and, if so, which service and which answers.
+ * Decides whether `dir` is an existing app and, if so, which services and which answers.
  * Undefined means a new service: the folder does not exist, holds no manifest, or was itself
- * generated as a new service (its answers record says so).
+ * generated as a new service (its answers record says so). Several services come back when
+ * `--service` names several (or `all`), or `choose` picks several.
  */
-export function prepareRetrofit(dir: string, opts: { services: readonly string[]; rootName?: string }): RetrofitRun | undefined {
+export async function prepareRetrofit(
+  dir: string,
+  opts: { services: readonly string[]; rootName?: string; choose?: (services: readonly DetectedService[]) => Promise<string[]> },
+): Promise<RetrofitRun[] | undefined> {
   if (!existsSync(dir)) return undefined
   const own = readRecord(dir)
   if (own && !own.retrofit) return undefined
@@ -83,7 +90,7 @@ export function prepareRetrofit(dir: string, opts: { services: readonly string[]
     // A re-run replays what was decided the first time: the same answers, the same names.
     const service = detection.services.find((s) => s.dir === '.')
     const at = placement(dir, dir)
-    return { repoRoot: dir, detection, service, target: dir, writeRoot: at.writeRoot, retrofit: { dir: at.dir, app: own.retrofit.app }, suggested: own.raw, uncertain: [], fromRecord: true }
+    return [{ repoRoot: dir, detection, service, target: dir, writeRoot: at.writeRoot, retrofit: { ...own.retrofit, dir: at.dir }, suggested: own.raw, uncertain: [], fromRecord: true }]
   }
   if (detection.services.length === 0) {
     if (detection.skipped.length === 0) return undefined
@@ -92,27 +99,35 @@ export function prepareRetrofit(dir: string, opts: { services: readonly string[]
         'Run it in the folder of an app (one with a web framework, a start script or a main package).',
     )
   }
-  let chosen: DetectedService
-  if (opts.services.length > 0) {
-    if (opts.services.length > 1) throw new UsageError(`--service: one service per run; got ${opts.services.join(', ')}. Run once per service.`)
-    const want = opts.services[0]!.replace(/^\.\//, '').replace(/\/$/, '') || '.'
-    const match = detection.services.find((s) => s.dir === want)
-    if (!match) throw new UsageError(`--service "${opts.services[0]}" is not a service here. Services found: ${detection.services.map((s) => s.dir).join(', ')}.`)
-    chosen = match
-  } else if (detection.services.length === 1) chosen = detection.services[0]!
-  else {
-    throw new UsageError(
-      `${detection.services.length} services found in ${dir}: ${detection.services.map((s) => `${s.dir} (${s.language.value}${s.framework ? ` ${s.framework.value}` : ''})`).join(', ')}. Pass --service <folder> to choose one.`,
-    )
+  const listing = detection.services.map((s) => `${s.dir} (${s.language.value}${s.framework ? ` ${s.framework.value}` : ''})`).join(', ')
+  let chosen: DetectedService[]
+  if (opts.services.includes('all')) chosen = detection.services
+  else if (opts.services.length > 0) {
+    chosen = opts.services.map((raw) => {
+      const want = raw.replace(/^\.\//, '').replace(/\/$/, '') || '.'
+      const match = detection.services.find((s) => s.dir === want)
+      if (!match) throw new UsageError(`--service "${raw}" is not a service here. Services found: ${detection.services.map((s) => s.dir).join(', ')}.`)
+      return match
+    })
+    chosen = [...new Set(chosen)]
+  } else if (detection.services.length === 1) chosen = [detection.services[0]!]
+  else if (opts.choose) {
+    const dirs = await opts.choose(detection.services)
+    chosen = detection.services.filter((s) => dirs.includes(s.dir))
+    if (chosen.length === 0) throw new UsageError('No service chosen.')
+  } else {
+    throw new UsageError(`${detection.services.length} services found in ${dir}: ${listing}. Pass --service <folder> to choose one (repeat it, or --service all, for several).`)
   }
-  const target = resolve(dir, chosen.dir)
-  const at = placement(dir, target)
-  const record = chosen.dir === '.' ? undefined : readRecord(target)
-  if (record?.retrofit) {
-    return { repoRoot: dir, detection, service: chosen, target, writeRoot: at.writeRoot, retrofit: { dir: at.dir, app: record.retrofit.app }, suggested: record.raw, uncertain: [], fromRecord: true }
-  }
-  const proposal = proposeAnswers(chosen, detection)
-  return { repoRoot: dir, detection, service: chosen, target, writeRoot: at.writeRoot, retrofit: { dir: at.dir, app: chosen.app }, suggested: proposal.answers, uncertain: proposal.uncertain, fromRecord: false }
+  return chosen.map((svc) => {
+    const target = resolve(dir, svc.dir)
+    const at = placement(dir, target)
+    const record = svc.dir === '.' ? undefined : readRecord(target)
+    if (record?.retrofit) {
+      return { repoRoot: dir, detection, service: svc, target, writeRoot: at.writeRoot, retrofit: { ...record.retrofit, dir: at.dir }, suggested: record.raw, uncertain: [], fromRecord: true }
+    }
+    const proposal = proposeAnswers(svc, detection)
+    return { repoRoot: dir, detection, service: svc, target, writeRoot: at.writeRoot, retrofit: { dir: at.dir, app: svc.app }, suggested: proposal.answers, uncertain: proposal.uncertain, fromRecord: false }
+  })
 }
 
 /** Uncertain values that the flags and the answers file did not settle. */

@@ -38,6 +38,7 @@ export type WarningCode =
   | 'no-maven-wrapper'
   | 'several-entry-points'
   | 'no-health-endpoint'
+  | 'workspace-lockfile'
 
 export interface DetectionWarning {
   code: WarningCode

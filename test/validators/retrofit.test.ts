@@ -5,7 +5,9 @@ import { validateAnswers, type Answers } from '../../src/answers.js'
 import { buildContext } from '../../src/context.js'
 import { detect, memoryRepo } from '../../src/detect/index.js'
 import { proposeAnswers } from '../../src/detect/proposal.js'
+import { placeInRepo } from '../../src/cli/retrofit.js'
 import { generate } from '../../src/generate.js'
+import { combineServices, rootComposePath } from '../../src/monorepo.js'
 import { FIXTURES } from '../detect/fixtures.js'
 import { writeTree } from '../helpers/render.js'
 import { requireTool, toolsEnv } from '../helpers/tools.js'
@@ -106,5 +108,40 @@ describe('retrofit in a sub-folder: GitHub Actions at the repository root', () =
   it('GitLab CI for a sub-folder service is refused with the flags to pass', () => {
     const answers = validateAnswers({ ...proposeAnswers(svc).answers, ci: 'gitlab' })
     expect(() => generate(answers, { retrofit: { dir: 'apps/api', app: svc.app } })).toThrow(/--ci gitlab: the service is in a sub-folder \(apps\/api\).*--ci github.*--ci none/)
+  })
+})
+
+// Several services of one repository in one run: the repository-wide Compose file validates
+// (each app `extends` its own, the databases and caches once), and every workflow passes
+// actionlint with the services' prefixed names and reusable-workflow paths.
+describe('retrofit of several services at once', () => {
+  it.each(['pnpm-monorepo', 'polyglot-with-docs'])('%s', async (id) => {
+    const fx = FIXTURES.find((f) => f.id === id)!
+    const services = detect(memoryRepo(fx.files), { rootName: fx.rootName }).services
+    const placed = services.map((s) => {
+      const answers = validateAnswers({ ...proposeAnswers(s).answers, platform: 'kubernetes', ci: 'github' })
+      const g = generate(answers, { retrofit: { dir: s.dir, app: s.app, workflowPrefix: answers.name } })
+      return { dir: s.dir, context: g.context, files: placeInRepo(g.files, s.dir) }
+    })
+    const files = combineServices(placed, fx.rootName)
+    const own = Object.entries(fx.files).filter(([p]) => !p.startsWith('.github/')).map(([path, content]) => ({ path, content }))
+    const dir = writeTree([...own, ...files], 'cca-retro-multi-')
+    const composeFile = rootComposePath(services)
+    const ctxs = placed.map((x) => x.context)
+    const secrets = Object.fromEntries(ctxs.flatMap((c) => c.env.filter((v) => v.secret).map((v) => [v.name, `s3cret-${v.name.toLowerCase()}`])))
+    const cfg = await execa(compose, ['-f', composeFile, 'config', '--format', 'json'], { cwd: dir, reject: false, env: { PATH: toolsEnv().PATH!, HOME: process.env.HOME ?? '/tmp', ...secrets }, extendEnv: false })
+    expect(cfg.exitCode, cfg.stderr).toBe(0)
+    const config = JSON.parse(cfg.stdout) as { services: Record<string, { build?: { context: string }; networks?: Record<string, unknown> }> }
+    for (const p of placed) {
+      const svc = config.services[p.context.name]!
+      expect(svc.build?.context, p.context.name).toBe(join(dir, p.dir))
+      expect(Object.keys(svc.networks ?? {})).toContain('frontend')
+    }
+    const backing = new Set(ctxs.flatMap((c) => c.services.map((s) => s.host)))
+    expect(Object.keys(config.services).sort()).toEqual([...ctxs.map((c) => c.name), ...backing].sort())
+    const workflows = files.map((f) => f.path).filter((p) => p.startsWith('.github/workflows/'))
+    expect(workflows).toHaveLength(services.length * 3)
+    const lint = await execa(requireTool('actionlint'), ['-no-color', '-shellcheck', requireTool('shellcheck'), ...workflows], { cwd: dir, env: toolsEnv(), reject: false, all: true })
+    expect(lint.exitCode, lint.all).toBe(0)
   })
 })

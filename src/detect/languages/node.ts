@@ -61,7 +61,16 @@ function packageManager(f: Folder, root: Folder, pkg: Pkg, warnings: DetectionWa
   const lockIn = (folder: Folder) =>
     LOCKFILES.filter(([file]) => folder.has(file)).map(([file, id]) => ({ file: folder.path(file), id: id === 'yarn' ? yarnFlavour(folder) : id }))
   let locks = lockIn(f)
-  if (locks.length === 0 && f.dir !== root.dir) locks = lockIn(root)
+  if (locks.length === 0 && f.dir !== root.dir) {
+    locks = lockIn(root)
+    if (locks.length) {
+      warnings.push({
+        code: 'workspace-lockfile',
+        file: locks[0]!.file,
+        message: `the lockfile is at the workspace root (${locks[0]!.file}), outside ${f.dir}, where the image is built: give the service a lockfile of its own, or build it from the root with a pruned copy (\`pnpm deploy\`, \`turbo prune\`)`,
+      })
+    }
+  }
   const rootPkg = f.dir !== root.dir ? root.json('package.json') : undefined
   const declared = (typeof pkg.packageManager === 'string' ? pkg.packageManager : undefined) ?? (typeof rootPkg?.packageManager === 'string' ? rootPkg.packageManager : undefined)
   if (locks.length > 1) {
