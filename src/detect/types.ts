@@ -39,6 +39,7 @@ export type WarningCode =
   | 'several-entry-points'
   | 'no-health-endpoint'
   | 'workspace-lockfile'
+  | 'workspace-build'
 
 export interface DetectionWarning {
   code: WarningCode

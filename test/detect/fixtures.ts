@@ -220,7 +220,7 @@ export const FIXTURES: Fixture[] = [
       'crates/core/Cargo.toml': '[package]\nname = "core"\n',
       'crates/core/src/lib.rs': 'pub fn f() {}\n',
     },
-    services: [{ dir: 'crates/api', language: 'rust', framework: 'axum', port: 3000, cache: 'redis', app: { binary: 'api-server' } }],
+    services: [{ dir: 'crates/api', language: 'rust', framework: 'axum', port: 3000, cache: 'redis', app: { binary: 'api-server' }, warnings: ['workspace-lockfile'] }],
     skipped: ['.', 'crates/core'],
   },
   {
@@ -359,6 +359,20 @@ export const FIXTURES: Fixture[] = [
     },
     services: [{ dir: '.', language: 'node', framework: 'http', port: 5050, database: 'mariadb', cache: 'valkey' }],
     existing: ['docker-compose.yml'],
+  },
+  {
+    id: 'maven-multi-module',
+    trap: 'a multi-module Maven build: the Spring Boot module is the service, the parent and the library module are not',
+    rootName: 'bank',
+    files: {
+      'pom.xml': '<project>\n  <artifactId>bank-parent</artifactId>\n  <packaging>pom</packaging>\n  <modules>\n    <module>api</module>\n    <module>lib</module>\n  </modules>\n</project>\n',
+      'mvnw': '#!/bin/sh\n',
+      'api/pom.xml': '<project>\n  <parent>\n    <artifactId>bank-parent</artifactId>\n  </parent>\n  <artifactId>bank-api</artifactId>\n  <build><plugins><plugin><groupId>org.springframework.boot</groupId><artifactId>spring-boot-maven-plugin</artifactId></plugin></plugins></build>\n  <dependencies>\n    <dependency>\n      <groupId>com.mysql</groupId>\n      <artifactId>mysql-connector-j</artifactId>\n    </dependency>\n  </dependencies>\n</project>\n',
+      'api/src/main/java/bank/Api.java': 'package bank;\n',
+      'lib/pom.xml': '<project>\n  <artifactId>bank-lib</artifactId>\n</project>\n',
+    },
+    services: [{ dir: 'api', language: 'java', framework: 'spring-boot', packageManager: 'maven', port: 8080, database: 'mysql', name: 'bank-api', warnings: ['workspace-build', 'no-maven-wrapper'] }],
+    skipped: ['.', 'lib'],
   },
   {
     id: 'library-only',

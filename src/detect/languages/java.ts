@@ -50,6 +50,14 @@ export const javaRule: LanguageRule = {
     if (kotlin) out.frameworkName = `${out.framework?.value === 'quarkus' ? 'Quarkus' : 'Spring Boot'} (Kotlin)`
     if (out.framework) out.strength = 3
     out.configPort = configPort(f)
+    const parent = f.dir !== root.dir ? (root.read('pom.xml') ?? root.read('settings.gradle.kts') ?? root.read('settings.gradle')) : undefined
+    if (parent !== undefined && /<modules>|include/.test(parent) && out.strength > 1) {
+      warnings.push({
+        code: 'workspace-build',
+        file: root.path(root.has('pom.xml') ? 'pom.xml' : root.has('settings.gradle.kts') ? 'settings.gradle.kts' : 'settings.gradle'),
+        message: `a module of a multi-module build rooted at the repository root: the image builds ${f.dir} on its own; if it needs its parent or sibling modules, build from the root (context ., \`-pl ${f.dir} -am\` or \`:${f.dir.replace(/\//g, ':')}:bootJar\`)`,
+      })
+    }
     if (maven) {
       out.packageManager = found('maven', 'high', file, 'pom.xml')
       if (!f.has('mvnw')) {

@@ -48,6 +48,13 @@ export const rustRule: LanguageRule = {
       out.defaultPort = { port: 8080, confidence: 'low', reason: 'no port found in the code; 8080 is this tool’s convention' }
     }
     out.packageManager = found('cargo', 'high', file, 'Cargo.toml')
+    if (!f.has('Cargo.lock') && root.has('Cargo.lock') && f.dir !== root.dir && out.strength > 1) {
+      warnings.push({
+        code: 'workspace-lockfile',
+        file: root.path('Cargo.lock'),
+        message: `a Cargo workspace member: Cargo.lock and the workspace manifest are at the root, outside ${f.dir}, where the image is built; build it from the root (context ., \`cargo build -p ${out.name ?? f.dir}\`) or give it a lockfile of its own`,
+      })
+    }
     if (!f.has('Cargo.lock') && !root.has('Cargo.lock') && out.strength > 1) {
       warnings.push({ code: 'no-lockfile', file, message: 'no Cargo.lock: the image builds with --locked; run `cargo generate-lockfile` and commit it' })
     }
