@@ -3,7 +3,7 @@ import { ENV_EXAMPLES } from '../backing.js'
 import type { Folder } from '../repo.js'
 import type { DetectionWarning, Evidence, Finding } from '../types.js'
 import { firstVersion, toolVersionFiles, versionFile, type RawVersion } from '../versions.js'
-import { found, type LanguageRule, type ProjectFindings } from './types.js'
+import { found, record, type LanguageRule, type ProjectFindings } from './types.js'
 
 const SERVERS: Readonly<Record<string, string>> = {
   express: 'Express',
@@ -41,7 +41,6 @@ function devScript(scripts: Record<string, string>): { devScript?: string } {
   const name = ['dev', 'start:dev', 'watch', 'start'].find((s) => typeof scripts[s] === 'string')
   return name ? { devScript: name } : {}
 }
-const record = (v: unknown): Record<string, string> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, string>) : {})
 
 /** Lockfiles, most specific first. A workspace member shares its root's lockfile. */
 const LOCKFILES: readonly [string, string][] = [

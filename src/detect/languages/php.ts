@@ -1,8 +1,7 @@
 import type { DetectionWarning, Evidence } from '../types.js'
 import { firstVersion, toolVersionFiles } from '../versions.js'
-import { found, type LanguageRule, type ProjectFindings } from './types.js'
+import { found, record, type LanguageRule, type ProjectFindings } from './types.js'
 
-const record = (v: unknown): Record<string, string> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, string>) : {})
 
 /** PHP: composer.json; Laravel, or any app with a public/index.php front controller. */
 export const phpRule: LanguageRule = {

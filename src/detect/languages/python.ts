@@ -28,11 +28,16 @@ function dependencies(f: Folder): Dependency[] {
   return out
 }
 
+/** A Python file's module path as the image imports it (src/ is on PYTHONPATH in a src layout). */
+function moduleOf(file: string, srcLayout: boolean): string {
+  return file.replace(/^src\//, srcLayout ? '' : 'src/').replace(/\.py$/, '').replace(/\//g, '.').replace(/\.__init__$/, '')
+}
+
 /** `module:variable` for gunicorn: the Procfile's, Django's wsgi.py, or the file that makes the Flask app. */
 function wsgiApp(f: Folder, framework: string | undefined, srcLayout: boolean): Finding<string> | undefined {
   const proc = /^web:\s*.*?gunicorn\s+(?:[^\s]*\s+)*?([\w.]+:[\w()]+)/m.exec(f.read('Procfile') ?? '')
   if (proc) return found(proc[1]!, 'high', f.path('Procfile'), `web: gunicorn ${proc[1]}`)
-  const toModule = (file: string) => file.replace(/^src\//, srcLayout ? '' : 'src/').replace(/\.py$/, '').replace(/\//g, '.').replace(/\.__init__$/, '')
+  const toModule = (file: string) => moduleOf(file, srcLayout)
   if (framework === 'django') {
     const wsgi = f.find(/^(?:src\/)?[\w]+\/wsgi\.py$/)[0]
     if (wsgi) return found(`${toModule(wsgi)}:application`, 'high', f.path(wsgi), 'the Django project’s WSGI module')
@@ -117,7 +122,7 @@ export const pythonRule: LanguageRule = {
       for (const file of f.find(/^(?:src\/)?(?:[\w]+\/){0,2}[\w]+\.py$/).filter((p) => !/(^|\/)tests?\//.test(p)).slice(0, 200)) {
         const m = /^(\w+)\s*=\s*FastAPI\(/m.exec(f.read(file) ?? '')
         if (m) {
-          const mod = file.replace(/^src\//, srcLayout ? '' : 'src/').replace(/\.py$/, '').replace(/\//g, '.').replace(/\.__init__$/, '')
+          const mod = moduleOf(file, srcLayout)
           out.app.asgiApp = `${mod}:${m[1]}`
           out.startCommand = found(`uvicorn ${mod}:${m[1]}`, 'high', f.path(file), `${m[1]} = FastAPI(...)`)
           break

@@ -48,3 +48,6 @@ export const found = <T>(value: T, confidence: Finding<T>['confidence'], file: s
   confidence,
   evidence: [{ file, reason }],
 })
+
+/** A JSON manifest's object field (dependencies, scripts, engines), or an empty one. */
+export const record = (v: unknown): Record<string, string> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, string>) : {})
