@@ -12,6 +12,8 @@ import { formatDetection } from './detect/report.js'
 import type { RenderContext, Retrofit } from './context.js'
 import type { DetectedService } from './detect/types.js'
 import { combineServices, rootComposePath } from './monorepo.js'
+import { byId } from './registry/lookup.js'
+import { PLATFORM_CHOICES } from './registry/platforms.js'
 import { generate } from './generate.js'
 import { toProjectName } from './utils/names.js'
 import { TOOL } from './version.js'
@@ -121,6 +123,11 @@ export async function main(io: Io): Promise<number> {
           raw = await promptAnswers(known, raw, Object.fromEntries(questions.map((u) => [u.field, `Not settled by the repository: ${u.why}`])))
         }
         const answers = validateAnswers(raw)
+        if (runs.length > 1 && isCloud(answers.platform)) {
+          throw new UsageError(
+            `--platform ${answers.platform} with several services: each service would get its own Terraform stack, and so its own cluster. Containerize them for --platform kubernetes (one cluster you provide), or one service per run for ${answers.platform}.`,
+          )
+        }
         // The deployment choices are the repository's: asked once, the same for every service.
         shared = Object.fromEntries(SHARED.filter((k) => raw[k] !== undefined).map((k) => [k, answers[k]]))
         const retrofit: Retrofit = runs.length > 1 ? { workflowPrefix: answers.name, ...r.retrofit } : r.retrofit
@@ -216,6 +223,8 @@ export async function main(io: Io): Promise<number> {
     return EXIT.failed
   }
 }
+
+const isCloud = (platform: string) => byId(PLATFORM_CHOICES, platform).cloud !== null
 
 /** Answers that describe one app; with several services they come from each one's detection. */
 const PER_SERVICE: readonly AnswerKey[] = ['name', 'language', 'framework', 'packageManager', 'languageVersion', 'port', 'database', 'cache']
