@@ -4,6 +4,8 @@ import { toProjectName } from '../utils/names.js'
 import { composeFiles, detectBacking, ENV_EXAMPLES } from './backing.js'
 import { bestCodePort, localhostBinding, portInCode, sourceCandidates, type CodePort } from './code.js'
 import { RULES, type ProjectFindings } from './languages/index.js'
+import { LANGUAGE_CHOICES } from '../registry/languages/index.js'
+import { byId } from '../registry/lookup.js'
 import { Folder, NON_SERVICE_DIRS, parentDir, type RepoView } from './repo.js'
 import type { DetectedService, Detection, DetectionWarning, Evidence, Finding, PortFinding, SkippedProject } from './types.js'
 import { matchesPattern, workspacePatterns } from './workspace.js'
@@ -115,6 +117,26 @@ function exampleOnlyConfig(f: Folder): DetectionWarning[] {
   return out
 }
 
+/**
+ * Files the image copies before installing (the package manager's manifests) that the folder
+ * lacks: the build would stop at that COPY. A lockfile already warned about is not repeated.
+ */
+function missingManifests(p: ProjectFindings, f: Folder, earlier: readonly DetectionWarning[]): DetectionWarning[] {
+  const pm = p.packageManager && byId(LANGUAGE_CHOICES, p.language).packageManagers.find((x) => x.id === p.packageManager!.value)
+  // .NET's retrofit image copies the whole solution; go.sum is optional (copied as go.sum*).
+  if (!pm || p.language === 'dotnet') return []
+  const lockWarned = earlier.some((w) => w.code === 'no-lockfile' || w.code === 'workspace-lockfile')
+  return pm.manifests
+    .filter((m) => m !== 'go.sum' && !f.has(m))
+    .filter((m) => !(lockWarned && /lock|\.sum$/.test(m)))
+    .filter((m) => !(earlier.some((w) => w.code === 'no-maven-wrapper') && (m === 'mvnw' || m.startsWith('.mvn/'))))
+    .map((m) => ({
+      code: 'missing-manifest' as const,
+      file: f.path(m),
+      message: `${m} is missing: the image copies it with ${pm.manifests.filter((x) => x !== m).join(', ')} before installing (${pm.label}); add it${m === 'requirements-dev.txt' ? ' (the dev and test tools, hashed; it may start with -r requirements.txt)' : m === '.yarnrc.yml' ? ' (yarn config set nodeLinker node-modules writes one)' : m === 'mvnw' || m.startsWith('.mvn/') ? ' (mvn wrapper:wrapper)' : ''}`,
+    }))
+}
+
 function assemble(p: ProjectFindings, others: ProjectFindings[], f: Folder, root: Folder, rootName: string, rootHints: boolean): DetectedService {
   const codePorts: CodePort[] = []
   const warnings: DetectionWarning[] = [...p.warnings]
@@ -145,7 +167,7 @@ function assemble(p: ProjectFindings, others: ProjectFindings[], f: Folder, root
       message: `no ${missing.join(' or ')} route found in the code: the healthchecks and Kubernetes probes call GET /healthz (alive) and /readyz (dependencies reachable)${other.length ? `; the app has ${other.join(', ')}: serve the same under the expected paths` : '; add both'}`,
     })
   }
-  warnings.push(...exampleOnlyConfig(f))
+  warnings.push(...exampleOnlyConfig(f), ...missingManifests(p, f, warnings))
   const backing = detectBacking(f, p.deps, rootHints && f.dir !== root.dir ? [root] : [])
   warnings.push(...backing.warnings)
   const dirName = f.dir === '.' ? rootName : posix.basename(f.dir)

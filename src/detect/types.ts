@@ -40,6 +40,7 @@ export type WarningCode =
   | 'no-health-endpoint'
   | 'workspace-lockfile'
   | 'workspace-build'
+  | 'missing-manifest'
 
 export interface DetectionWarning {
   code: WarningCode
