@@ -375,6 +375,21 @@ export const FIXTURES: Fixture[] = [
     skipped: ['.', 'lib'],
   },
   {
+    id: 'ssr-frameworks',
+    trap: 'SvelteKit renders on the server (not a Vite SPA despite vite and svelte); its static adapter makes it one',
+    rootName: 'shop-ssr',
+    files: {
+      'web/package.json': json({ name: 'web', scripts: { build: 'vite build', dev: 'vite dev' }, devDependencies: { '@sveltejs/kit': '2.0.0', '@sveltejs/adapter-node': '5.0.0', svelte: '5.0.0', vite: '7.0.0' } }),
+      'web/package-lock.json': json({ lockfileVersion: 3 }),
+      'docs-site/package.json': json({ name: 'docs-site', scripts: { build: 'vite build' }, devDependencies: { '@sveltejs/kit': '2.0.0', '@sveltejs/adapter-static': '3.0.0', svelte: '5.0.0', vite: '7.0.0' } }),
+      'docs-site/package-lock.json': json({ lockfileVersion: 3 }),
+    },
+    services: [
+      { dir: 'docs-site', language: 'node', framework: 'spa', frameworkName: 'SvelteKit', port: 8080 },
+      { dir: 'web', language: 'node', framework: 'http', frameworkName: 'SvelteKit', uncertain: ['framework', 'port'] },
+    ],
+  },
+  {
     id: 'library-only',
     trap: 'a package with no server and no start script is not a service',
     rootName: 'utils',

@@ -17,6 +17,17 @@ const SERVERS: Readonly<Record<string, string>> = {
   '@adonisjs/core': 'AdonisJS',
   'h3': 'h3',
 }
+/** Frameworks that render on the server: their builds are neither a plain server nor a static SPA. */
+const SSR: Readonly<Record<string, string>> = {
+  nuxt: 'Nuxt',
+  '@sveltejs/kit': 'SvelteKit',
+  astro: 'Astro',
+  '@remix-run/node': 'Remix',
+  '@react-router/node': 'React Router (framework mode)',
+  '@angular/ssr': 'Angular SSR',
+  '@solidjs/start': 'SolidStart',
+  '@tanstack/react-start': 'TanStack Start',
+}
 const UI = ['react', 'vue', 'svelte', 'preact', 'solid-js', 'lit', '@angular/core']
 
 type Pkg = Record<string, unknown>
@@ -121,6 +132,7 @@ export const nodeRule: LanguageRule = {
       ...(typeof pkg.name === 'string' ? { name: pkg.name.replace(/^@[^/]+\//, '') } : {}),
     }
     const server = Object.keys(SERVERS).find((d) => d in deps)
+    const ssr = Object.keys(SSR).find((d) => d in all)
     if ('next' in deps) {
       out.framework = found('next', 'high', file, `depends on next ${deps.next}`)
       const p = /next (?:start|dev)[^&|;]*(?:-p|--port)[ =](\d+)/.exec(scripts.start ?? scripts.dev ?? '')
@@ -132,6 +144,17 @@ export const nodeRule: LanguageRule = {
       out.framework = found('http', 'high', file, `depends on ${server}, a Node HTTP server`)
       out.frameworkName = SERVERS[server]
       out.defaultPort = { port: 3000, confidence: 'low', reason: 'no port found in the code; 3000 is the Node convention' }
+    } else if (ssr) {
+      // Static output (adapter-static, Astro without a server adapter) is a single-page app's shape.
+      const staticBuild = '@sveltejs/adapter-static' in all || (ssr === 'astro' && !Object.keys(all).some((d) => d.startsWith('@astrojs/node')))
+      out.frameworkName = SSR[ssr]
+      if (staticBuild) {
+        out.framework = found('spa', 'medium', file, `${SSR[ssr]} building static files (served by nginx like a single-page app; the build must write dist/index.html)`)
+        out.defaultPort = { port: 8080, confidence: 'medium', reason: 'the static build is served by unprivileged nginx on 8080' }
+      } else {
+        out.framework = found('http', 'low', file, `${SSR[ssr]} renders on the server: the container runs its built server with node (set "start": "node <its entry>" and confirm --framework http)`)
+        out.defaultPort = { port: 3000, confidence: 'low', reason: `${SSR[ssr]}'s server listens on PORT, 3000 by default` }
+      }
     } else if ('vite' in all && UI.some((u) => u in all)) {
       out.framework = found('spa', 'high', file, `a Vite single-page app (${UI.filter((u) => u in all).join(', ')})`)
       out.defaultPort = { port: 8080, confidence: 'medium', reason: 'the static build is served by unprivileged nginx on 8080' }
