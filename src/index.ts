@@ -1,11 +1,20 @@
 import { readFile } from 'node:fs/promises'
-import { existsSync } from 'node:fs'
-import { basename, relative, resolve } from 'node:path'
+import { existsSync, readFileSync } from 'node:fs'
+import { basename, join, relative, resolve } from 'node:path'
 import * as p from '@clack/prompts'
 import { AnswerError, fieldSpec, validateAnswers, type AnswerKey, type Answers, type RawAnswers } from './answers.js'
-import { applicableAnswers, parseAnswersFile } from './answers-file.js'
+import { ANSWERS_FILE, applicableAnswers, parseAnswersFile, recordedOrg, type OrgRecord } from './answers-file.js'
+import { runCheck } from './cli/check.js'
+import { EXIT } from './cli/exit.js'
+import { loadOrg, orgRecord, orgVariables, type Org } from './cli/org.js'
+import { runUpdate } from './cli/update.js'
+import { ConfigError } from './config/resolve.js'
+import { applyConfig, lockedAnswers, PolicyError, restrictChoices, withConfigDefaults } from './config/rules.js'
+import { PackError, packRef } from './packs/pack.js'
+import type { RenderedFile } from './render.js'
+import { baseFor, baseRecordText, BASE_FILE } from './update/base.js'
 import { helpText, parseCliArgs, UsageError, type CliArgs, type OnConflict } from './cli/args.js'
-import { askConflict, PromptCancelled, promptAnswers } from './cli/prompts.js'
+import { askConflict, PromptCancelled, promptAnswers, promptVariables } from './cli/prompts.js'
 import { equivalentCommand, formatReport } from './cli/report.js'
 import { looksLikeProject, openQuestions, placeInRepo, prepareRetrofit, uncertainError } from './cli/retrofit.js'
 import { formatDetection } from './detect/report.js'
@@ -17,7 +26,7 @@ import { PLATFORM_CHOICES } from './registry/platforms.js'
 import { generate } from './generate.js'
 import { toProjectName } from './utils/names.js'
 import { TOOL } from './version.js'
-import { ConflictError, DryRunWriter, FsWriter, statusOf, writeAll, WriteCancelled, type ConflictPolicy } from './write.js'
+import { ConflictError, DryRunWriter, FsWriter, statusOf, writeAll, WriteCancelled, type ConflictPolicy, type FileReport, type Writer } from './write.js'
 
 export interface Io {
   argv: readonly string[]
@@ -29,16 +38,17 @@ export interface Io {
   tty: boolean
 }
 
-export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const
+export { EXIT }
 
 function isCi(env: Io['env']): boolean {
   const v = env.CI
   return v !== undefined && v !== '' && v !== '0' && v.toLowerCase() !== 'false'
 }
 
-/** Flags win over the answers file. */
-async function collectRaw(args: CliArgs, base: string): Promise<RawAnswers> {
+/** Flags win over the answers file. The file's presets, packs and variables come along for replay. */
+async function collectRaw(args: CliArgs, base: string): Promise<{ raw: RawAnswers; org: OrgRecord | undefined }> {
   let raw: RawAnswers = {}
+  let org: OrgRecord | undefined
   if (args.answersFile) {
     const path = resolve(base, args.answersFile)
     let text: string
@@ -52,8 +62,15 @@ async function collectRaw(args: CliArgs, base: string): Promise<RawAnswers> {
     } catch (err) {
       throw new UsageError(`--answers: ${(err as Error).message}`)
     }
+    org = recordedOrg(text)
   }
-  return { ...raw, ...args.answers }
+  return { raw: { ...raw, ...args.answers }, org }
+}
+
+/** The organization part of a project's own record, when it has one. */
+function ownOrgRecord(dir: string): OrgRecord | undefined {
+  const path = join(dir, ANSWERS_FILE)
+  return existsSync(path) ? recordedOrg(readFileSync(path, 'utf8')) : undefined
 }
 
 const POLICY: Record<OnConflict, ConflictPolicy> = { abort: 'abort', keep: 'skip', overwrite: 'overwrite', alongside: 'alongside' }
@@ -74,12 +91,13 @@ export async function main(io: Io): Promise<number> {
   }
   if (args.help) return out(helpText()), EXIT.ok
   if (args.version) return out(TOOL.version), EXIT.ok
-
   const interactive = io.tty && !args.yes && !isCi(io.env) && !args.json
   try {
+    if (args.command === 'update') return await runUpdate(io, args, interactive)
+    if (args.command === 'check') return await runCheck(io, args)
     const base = resolve(io.cwd, args.cwd ?? '.')
     if (args.cwd !== undefined && !existsSync(base)) throw new UsageError(`--cwd: ${args.cwd} does not exist`)
-    const given = await collectRaw(args, base)
+    const { raw: given, org: fileOrg } = await collectRaw(args, base)
     // Bad flags fail before any question is asked or any file is read.
     validateAnswers(given)
     // An existing app is looked for in the named folder, in --cwd, or in the current folder
@@ -94,7 +112,16 @@ export async function main(io: Io): Promise<number> {
       : undefined
     if (args.services.length > 0 && !runs) throw new UsageError('--service picks a service of an existing repository; none was detected here.')
 
-    let plans: { answers: Answers; retrofit?: Retrofit; target: string }[]
+    // Each folder's organization config (and packs) is read once.
+    const orgs = new Map<string, Org>()
+    const orgFor = (target: string): Org => {
+      let org = orgs.get(target)
+      if (!org) orgs.set(target, (org = loadOrg(target, { ...args, cwd: base }, io.env, ownOrgRecord(target) ?? fileOrg)))
+      return org
+    }
+    const recordedVars = (target: string) => ownOrgRecord(target)?.vars ?? fileOrg?.vars ?? {}
+    const askVars = interactive ? (org: Org) => (missing: readonly string[]) => promptVariables(org.packs, missing) : undefined
+    let plans: { answers: Answers; retrofit?: Retrofit; target: string; org: Org; vars: Record<string, unknown> }[]
     let root: string
     if (runs) {
       const first = runs[0]!
@@ -115,14 +142,17 @@ export async function main(io: Io): Promise<number> {
       plans = []
       let shared: RawAnswers = {}
       for (const { r, open: questions } of open) {
+        const org = orgFor(r.target)
         let raw: RawAnswers = { ...r.suggested, ...shared, ...given }
         if (interactive) {
           if (runs.length > 1) p.log.step(`${r.retrofit.dir}`)
           const openKeys = new Set(questions.map((u) => u.field))
-          const known = Object.fromEntries(Object.entries(raw).filter(([k]) => !openKeys.has(k as keyof RawAnswers)))
-          raw = await promptAnswers(known, raw, Object.fromEntries(questions.map((u) => [u.field, `Not settled by the repository: ${u.why}`])))
+          const known = { ...lockedAnswers(org.config), ...Object.fromEntries(Object.entries(raw).filter(([k]) => !openKeys.has(k as keyof RawAnswers))) }
+          const notes = Object.fromEntries(questions.map((u) => [u.field, `Not settled by the repository: ${u.why}`]))
+          raw = await promptAnswers(known, withConfigDefaults(org.config, raw), notes, (key, choices) => restrictChoices(org.config, key, choices))
         }
-        const answers = validateAnswers(raw)
+        const answers = applyConfig(org.config, raw)
+        const vars = await orgVariables(org, recordedVars(r.target), args.vars, askVars?.(org))
         if (runs.length > 1 && isCloud(answers.platform)) {
           throw new UsageError(
             `--platform ${answers.platform} with several services: each service would get its own Terraform stack, and so its own cluster. Containerize them for --platform kubernetes (one cluster you provide), or one service per run for ${answers.platform}.`,
@@ -131,7 +161,7 @@ export async function main(io: Io): Promise<number> {
         // The deployment choices are the repository's: asked once, the same for every service.
         shared = Object.fromEntries(SHARED.filter((k) => raw[k] !== undefined).map((k) => [k, answers[k]]))
         const retrofit: Retrofit = runs.length > 1 ? { workflowPrefix: answers.name, ...r.retrofit } : r.retrofit
-        plans.push({ answers, retrofit, target: r.target })
+        plans.push({ answers, retrofit, target: r.target, org, vars })
       }
       const names = plans.map((x) => x.answers.name)
       const dup = names.find((n, i) => names.indexOf(n) !== i)
@@ -140,14 +170,17 @@ export async function main(io: Io): Promise<number> {
     } else {
       let raw: RawAnswers = { ...given }
       if (raw.name === undefined && args.dir !== undefined) raw.name = toProjectName(basename(resolve(base, args.dir)))
-      if (interactive) raw = await promptAnswers(raw)
-      const answers = validateAnswers(raw)
+      // A new folder's config is its parents': the folder the run starts in, or the named one's.
+      const org = orgFor(resolve(base, args.dir ?? '.'))
+      if (interactive) raw = await promptAnswers({ ...lockedAnswers(org.config), ...raw }, withConfigDefaults(org.config, raw), {}, (key, choices) => restrictChoices(org.config, key, choices))
+      const answers = applyConfig(org.config, raw)
+      const vars = await orgVariables(org, recordedVars(resolve(base, args.dir ?? '.')), args.vars, askVars?.(org))
       root = resolve(base, args.dir ?? answers.name)
-      plans = [{ answers, target: root }]
+      plans = [{ answers, target: root, org, vars }]
     }
     const placed = plans.map((x) => {
-      const g = generate(x.answers, x.retrofit ? { retrofit: x.retrofit } : {})
-      return { dir: x.retrofit?.dir ?? '.', context: g.context, files: x.retrofit ? placeInRepo(g.files, x.retrofit.dir) : g.files }
+      const g = generate(x.answers, { ...(x.retrofit ? { retrofit: x.retrofit } : {}), policy: x.org.config.policy, packs: x.org.packs, vars: x.vars, org: orgRecord(x.org, x.vars) })
+      return { dir: x.retrofit?.dir ?? '.', context: g.context, files: x.retrofit ? placeInRepo(g.files, x.retrofit.dir) : g.files, org: x.org, scaffold: new Set(g.scaffold) }
     })
     const files = plans.length > 1 ? combineServices(placed, toProjectName(basename(root))) : placed[0]!.files
     const answers = plans[0]!.answers
@@ -185,6 +218,7 @@ export async function main(io: Io): Promise<number> {
       return choice
     })
     spin?.stop(`Wrote ${reports.filter((r) => r.action === 'created' || r.action === 'overwritten' || r.action === 'alongside').length} files`)
+    await writeBaseRecords(disk, placed, files, reports)
 
     if (args.git) await gitInit(root, interactive ? (m) => p.log.info(m) : err)
 
@@ -206,7 +240,7 @@ export async function main(io: Io): Promise<number> {
     }
     return EXIT.ok
   } catch (e) {
-    if (e instanceof AnswerError || e instanceof UsageError) {
+    if (e instanceof AnswerError || e instanceof UsageError || e instanceof ConfigError || e instanceof PolicyError || e instanceof PackError) {
       err(`error: ${e.message}`)
       return EXIT.badInput
     }
@@ -285,4 +319,20 @@ async function gitInit(root: string, log: (m: string) => void): Promise<void> {
   if (inside.exitCode === 0) return log('Already inside a git repository; left it as it is.')
   await execa('git', ['init', '--quiet'], { cwd: root })
   log('Initialized a git repository.')
+}
+
+/**
+ * Beside each service's answers record: what this run generated for it, the base of a later
+ * `update`. Files the user kept as theirs are listed so an update leaves them alone too.
+ */
+async function writeBaseRecords(writer: Writer, placed: readonly { dir: string; files: readonly RenderedFile[]; org: Org; scaffold: ReadonlySet<string> }[], written: readonly RenderedFile[], reports: readonly FileReport[]): Promise<void> {
+  const kept = reports.filter((r) => r.action === 'kept' || r.action === 'alongside').map((r) => r.path)
+  const final = new Map(written.map((f) => [f.path, f.content]))
+  for (const service of placed) {
+    // Files several services share (the root Compose file, Dependabot) belong to none of them.
+    const own = service.files.filter((f) => final.get(f.path) === f.content && !service.scaffold.has(f.path))
+    const path = service.dir === '.' ? BASE_FILE : `${service.dir}/${BASE_FILE}`
+    const base = baseFor(own, `${TOOL.name}@${TOOL.version}`, service.org.packs.map(packRef), kept.filter((k) => own.some((f) => f.path === k)))
+    await writer.write({ path, content: baseRecordText(base) })
+  }
 }

@@ -11,7 +11,12 @@ export class UsageError extends Error {
   }
 }
 
+export const COMMANDS = ['create', 'update', 'check'] as const
+export type Command = (typeof COMMANDS)[number]
+
 export interface CliArgs {
+  /** `create` (the default), or `update` / `check` as the first word. */
+  command: Command
   dir: string | undefined
   answers: RawAnswers
   answersFile: string | undefined
@@ -27,6 +32,14 @@ export interface CliArgs {
   /** Monorepos: the service folders to containerize. */
   services: string[]
   git: boolean
+  /** Presets (paths or npm specs), applied before the config files. */
+  presets: string[]
+  /** Template packs given on the command line, after the config's. */
+  packs: string[]
+  /** `--var name=value`: values for the packs' variables. */
+  vars: Record<string, string>
+  /** Ignore containerized.config.* files and the user's config. */
+  noConfig: boolean
   help: boolean
   version: boolean
 }
@@ -45,6 +58,10 @@ const FLAGS = {
   'skip-existing': { type: 'boolean' },
   answers: { type: 'string' },
   git: { type: 'boolean' },
+  preset: { type: 'string', multiple: true },
+  pack: { type: 'string', multiple: true },
+  var: { type: 'string', multiple: true },
+  'no-config': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const
@@ -58,7 +75,10 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   } catch (err) {
     throw new UsageError(`${(err as Error).message.replace(/\. To specify a positional argument.*$/s, '.')} See --help.`)
   }
-  const { values, positionals } = parsed
+  const { values } = parsed
+  let positionals = parsed.positionals
+  const command: Command = positionals[0] === 'update' || positionals[0] === 'check' ? positionals[0] : 'create'
+  if (command !== 'create') positionals = positionals.slice(1)
   if (positionals.length > 1) throw new UsageError(`Expected at most one target directory, got: ${positionals.join(' ')}. See --help.`)
   if (values.force && values['skip-existing']) throw new UsageError('--force and --skip-existing cannot be used together.')
   const onConflictRaw = values['on-conflict'] as string | undefined
@@ -74,7 +94,14 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     const v = (values as Record<string, unknown>)[f.flag]
     if (v !== undefined) answers[f.key] = v
   }
+  const vars: Record<string, string> = {}
+  for (const v of (values.var as string[] | undefined) ?? []) {
+    const eq = v.indexOf('=')
+    if (eq < 1) throw new UsageError(`--var "${v}" must be name=value, e.g. --var team=payments.`)
+    vars[v.slice(0, eq)] = v.slice(eq + 1)
+  }
   return {
+    command,
     dir: positionals[0],
     answers,
     answersFile: values.answers as string | undefined,
@@ -87,6 +114,10 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     cwd: values.cwd as string | undefined,
     services: (values.service as string[] | undefined) ?? [],
     git: Boolean(values.git),
+    presets: (values.preset as string[] | undefined) ?? [],
+    packs: (values.pack as string[] | undefined) ?? [],
+    vars,
+    noConfig: Boolean(values['no-config']),
     help: Boolean(values.help),
     version: Boolean(values.version),
   }
@@ -125,12 +156,18 @@ export function helpText(): string {
     ['--force', 'Same as --on-conflict overwrite'],
     ['--skip-existing', 'Same as --on-conflict keep'],
     ['--git', 'Run `git init` in the target directory if it is not in a repository'],
+    ['--preset <path|pkg>', "An organization's preset (a config file, folder, .tgz or npm package); repeatable"],
+    ['--pack <path|pkg>', 'A template pack to apply after the config\'s packs; repeatable'],
+    ['--var <name=value>', "A value for a template pack's variable; repeatable"],
+    ['--no-config', 'Ignore containerized.config.* files and the user config (presets still apply)'],
     ['-h, --help', 'Show this help'],
     ['-v, --version', 'Show the version'],
   ]
   const width = Math.max(...[...rows, ...opts].map(([a]) => a.length)) + 2
   const fmt = (list: [string, string][]) => list.map(([a, b]) => `  ${a.padEnd(width)}${b}`).join('\n')
   return `Usage: create-containerized-app [dir] [options]
+       create-containerized-app update [dir] [--dry-run] [--json] [answer flags]
+       create-containerized-app check [dir] [--json]
 
 Writes a production-grade container setup for a service: a multi-stage Dockerfile,
 .dockerignore, Compose files for dev, test and prod, (for a new service) a starter app with
@@ -156,6 +193,20 @@ the run asks per file (keep, overwrite, write alongside as <file>.generated, or 
 diff), or stops before writing anything when it cannot ask.
 Exit codes: 0 done, 1 failed or refused, 2 bad input.
 
+Organizations: containerized.config.json (or .yaml, or "containerized" in package.json) in the
+project folder or any folder above it, the user's ~/.config/create-containerized-app/config.json
+and --preset files set default answers ("defaults"), lock them ("locked"), set policy ("policy":
+allow/forbid lists, base image mirrors, required labels and annotations, minimum resources, the
+scan's failing severity) and add template packs ("packs", "variables"). A run that breaks a rule
+stops with the rule's name and the file that set it.
+
+update  Re-renders the project from .containerized/answers.json with this version and the
+        packs' current versions, and merges into your files (3-way, against what was generated
+        last time): your edits stay; overlapping changes get conflict markers and are listed.
+        --dry-run shows the diff. Exit 0 merged cleanly, 1 conflicts were written.
+check   Reports policy violations and available updates without writing (--json for CI).
+        Exit 0 up to date and compliant, 1 a policy violation, 3 an update is available.
+
 Examples:
   npx create-containerized-app orders-api
   npx create-containerized-app orders-api --yes --database postgres --cache redis
@@ -163,5 +214,8 @@ Examples:
   npx create-containerized-app . --answers .containerized/answers.json --dry-run
   npx create-containerized-app --cwd ~/src/billing --dry-run            # what it detects
   npx create-containerized-app --cwd ~/src/shop --service apps/api --yes --on-conflict alongside
+  npx create-containerized-app orders-api --yes --preset @acme/containerized-preset --var team=payments
+  npx create-containerized-app update --dry-run                          # what a newer version changes
+  npx create-containerized-app check --json                              # the CI gate
 `
 }

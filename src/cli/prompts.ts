@@ -1,5 +1,8 @@
 import * as p from '@clack/prompts'
-import { defaultFor, FIELDS, type Answers, type FieldSpec, type RawAnswers } from '../answers.js'
+import { defaultFor, FIELDS, type AnswerKey, type Answers, type FieldSpec, type RawAnswers } from '../answers.js'
+import type { Choice } from '../options.js'
+import { declaredVariables } from '../packs/apply.js'
+import { variableProblem, coerceVariable, type Pack } from '../packs/pack.js'
 import { unifiedDiff } from '../utils/diff.js'
 import { nameProblem } from '../utils/names.js'
 import { alongsidePath, type ConflictChoice } from '../write.js'
@@ -17,12 +20,16 @@ function unwrap<T>(value: T | symbol): Exclude<T, symbol> {
   return value as Exclude<T, symbol>
 }
 
-async function ask(field: FieldSpec, so_far: Partial<Answers>, suggested?: unknown): Promise<unknown> {
-  const fromDefault = defaultFor(field.key, so_far)
-  // A detected value is offered first, when it is one of the choices.
-  const initial = suggested !== undefined && (!field.choices || field.choices(so_far as Answers).some((c) => c.id === suggested && c.available)) ? suggested : fromDefault
-  if (field.choices) {
-    const choices = field.choices(so_far as Answers)
+/** Narrows a field's choices to what the organization's policy allows. */
+export type Restrict = (key: AnswerKey, choices: readonly Choice[]) => readonly Choice[]
+
+async function ask(field: FieldSpec, so_far: Partial<Answers>, suggested: unknown, restrict: Restrict): Promise<unknown> {
+  const choices = field.choices ? restrict(field.key, field.choices(so_far as Answers)) : undefined
+  const builtIn = defaultFor(field.key, so_far)
+  const fromDefault = !choices || choices.some((c) => c.id === builtIn && c.available) ? builtIn : choices.find((c) => c.available)?.id
+  // A detected (or configured) value is offered first, when it is one of the choices.
+  const initial = suggested !== undefined && (!choices || choices.some((c) => c.id === suggested && c.available)) ? suggested : fromDefault
+  if (choices) {
     const available = choices.filter((c) => c.available)
     // A question with one possible answer is noise.
     if (available.length === 1) return available[0]!.id
@@ -59,14 +66,19 @@ async function ask(field: FieldSpec, so_far: Partial<Answers>, suggested?: unkno
  * Asks for every answer the flags and answers file left open, in field order, so later
  * choices (framework, package manager) follow the language picked before them.
  */
-export async function promptAnswers(known: RawAnswers, suggestions: RawAnswers = {}, notes: Partial<Record<keyof Answers, string>> = {}): Promise<RawAnswers> {
+export async function promptAnswers(
+  known: RawAnswers,
+  suggestions: RawAnswers = {},
+  notes: Partial<Record<keyof Answers, string>> = {},
+  restrict: Restrict = (_, choices) => choices,
+): Promise<RawAnswers> {
   const result: Partial<Answers> = {}
   const out: RawAnswers = { ...known }
   for (const field of FIELDS) {
     const given = known[field.key]
     const applies = field.applies?.(result) ?? true
     if (given === undefined && applies && notes[field.key]) p.log.warn(notes[field.key]!)
-    const value = given !== undefined || !applies ? given : await ask(field, result, suggestions[field.key])
+    const value = given !== undefined || !applies ? given : await ask(field, result, suggestions[field.key], restrict)
     if (value === undefined) continue
     ;(result as Record<string, unknown>)[field.key] = value
     out[field.key] = value
@@ -93,4 +105,21 @@ export async function askConflict(path: string, current: string, proposed: strin
     if (choice !== 'diff') return choice
     p.log.message(unifiedDiff(current, proposed, { old: `${path} (yours)`, new: `${path} (generated)` }))
   }
+}
+
+/** Asks for the packs' variables that nothing else settled; answers come back as --var text. */
+export async function promptVariables(packs: readonly Pack[], missing: readonly string[]): Promise<Record<string, string>> {
+  const declared = declaredVariables(packs)
+  const out: Record<string, string> = {}
+  for (const name of missing) {
+    const { spec, pack } = declared.get(name)!
+    const message = `${spec.description} (${pack})`
+    if (spec.type === 'choice' || spec.type === 'boolean') {
+      const options = spec.type === 'choice' ? spec.choices!.map((c) => ({ value: c, label: c })) : [{ value: 'true', label: 'yes' }, { value: 'false', label: 'no' }]
+      out[name] = unwrap(await p.select({ message, options }))
+    } else {
+      out[name] = unwrap(await p.text({ message, validate: (v) => variableProblem(spec, coerceVariable(spec, v ?? '')) }))
+    }
+  }
+  return out
 }

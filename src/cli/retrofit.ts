@@ -41,7 +41,7 @@ function gitRoot(dir: string): string | undefined {
 }
 
 /** Where a service's files are written from, and its folder relative to that. */
-function placement(scanned: string, target: string): { writeRoot: string; dir: string } {
+export function placement(scanned: string, target: string): { writeRoot: string; dir: string } {
   const root = gitRoot(target) ?? scanned
   const rel = relative(root, target).split(sep).join('/')
   return rel.startsWith('..') ? { writeRoot: target, dir: '.' } : { writeRoot: root, dir: rel || '.' }

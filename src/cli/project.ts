@@ -1,0 +1,99 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { ANSWERS_FILE, parseAnswersFile, recordedGenerator, recordedOrg, recordedRetrofit, type OrgRecord } from '../answers-file.js'
+import type { RawAnswers } from '../answers.js'
+import type { Retrofit } from '../context.js'
+import { generate } from '../generate.js'
+import type { RenderedFile } from '../render.js'
+import { BASE_FILE, parseBaseRecord, type BaseRecord } from '../update/base.js'
+import { UsageError } from './args.js'
+import { loadOrg, orgRecord, orgVariables, type Org, type OrgFlags } from './org.js'
+import { placeInRepo, placement } from './retrofit.js'
+import type { Answers } from '../answers.js'
+import { FsWriter } from '../write.js'
+
+/** A project this tool generated, as `update` and `check` find it: its record and its base. */
+export interface Project {
+  /** The folder holding .containerized/. */
+  dir: string
+  /** Where its files are written from: the repository root for a service in a sub-folder. */
+  writeRoot: string
+  retrofit: Retrofit | undefined
+  raw: RawAnswers
+  org: OrgRecord
+  generator: string | undefined
+  base: BaseRecord | undefined
+  /** Paths (from writeRoot) of the record and the base. */
+  recordPath: string
+  basePath: string
+}
+
+export function openProject(dir: string): Project {
+  const path = join(dir, ANSWERS_FILE)
+  if (!existsSync(path)) {
+    throw new UsageError(`no ${ANSWERS_FILE} in ${dir}: run this in a project create-containerized-app generated (or pass its folder).`)
+  }
+  const text = readFileSync(path, 'utf8')
+  let raw: RawAnswers
+  try {
+    raw = parseAnswersFile(text, ANSWERS_FILE)
+  } catch (err) {
+    throw new UsageError(`${path}: ${(err as Error).message}`)
+  }
+  const recorded = recordedRetrofit(text)
+  const at = recorded ? placement(dir, dir) : { writeRoot: dir, dir: '.' }
+  const prefix = at.dir === '.' ? '' : `${at.dir}/`
+  const baseAbs = join(dir, BASE_FILE)
+  return {
+    dir,
+    writeRoot: at.writeRoot,
+    retrofit: recorded ? { ...recorded, dir: at.dir } : undefined,
+    raw,
+    org: recordedOrg(text),
+    generator: recordedGenerator(text),
+    base: existsSync(baseAbs) ? parseBaseRecord(readFileSync(baseAbs, 'utf8')) : undefined,
+    recordPath: `${prefix}${ANSWERS_FILE}`,
+    basePath: `${prefix}${BASE_FILE}`,
+  }
+}
+
+export interface Rerendered {
+  org: Org
+  answers: Answers
+  vars: Record<string, unknown>
+  /** Paths from the project's writeRoot. */
+  files: RenderedFile[]
+}
+
+/**
+ * The project as this version (and the packs' current versions) would generate it from its
+ * record. `validate` turns the raw answers into answers: update refuses answers the policy
+ * forbids, check reports them.
+ */
+export async function rerender(
+  project: Project,
+  flags: OrgFlags & { cwd: string; answers: RawAnswers; vars: Readonly<Record<string, string>> },
+  env: Readonly<Record<string, string | undefined>>,
+  validate: (org: Org, raw: RawAnswers) => Answers,
+): Promise<Rerendered> {
+  const org = loadOrg(project.dir, flags, env, project.org)
+  const answers = validate(org, { ...project.raw, ...flags.answers })
+  const vars = await orgVariables(org, project.org.vars, flags.vars)
+  const g = generate(answers, { ...(project.retrofit ? { retrofit: project.retrofit } : {}), policy: org.config.policy, packs: org.packs, vars, org: orgRecord(org, vars) })
+  // The starter app was the user's from the moment it was written.
+  const scaffold = new Set(g.scaffold)
+  const own = g.files.filter((f) => !scaffold.has(f.path))
+  const files = project.retrofit ? placeInRepo(own, project.retrofit.dir) : own
+  return { org, answers, vars, files }
+}
+
+/** What is on disk at each path, from the project's writeRoot. */
+export async function readDisk(project: Project, paths: Iterable<string>): Promise<Map<string, string>> {
+  const disk = new FsWriter(project.writeRoot)
+  const out = new Map<string, string>()
+  for (const path of new Set(paths)) {
+    const text = await disk.read(path)
+    if (text !== undefined) out.set(path, text)
+  }
+  return out
+}
