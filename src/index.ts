@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { existsSync, readFileSync } from 'node:fs'
-import { basename, join, relative, resolve } from 'node:path'
+import { basename, dirname, join, relative, resolve } from 'node:path'
 import * as p from '@clack/prompts'
 import { AnswerError, fieldSpec, validateAnswers, type AnswerKey, type Answers, type RawAnswers } from './answers.js'
 import { ANSWERS_FILE, applicableAnswers, parseAnswersFile, recordedOrg, type OrgRecord } from './answers-file.js'
@@ -46,9 +46,10 @@ function isCi(env: Io['env']): boolean {
 }
 
 /** Flags win over the answers file. The file's presets, packs and variables come along for replay. */
-async function collectRaw(args: CliArgs, base: string): Promise<{ raw: RawAnswers; org: OrgRecord | undefined }> {
+async function collectRaw(args: CliArgs, base: string): Promise<{ raw: RawAnswers; org: OrgRecord | undefined; recordedIn: string | undefined }> {
   let raw: RawAnswers = {}
   let org: OrgRecord | undefined
+  let recordedIn: string | undefined
   if (args.answersFile) {
     const path = resolve(base, args.answersFile)
     let text: string
@@ -63,8 +64,10 @@ async function collectRaw(args: CliArgs, base: string): Promise<{ raw: RawAnswer
       throw new UsageError(`--answers: ${(err as Error).message}`)
     }
     org = recordedOrg(text)
+    // A record's local paths are relative to its project: the folder holding .containerized/.
+    recordedIn = basename(dirname(path)) === '.containerized' ? dirname(dirname(path)) : dirname(path)
   }
-  return { raw: { ...raw, ...args.answers }, org }
+  return { raw: { ...raw, ...args.answers }, org, recordedIn }
 }
 
 /** The organization part of a project's own record, when it has one. */
@@ -97,7 +100,7 @@ export async function main(io: Io): Promise<number> {
     if (args.command === 'check') return await runCheck(io, args)
     const base = resolve(io.cwd, args.cwd ?? '.')
     if (args.cwd !== undefined && !existsSync(base)) throw new UsageError(`--cwd: ${args.cwd} does not exist`)
-    const { raw: given, org: fileOrg } = await collectRaw(args, base)
+    const { raw: given, org: fileOrg, recordedIn: fileDir } = await collectRaw(args, base)
     // Bad flags fail before any question is asked or any file is read.
     validateAnswers(given)
     // An existing app is looked for in the named folder, in --cwd, or in the current folder
@@ -116,7 +119,8 @@ export async function main(io: Io): Promise<number> {
     const orgs = new Map<string, Org>()
     const orgFor = (target: string): Org => {
       let org = orgs.get(target)
-      if (!org) orgs.set(target, (org = loadOrg(target, { ...args, cwd: base }, io.env, ownOrgRecord(target) ?? fileOrg)))
+      const own = ownOrgRecord(target)
+      if (!org) orgs.set(target, (org = loadOrg(target, { ...args, cwd: base }, io.env, own ?? fileOrg, own ? target : (fileDir ?? target))))
       return org
     }
     const recordedVars = (target: string) => ownOrgRecord(target)?.vars ?? fileOrg?.vars ?? {}

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, posix, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -46,6 +46,8 @@ export function diskTemplates(root = packageTemplatesDir()): TemplateSource {
   return {
     list(dir) {
       const out: string[] = []
+      // A folder the tree lacks lists as empty, as in memoryTemplates: a pack may ask about any path.
+      if (!existsSync(resolve(root, dir))) return out
       walk(resolve(root, dir), '', out)
       return out.sort()
     },

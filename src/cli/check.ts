@@ -55,7 +55,7 @@ export async function runCheck(io: Io, args: CliArgs): Promise<number> {
     ...inspectFiles(managed, next.org.config.policy, (rule) => ruleSource(next.org.config, rule)),
     ...[...managed].filter(([, text]) => CONFLICT_MARKERS.test(text)).map(([file]) => ({ rule: 'unresolved-conflict', source: 'update', file, message: `${file} still has conflict markers from an update.` })),
   ]
-  const generator = { recorded: project.generator ?? null, current: `${TOOL.name}@${TOOL.version}` }
+  const generator = { recorded: project.base?.generator ?? project.generator ?? null, current: `${TOOL.name}@${TOOL.version}` }
   const packs = next.org.packs.map((pk) => ({ name: pk.name, recorded: project.org.packs.find((r) => r.name === pk.name)?.version ?? null, current: pk.version }))
   const versionsMoved = generator.recorded !== generator.current || packs.some((pk) => pk.recorded !== pk.current)
   const pending = states.filter((s) => PENDING.has(s.state))

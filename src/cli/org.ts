@@ -38,10 +38,20 @@ function fromFlag(spec: string, cwd: string, target: string): { abs: string; rec
  * Loads the config for `target` and the packs it names, plus any given on the command line or
  * replayed from the project's record. Reads disk (and may run `npm pack`); everything after is pure.
  */
-export function loadOrg(target: string, flags: OrgFlags & { cwd: string }, env: Readonly<Record<string, string | undefined>>, recorded?: OrgRecord): Org {
+export function loadOrg(
+  target: string,
+  flags: OrgFlags & { cwd: string },
+  env: Readonly<Record<string, string | undefined>>,
+  recorded?: OrgRecord,
+  /** The project the record was written for: its local paths are relative to it. */
+  recordedIn: string = target,
+): Org {
   const penv = packageEnv(env)
   const presetSpecs = new Map<string, string>()
-  for (const spec of recorded?.presets ?? []) presetSpecs.set(isLocalSpec(spec) ? resolve(target, spec) : spec, spec)
+  for (const spec of recorded?.presets ?? []) {
+    const f = fromFlag(spec, recordedIn, target)
+    presetSpecs.set(f.abs, f.recorded)
+  }
   for (const spec of flags.presets) {
     const f = fromFlag(spec, flags.cwd, target)
     presetSpecs.set(f.abs, f.recorded)
@@ -59,7 +69,11 @@ export function loadOrg(target: string, flags: OrgFlags & { cwd: string }, env: 
     packVia.set(pack, via)
   }
   for (const p of config.packs) add(p.spec, p.dir, 'config')
-  for (const p of recorded?.packs ?? []) if (p.via === 'flag') add(p.spec, target, 'flag')
+  for (const p of recorded?.packs ?? []) {
+    if (p.via !== 'flag') continue
+    const f = fromFlag(p.spec, recordedIn, target)
+    add(f.abs, recordedIn, 'flag', f.recorded)
+  }
   for (const spec of flags.packs) {
     const f = fromFlag(spec, flags.cwd, target)
     add(f.abs, flags.cwd, 'flag', f.recorded)

@@ -95,6 +95,7 @@ export function checkConfigShape(data: unknown, source: string): ConfigFile {
       if (!isObject(images) || Object.keys(images).some((k) => k !== 'mirrors' && k !== 'allowedPrefixes')) throw new ConfigError(`${source}: "policy.baseImages" takes "mirrors" (registry → prefix) and "allowedPrefixes" (a list).`)
       if (images.mirrors !== undefined && (!isObject(images.mirrors) || Object.values(images.mirrors).some((x) => typeof x !== 'string' || x === ''))) throw new ConfigError(`${source}: "policy.baseImages.mirrors" must map registries (docker.io, ghcr.io...) to mirror prefixes.`)
       if (images.allowedPrefixes !== undefined) strings(images.allowedPrefixes, 'policy.baseImages.allowedPrefixes')
+      if (typeof images.allowedPrefixes === 'string') images.allowedPrefixes = [images.allowedPrefixes]
     }
     const res = policy.resources
     if (res !== undefined) {

@@ -7,6 +7,12 @@ import { coerceVariable, PackError, variableProblem, type Pack, type VariableSpe
 const ADDED = '@pack'
 
 /**
+ * The template folders the generators copy whole (planFolder): a file a pack adds there is
+ * written with the rest (a chart template, a Terraform file). Anywhere else it would never be used.
+ */
+export const WHOLE_FOLDERS = ['compose/', 'k8s/helm/', 'k8s/kustomize/', 'terraform/'] as const
+
+/**
  * The built-in templates with the packs laid over them: a pack's `templates/x` replaces the
  * built-in `x`, the last pack winning. A pack may add a file only to a folder the tool plans
  * whole (a chart's templates/); anywhere else it would never be used, so it is refused.
@@ -16,8 +22,8 @@ export function packTemplates(base: TemplateSource, packs: readonly Pack[]): Tem
   const override = new Map<string, string>()
   for (const pack of packs) {
     for (const [path, text] of Object.entries(pack.templates)) {
-      if (!base.exists(path) && base.list(posix.dirname(path)).length === 0) {
-        throw new PackError(`pack ${pack.name}: templates/${path} replaces no built-in template and its folder is not one the tool copies whole; put new files under files/ instead.`)
+      if (!base.exists(path) && !WHOLE_FOLDERS.some((d) => path.startsWith(d) && base.list(posix.dirname(path)).length > 0)) {
+        throw new PackError(`pack ${pack.name}: templates/${path} replaces no built-in template and is not in a folder the tool copies whole (${WHOLE_FOLDERS.join(', ')}); put new files under files/ instead.`)
       }
       override.set(path, text)
     }
