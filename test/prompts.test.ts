@@ -1,17 +1,20 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 
 // Answer queues for the mocked prompts (the nuxt pattern): each call takes the next value.
-const queue: { select: unknown[]; text: unknown[]; multiselect: unknown[] } = { select: [], text: [], multiselect: [] }
+const queue: { select: unknown[]; text: unknown[]; multiselect: unknown[]; confirm: unknown[] } = { select: [], text: [], multiselect: [], confirm: [] }
 const asked: string[] = []
+/** The options and initial value each select offered, by its message. */
+const offered = new Map<string, { values: unknown[]; initial: unknown }>()
 const messages: string[] = []
 const CANCEL = Symbol('cancel')
 
 vi.mock('@clack/prompts', () => {
-  const take = (kind: 'select' | 'text' | 'multiselect') => async (opts: { message: string }) => {
+  const take = (kind: 'select' | 'text' | 'multiselect' | 'confirm') => async (opts: { message: string; options?: { value: unknown }[]; initialValue?: unknown }) => {
     asked.push(opts.message)
+    if (opts.options) offered.set(opts.message, { values: opts.options.map((o) => o.value), initial: opts.initialValue })
     if (queue[kind].length === 0) throw new Error(`unexpected ${kind} prompt: ${opts.message}`)
     return queue[kind].shift()
   }
@@ -20,6 +23,7 @@ vi.mock('@clack/prompts', () => {
     select: take('select'),
     text: take('text'),
     multiselect: take('multiselect'),
+    confirm: take('confirm'),
     isCancel: (v: unknown) => v === CANCEL,
     intro: noop,
     outro: noop,
@@ -47,6 +51,8 @@ beforeEach(() => {
   queue.select = []
   queue.text = []
   queue.multiselect = []
+  queue.confirm = []
+  offered.clear()
   asked.length = 0
   messages.length = 0
 })
@@ -176,5 +182,45 @@ describe('wizard in an existing app', () => {
     expect(existsSync(join(root, 'apps/web/deploy/helm/web/Chart.yaml'))).toBe(true)
     expect(existsSync(join(root, '.github/workflows/web-deploy.yml'))).toBe(true)
     expect(existsSync(join(root, 'compose.yaml'))).toBe(true)
+  })
+})
+
+describe('wizard under an organization config', () => {
+  it('offers only allowed choices, starts from the config defaults, skips locked answers and asks the packs\' variables', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'cca-wizard-org-'))
+    mkdirSync(join(cwd, 'pack/files'), { recursive: true })
+    writeFileSync(join(cwd, 'pack/pack.json'), JSON.stringify({ name: 'org-pack', version: '1.0.0', variables: { team: { type: 'string', description: 'The owning team' }, tier: { type: 'choice', choices: ['gold', 'silver'], description: 'Support tier' } } }))
+    writeFileSync(join(cwd, 'pack/files/OWNERS.hbs'), '{{vars.team}} ({{vars.tier}})\n')
+    writeFileSync(
+      join(cwd, 'containerized.config.json'),
+      JSON.stringify({ defaults: { database: 'postgres' }, locked: { ci: 'github' }, policy: { allow: { platform: ['kubernetes', 'eks'] }, forbid: { database: ['mongodb'] } }, packs: ['./pack'] }),
+    )
+    queue.select = ['node', 'http', 'npm', 'postgres', 'none', 'kubernetes', 'helm', 'ghcr', 'gold']
+    queue.text = ['24', '3000', 'payments']
+    const { io: x, err } = io(['svc', '--name', 'svc'], cwd)
+    expect(await main(x), err.join('')).toBe(0)
+    expect(asked).not.toContain('CI provider')
+    expect(offered.get('Target platform')!.values).toEqual(['kubernetes', 'eks'])
+    expect(offered.get('Target platform')!.initial).toBe('kubernetes')
+    expect(offered.get('Database')!.values).not.toContain('mongodb')
+    expect(offered.get('Database')!.initial).toBe('postgres')
+    expect(asked).toContain('The owning team (org-pack)')
+    expect(readFileSync(join(cwd, 'svc/OWNERS'), 'utf8')).toBe('payments (gold)\n')
+    expect(JSON.parse(readFileSync(join(cwd, 'svc/.containerized/answers.json'), 'utf8')).answers.ci).toBe('github')
+  })
+
+  it('update asks before writing; no writes nothing', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'cca-wizard-org-'))
+    expect(await main(io(['svc', '--yes'], cwd).io)).toBe(0)
+    const dir = join(cwd, 'svc')
+    const before = readFileSync(join(dir, 'compose.yaml'), 'utf8')
+    queue.confirm = [false]
+    const { io: x } = io(['update', '--database', 'postgres'], dir)
+    expect(await main(x)).toBe(1)
+    expect(asked.at(-1)).toMatch(/^Apply \d+ change/)
+    expect(readFileSync(join(dir, 'compose.yaml'), 'utf8')).toBe(before)
+    queue.confirm = [true]
+    expect(await main(io(['update', '--database', 'postgres'], dir).io)).toBe(0)
+    expect(readFileSync(join(dir, 'compose.yaml'), 'utf8')).toMatch(/postgres/)
   })
 })
