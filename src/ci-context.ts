@@ -1,6 +1,8 @@
 import { AnswerError, type Answers } from './answers.js'
+import type { Severity } from './config/types.js'
 import { K8S_ENVIRONMENTS, type KubernetesContext } from './kubernetes-context.js'
 import type { CiProvider, Registry } from './options.js'
+import { scanSeverities } from './policy/scan.js'
 import { ciToolchain, type CiToolchain, type CiToolchainInput } from './registry/ci-toolchains.js'
 import type { PlatformChoice } from './registry/platforms.js'
 import type { Cloud, TerraformContext } from './terraform-context.js'
@@ -49,6 +51,10 @@ export interface CiContext {
   dockerVersion: string
   cosignVersion: string
   deployImage: string
+  /** The severities the image scan fails on, as Trivy takes them: CRITICAL down to the policy's scan.failOn (`CRITICAL,HIGH`). */
+  scanSeverity: string
+  /** The same, least severe first, for prose (`HIGH/CRITICAL`). */
+  scanSeverityLabel: string
   /** Dependabot ecosystems (GitHub) for the language's manifests. */
   ecosystem: string
   /** GitLab: the toolchain job's cache variables, as a list. */
@@ -288,6 +294,7 @@ export function ciContext(
   terraform: TerraformContext | null = null,
   appDir: string | null = null,
   workflowPrefix: string | null = null,
+  scanFailOn?: Severity,
 ): CiContext | null {
   if (answers.ci === 'none') return null
   const provider = answers.ci
@@ -356,6 +363,8 @@ export function ciContext(
     imageName: answers.name,
     composeFile: 'compose.yaml:compose.test.yaml',
     ...CI_TOOL_VERSIONS,
+    scanSeverity: scanSeverities(scanFailOn).join(','),
+    scanSeverityLabel: [...scanSeverities(scanFailOn)].reverse().join('/'),
     ecosystem: ecosystem(toolchainInput),
     toolchainVariables: Object.entries(toolchain.cacheVariables).map(([name, value]) => ({ name, value })),
     cloudAudience: provider === 'gitlab' ? gitlabLogin(answers.registry).audience : null,

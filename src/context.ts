@@ -1,9 +1,11 @@
 import type { Answers } from './answers.js'
 import type { AppFacts } from './detect/types.js'
 import { ciContext, type CiContext } from './ci-context.js'
+import type { Policy } from './config/types.js'
 import { kubernetesContext, type KubernetesContext } from './kubernetes-context.js'
 import { LANGUAGE_CHOICES, type DevSpec, type FrameworkChoice, type LanguageChoice, type PackageManagerChoice } from './registry/languages/index.js'
 import { byId } from './registry/lookup.js'
+import { mirrorImage, type Mirrors } from './policy/images.js'
 import { PLATFORM_CHOICES, REGISTRY_CHOICES, type PlatformChoice } from './registry/platforms.js'
 import { CACHE_CHOICES, DATABASE_CHOICES, type EnvVar, type ServiceSpec } from './registry/services.js'
 import { terraformContext, type TerraformContext } from './terraform-context.js'
@@ -93,12 +95,14 @@ function interpolate(text: string, vars: readonly EnvVar[], mode: 'dev' | 'prod'
   })
 }
 
-function service(id: string, label: string, spec: ServiceSpec | null): ServiceContext | null {
+function service(id: string, label: string, spec: ServiceSpec | null, mirrors: Mirrors): ServiceContext | null {
   if (!spec) return null
   const env = (mode: 'dev' | 'prod'): EnvEntry[] =>
     Object.entries(spec.environment).map(([name, value]) => ({ name, value: interpolate(value, spec.secrets, mode) }))
   return {
     ...spec,
+    // Compose and the in-cluster dev services pull the same image, through the policy's mirror.
+    image: mirrorImage(spec.image, mirrors),
     id,
     label,
     volume: spec.dataDir ? `${spec.host}-data` : null,
@@ -109,23 +113,28 @@ function service(id: string, label: string, spec: ServiceSpec | null): ServiceCo
   }
 }
 
-/** Derives the render context from validated answers. Pure. */
-export function buildContext(answers: Answers, tool: { name: string; version: string }, retrofit?: Retrofit): RenderContext {
+/**
+ * Derives the render context from validated answers. Pure. The policy shapes what is generated
+ * (mirrored images, labels, annotations, resource floors, the scan's severities); without one the
+ * output is the tool's own.
+ */
+export function buildContext(answers: Answers, tool: { name: string; version: string }, retrofit?: Retrofit, policy: Policy = {}): RenderContext {
+  const mirrors = policy.baseImages?.mirrors ?? {}
   const language = byId(LANGUAGE_CHOICES, answers.language)
   const packageManager = byId(language.packageManagers, answers.packageManager)
   const framework = byId(language.frameworks, answers.framework)
   const dev: DevSpec = { ...language.dev, ...framework.dev }
   const db = byId(DATABASE_CHOICES, answers.database)
   const cache = byId(CACHE_CHOICES, answers.cache)
-  const database = service(db.id, db.label, db.service)
-  const cacheCtx = service(cache.id, cache.label, cache.service)
+  const database = service(db.id, db.label, db.service, mirrors)
+  const cacheCtx = service(cache.id, cache.label, cache.service, mirrors)
   const services = [database, cacheCtx].filter((s): s is ServiceContext => s !== null)
   const registry = byId(REGISTRY_CHOICES, answers.registry)
   const example = registry.example(answers.name)
   const platform = byId(PLATFORM_CHOICES, answers.platform)
   const appSettings: EnvVar[] = [{ name: 'LOG_LEVEL', devDefault: 'info', description: 'debug, info, warn or error', secret: false }]
   const lang = language.templateData?.({ name: answers.name, port: answers.port, languageVersion: answers.languageVersion, packageManager, framework, app: retrofit?.app ?? {} }) ?? {}
-  const k8s = kubernetesContext(answers, platform, services, appSettings, language.runtimeUid ?? 1000)
+  const k8s = kubernetesContext(answers, platform, services, appSettings, language.runtimeUid ?? 1000, policy)
   const terraform = terraformContext(answers, platform, registry, services, k8s)
   return {
     answers,
@@ -156,7 +165,7 @@ export function buildContext(answers: Answers, tool: { name: string; version: st
     starter: retrofit === undefined,
     retrofit: retrofit ?? null,
     k8s,
-    ci: ciContext(answers, platform, k8s, { language: language.id, languageVersion: answers.languageVersion, packageManager, framework, lang }, { example }, terraform, retrofit && retrofit.dir !== '.' ? retrofit.dir : null, retrofit?.workflowPrefix ?? null),
+    ci: ciContext(answers, platform, k8s, { language: language.id, languageVersion: answers.languageVersion, packageManager, framework, lang }, { example }, terraform, retrofit && retrofit.dir !== '.' ? retrofit.dir : null, retrofit?.workflowPrefix ?? null, policy.scan?.failOn),
     terraform,
   }
 }

@@ -1,5 +1,8 @@
 import type { Answers } from './answers.js'
+import type { Policy } from './config/types.js'
 import type { K8sFormat } from './options.js'
+import { mirrorImage } from './policy/images.js'
+import { applyResourceFloor, checkResourceFloor, RESOURCE_KINDS, RESOURCE_NAMES, type ContainerResources, type ResourceKind, type ResourceName } from './policy/resources.js'
 import type { Annotation, ClusterSpec, PlatformChoice } from './registry/platforms.js'
 import type { EnvVar, ServiceSpec } from './registry/services.js'
 import { cloudSecretName, managedPort, TERRAFORM_DIR } from './terraform-context.js'
@@ -50,6 +53,108 @@ export interface InClusterService {
   memory: string
 }
 
+/** A key and its value, both ready for a YAML line (`{{name}}: {{value}}`). */
+export interface YamlEntry {
+  name: string
+  value: string
+}
+
+/**
+ * The app container's requests and limits as shipped, before any policy. Helm's environment
+ * files write each environment whole (the base with the environment's values); the Kustomize
+ * overlays patch only the values listed for them.
+ */
+export const APP_RESOURCES: {
+  base: ContainerResources
+  environments: Record<K8sEnvironment, { [K in ResourceKind]?: Partial<Record<ResourceName, string>> }>
+} = {
+  // The limits match compose.prod.yaml's.
+  base: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+  environments: {
+    dev: { requests: { cpu: '50m' } },
+    staging: { requests: { cpu: '100m', memory: '128Mi' } },
+    prod: { requests: { cpu: '250m', memory: '256Mi' } },
+  },
+}
+
+/** The image `helm test` runs. */
+const TEST_IMAGE = { repository: 'curlimages/curl', tag: '8.17.0' } as const
+
+/** A quantity as a YAML scalar: a bare number is quoted, so it stays the string Kubernetes documents (`"1"`). */
+const yamlQuantity = (q: string) => (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(q) ? JSON.stringify(q) : q)
+
+const asYaml = (r: ContainerResources): ContainerResources => ({
+  requests: { cpu: yamlQuantity(r.requests.cpu), memory: yamlQuantity(r.requests.memory) },
+  limits: { cpu: yamlQuantity(r.limits.cpu), memory: yamlQuantity(r.limits.memory) },
+})
+
+/** Each environment's requests and limits, raised to the policy's floor. */
+export function appResources(floor: Policy['resources']): Record<'base' | K8sEnvironment, ContainerResources> {
+  const merged = (env: K8sEnvironment): ContainerResources => {
+    const own = APP_RESOURCES.environments[env]
+    return {
+      requests: { ...APP_RESOURCES.base.requests, ...own.requests },
+      limits: { ...APP_RESOURCES.base.limits, ...own.limits },
+    }
+  }
+  return {
+    base: applyResourceFloor(APP_RESOURCES.base, floor),
+    dev: applyResourceFloor(merged('dev'), floor),
+    staging: applyResourceFloor(merged('staging'), floor),
+    prod: applyResourceFloor(merged('prod'), floor),
+  }
+}
+
+/**
+ * What a Kustomize overlay's Deployment patch sets: the environment's own values, and any value
+ * the floor made differ from the base's (a request raised past the base's limit raises the limit).
+ * Null when it sets nothing: an empty `resources:` in a strategic merge patch would delete them.
+ */
+function resourcePatch(env: K8sEnvironment, resolved: Record<'base' | K8sEnvironment, ContainerResources>): Record<ResourceKind, YamlEntry[]> | null {
+  const own = APP_RESOURCES.environments[env]
+  const patch = Object.fromEntries(
+    RESOURCE_KINDS.map((kind) => [
+      kind,
+      RESOURCE_NAMES.filter((name) => own[kind]?.[name] !== undefined || resolved[env][kind][name] !== resolved.base[kind][name]).map((name) => ({
+        name,
+        value: yamlQuantity(resolved[env][kind][name]),
+      })),
+    ]),
+  ) as Record<ResourceKind, YamlEntry[]>
+  return patch.requests.length || patch.limits.length ? patch : null
+}
+
+// Kubernetes' syntax for label and annotation keys (an optional DNS prefix, then a name) and label values.
+const QUALIFIED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/
+
+// Keys the chart and the Kustomize tree set themselves: a second value would be a duplicate YAML
+// key in Helm's output (an install error) or silently replace the generated one in Kustomize's.
+const OWN_KEYS = {
+  labels: ['app.kubernetes.io/name', 'app.kubernetes.io/instance', 'app.kubernetes.io/version', 'app.kubernetes.io/managed-by', 'app.kubernetes.io/part-of', 'app.kubernetes.io/component', 'helm.sh/chart'],
+  annotations: ['checksum/config', 'checksum/secret'],
+} as const
+
+/** Why the API server would refuse a policy's label or annotation, or undefined. Checked when the config is read, and again here. */
+export function metadataProblem(rule: 'labels' | 'annotations', name: string, value: string): string | undefined {
+  if ((OWN_KEYS[rule] as readonly string[]).includes(name)) return `${name} is set by the generated manifests themselves; a policy cannot set it (use another key)`
+  const [prefix, key] = name.includes('/') ? [name.slice(0, name.indexOf('/')), name.slice(name.indexOf('/') + 1)] : ['', name]
+  if (!QUALIFIED_NAME.test(name) || key!.length > 63 || prefix!.length > 253)
+    return `${JSON.stringify(name)} is not a Kubernetes ${rule === 'labels' ? 'label' : 'annotation'} key (an optional DNS prefix and "/", then at most 63 letters, digits, "-", "_" or ".")`
+  if (rule === 'labels' && (!LABEL_VALUE.test(String(value)) || String(value).length > 63))
+    return `the value of ${name}, ${JSON.stringify(value)}, is not a Kubernetes label value (at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit)`
+  return undefined
+}
+
+/** A policy's labels or annotations as YAML lines. */
+function metadataEntries(rule: 'labels' | 'annotations', map: Readonly<Record<string, string>> | undefined): YamlEntry[] {
+  return Object.entries(map ?? {}).map(([name, value]) => {
+    const problem = metadataProblem(rule, name, value)
+    if (problem) throw new Error(`policy ${rule}: ${problem}`)
+    return { name, value: JSON.stringify(String(value)) }
+  })
+}
+
 export interface KubernetesContext {
   format: K8sFormat
   /** Where the chart or the Kustomize tree is written. */
@@ -75,6 +180,16 @@ export interface KubernetesContext {
   terraformNote: string | null
   /** The secret manager entry External Secrets reads, per environment (the Terraform stacks create it). */
   secretNames: { staging: string; prod: string }
+  /** The app container's requests and limits per environment, at or above the policy's floor; each quantity a YAML scalar. */
+  resources: Record<'base' | K8sEnvironment, ContainerResources>
+  /** What each Kustomize overlay's Deployment patch sets (YAML scalars); null: no resources in the patch. */
+  resourcePatches: Record<K8sEnvironment, Record<ResourceKind, YamlEntry[]> | null>
+  /** The policy's labels for every object (values quoted for YAML). */
+  labels: YamlEntry[]
+  /** The policy's annotations for the app's pods (values quoted for YAML). */
+  podAnnotations: YamlEntry[]
+  /** The `helm test` pod's image, through the policy's mirror. */
+  testImage: { repository: string; tag: string }
 }
 
 /** `${NAME}` (Compose interpolation) → `$(NAME)` (the kubelet's dependent variables). */
@@ -135,9 +250,12 @@ export function kubernetesContext(
   services: readonly (ServiceSpec & { id: string; label: string })[],
   appSettings: readonly EnvVar[],
   uid: number,
+  policy: Policy = {},
 ): KubernetesContext | null {
   const cluster = platform.cluster
   if (!cluster) return null
+  checkResourceFloor(policy.resources)
+  const resources = appResources(policy.resources)
   const { name } = answers
   const usedByUrls = (v: EnvVar) => services.some((s) => s.url.includes(`\${${v.name}}`))
   const vars = services.flatMap((s) => s.secrets)
@@ -186,5 +304,10 @@ export function kubernetesContext(
       ? `${TERRAFORM_DIR[platform.cloud]} creates this environment's cluster${services.length ? ' and managed services: copy their endpoints from `terraform output` (' + services.map((s) => (s.urlEnv === 'DATABASE_URL' ? 'database_host, database_port' : 'cache_host, cache_port')).join('; ') + ')' : ''}.`
       : null,
     secretNames: { staging: cloudSecretName(platform.cloud, name, 'staging'), prod: cloudSecretName(platform.cloud, name, 'prod') },
+    resources: { base: asYaml(resources.base), dev: asYaml(resources.dev), staging: asYaml(resources.staging), prod: asYaml(resources.prod) },
+    resourcePatches: { dev: resourcePatch('dev', resources), staging: resourcePatch('staging', resources), prod: resourcePatch('prod', resources) },
+    labels: metadataEntries('labels', policy.labels),
+    podAnnotations: metadataEntries('annotations', policy.annotations),
+    testImage: { repository: mirrorImage(TEST_IMAGE.repository, policy.baseImages?.mirrors ?? {}), tag: TEST_IMAGE.tag },
   }
 }

@@ -1,4 +1,5 @@
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { BASE_FILE, isBookkeeping, parseBaseRecord } from '../src/update/base.js'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execa } from 'execa'
@@ -65,9 +66,14 @@ describe('the npm package', () => {
     const flags = FIELDS.flatMap((f) => [`--${f.flag}`, String(answers[f.key])])
     const r = await execa(bin, ['out', ...flags, '--yes'], { cwd, env: { CI: 'true' }, reject: false })
     expect(r.exitCode, r.stderr).toBe(0)
-    const expected = generate(answers, { tool: { name: 'create-containerized-app', version: pkg.version } }).files
+    const g = generate(answers, { tool: { name: 'create-containerized-app', version: pkg.version } })
+    const expected = g.files
     const dir = join(cwd, 'out')
-    expect(listFiles(dir).sort()).toEqual(expected.map((f) => f.path).sort())
+    // Plus the base record update merges against: the container files, not the starter app.
+    expect(listFiles(dir).sort()).toEqual([...expected.map((f) => f.path), BASE_FILE].sort())
     for (const f of expected) expect(readFileSync(join(dir, f.path), 'utf8'), f.path).toBe(f.content)
+    const base = parseBaseRecord(readFileSync(join(dir, BASE_FILE), 'utf8'))!
+    const managed = expected.filter((f) => !g.scaffold.includes(f.path) && !isBookkeeping(f.path))
+    expect(base.files).toEqual(Object.fromEntries(managed.map((f) => [f.path, f.content])))
   })
 })

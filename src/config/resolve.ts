@@ -1,5 +1,6 @@
 import { FIELDS, type AnswerKey } from '../answers.js'
 import { SEVERITIES, type ConfigFile, type Policy, type ResourceFloor } from './types.js'
+import { metadataProblem } from '../kubernetes-context.js'
 import { compareQuantities, parseQuantity } from '../policy/quantity.js'
 
 /** A config file that cannot be used: bad shape, or two layers that contradict each other. Exit code 2. */
@@ -89,6 +90,10 @@ export function checkConfigShape(data: unknown, source: string): ConfigFile {
     for (const key of ['labels', 'annotations'] as const) {
       const v = policy[key]
       if (v !== undefined && (!isObject(v) || Object.values(v).some((x) => typeof x !== 'string'))) throw new ConfigError(`${source}: "policy.${key}" must map names to string values.`)
+      for (const [name, value] of Object.entries(v ?? {})) {
+        const problem = metadataProblem(key, name, value as string)
+        if (problem) throw new ConfigError(`${source}: policy.${key}: ${problem}.`)
+      }
     }
     const images = policy.baseImages
     if (images !== undefined) {
