@@ -2,6 +2,7 @@
 //  - wall time of a whole `--yes` generation (new process each run), median of N runs
 //  - files and bytes written
 //  - detection (scan + detect + plan) on a 50,000-file repository
+//  - organizations: generation with a preset (policy + pack), check, and update after a pack change
 //  - the packed npm package: tarball size, unpacked size, file count
 import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
@@ -89,6 +90,47 @@ for (const [label, flags] of scenarios) {
     `  ${String(out.detection.fileCount).padStart(6)} files listed (node_modules and .git skipped)  ${median(times).toFixed(0)} ms  (min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)})  → ${s.language.value}/${s.framework.value}, port ${s.port.value}, ${s.database.value}`,
   )
   rmSync(dirname(repo), { recursive: true, force: true })
+}
+
+// ---- organizations: a preset with policy and a pack; check and update -------------------
+{
+  const org = mkdtempSync(join(tmpdir(), 'cca-bench-org-'))
+  const put = (path, text) => {
+    mkdirSync(dirname(join(org, path)), { recursive: true })
+    writeFileSync(join(org, path), text)
+  }
+  const packVersion = (v) => {
+    put('pack/pack.json', JSON.stringify({ name: 'bench-pack', version: v, variables: { team: { type: 'string', description: 'team', default: 'platform' } } }))
+    put('pack/templates/project/README.containers.md.hbs', `# {{name}}\n\nOwned by {{vars.team}}.\n\nPack ${v}.\n`)
+    put('pack/files/CODEOWNERS.hbs', `* @acme/{{vars.team}}\n${v === '1.1.0' ? '/deploy/ @acme/platform\n' : ''}`)
+  }
+  packVersion('1.0.0')
+  put('preset/containerized.config.json', JSON.stringify({
+    defaults: { platform: 'eks', registry: 'ecr', database: 'postgres', cache: 'redis' },
+    policy: { baseImages: { mirrors: { 'docker.io': 'registry.acme.dev/hub' } }, labels: { 'acme.dev/team': 'platform' }, resources: { requests: { memory: '256Mi' } }, scan: { failOn: 'MEDIUM' } },
+    packs: ['../pack'],
+  }))
+  const time = (args, cwd, ok = [0]) => {
+    const t0 = process.hrtime.bigint()
+    const r = spawnSync(process.execPath, [bin, ...args], { cwd, env: { ...process.env, CI: 'true' }, encoding: 'utf8' })
+    if (!ok.includes(r.status)) throw new Error(`${args.join(' ')} failed (${r.status}): ${r.stderr}${r.stdout}`)
+    return Number(process.hrtime.bigint() - t0) / 1e6
+  }
+  const gen = [], check = [], update = []
+  for (let i = 0; i < RUNS; i++) {
+    packVersion('1.0.0')
+    const dir = mkdtempSync(join(org, 'run-'))
+    gen.push(time(['svc', '--yes', '--preset', join(org, 'preset')], dir))
+    packVersion('1.1.0')
+    check.push(time(['check', '--json'], join(dir, 'svc'), [3]))
+    update.push(time(['update', '--json'], join(dir, 'svc')))
+  }
+  const fmt = (xs) => `${median(xs).toFixed(0).padStart(5)} ms  (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)})`
+  console.log(`Organizations, whole process, median of ${RUNS} runs (eks + postgres + redis, a preset with policy and a pack):`)
+  console.log(`  generate with the preset ${fmt(gen)}`)
+  console.log(`  check (an update pending) ${fmt(check)}`)
+  console.log(`  update (pack 1.0 → 1.1)   ${fmt(update)}`)
+  rmSync(org, { recursive: true, force: true })
 }
 
 const pack = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))[0]

@@ -10,6 +10,7 @@ import { checkConfigShape, ConfigError, resolveConfig, ruleSource, type ConfigLa
 import { answerViolations, applyConfig, permitted, PolicyError } from '../src/config/rules.js'
 import type { ConfigFile } from '../src/config/types.js'
 import { main } from '../src/index.js'
+import { thrown } from './helpers/random.js'
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -32,16 +33,6 @@ function layers(spec: Partial<Record<Where, ConfigFile>>): ConfigLayer[] {
 }
 
 const resolveAndApply = (spec: Partial<Record<Where, ConfigFile>>, raw: RawAnswers = {}): Answers => applyConfig(resolveConfig(layers(spec)), raw)
-
-/** Runs `fn` and returns what it threw; fails the test when it throws nothing. */
-function thrown(fn: () => unknown): Error {
-  try {
-    fn()
-  } catch (err) {
-    return err as Error
-  }
-  throw new Error('expected an error, nothing was thrown')
-}
 
 function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `cca-config-${prefix}-`))

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { merge3 } from '../src/utils/merge3.js'
+import { rng } from './helpers/random.js'
 
 const labels = { ours: 'yours', theirs: 'generator' }
 const lines = (...xs: string[]) => xs.map((x) => `${x}\n`).join('')
@@ -154,21 +155,6 @@ function gitMerge(base: string, ours: string, theirs: string): { text: string; c
     if (!e.status || e.status < 0) throw error
     return { text: e.stdout, conflicts: e.status }
   }
-}
-
-/** A small seeded PRNG (mulberry32): every case is reproducible from its seed. */
-function rng(seed: number) {
-  let a = seed >>> 0
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-  const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1))
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!
-  return { next, int, pick }
 }
 
 /** Few distinct lines, so a diff often has several equally good ways to match them. */

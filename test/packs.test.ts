@@ -12,6 +12,7 @@ import { main } from '../src/index.js'
 import { declaredVariables, missingVariablesError, resolveVariables, type VariableSources } from '../src/packs/apply.js'
 import { loadPack } from '../src/packs/load.js'
 import { checkVariables, coerceVariable, outputPathProblem, PackError, packRef, variableProblem, type Pack, type VariableSpec } from '../src/packs/pack.js'
+import { thrown } from './helpers/random.js'
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -23,15 +24,6 @@ function pack(over: Partial<Pack> = {}): Pack {
 
 const answers = (raw: RawAnswers = {}) => validateAnswers({ name: 'svc', ...raw })
 const filesOf = (g: ReturnType<typeof generate>) => new Map(g.files.map((f) => [f.path, f.content]))
-
-function thrown(fn: () => unknown): Error {
-  try {
-    fn()
-  } catch (err) {
-    return err as Error
-  }
-  throw new Error('expected an error, nothing was thrown')
-}
 
 const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), `cca-packs-${prefix}-`))
 

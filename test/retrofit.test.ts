@@ -37,7 +37,7 @@ async function run(argv: string[], cwd: string) {
 }
 
 /** Container files only: a retrofit never writes application code or manifests. */
-const CONTAINER_FILE = /^(?:Dockerfile|\.dockerignore|compose(?:\.\w+)?\.yaml|\.env\.example(?:\.generated)?|README\.containers\.md|\.containerized\/(?:answers|base)\.json|\.github\/.*|\.gitlab-ci\.yml|renovate\.json|deploy\/.*|infra\/.*)(?:\.generated)?$/
+const CONTAINER_FILE = /^(?:Dockerfile|\.dockerignore|compose(?:\.\w+)?\.yaml|\.env\.example(?:\.generated)?|README\.containers\.md|\.containerized\/(?:answers\.json|base\.json|\.gitattributes)|\.github\/.*|\.gitlab-ci\.yml|renovate\.json|deploy\/.*|infra\/.*)(?:\.generated)?$/
 
 const settled = (fx: Fixture) => fx.services.length === 1 && !fx.services[0]!.uncertain?.length
 

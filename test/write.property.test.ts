@@ -1,19 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { alongsidePath, ConflictError, MemoryWriter, WriteCancelled, writeAll, type ConflictChoice, type ConflictPolicy } from '../src/write.js'
-
-/** A small seeded PRNG (mulberry32): every case is reproducible from its seed. */
-function rng(seed: number) {
-  let a = seed >>> 0
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!
-  return { next, pick }
-}
+import { rng } from './helpers/random.js'
 
 const PATHS = ['Dockerfile', '.dockerignore', 'compose.yaml', 'compose.prod.yaml', '.env.example', 'deploy/helm/app/values.yaml', '.github/workflows/ci.yml', 'README.containers.md']
 const POLICIES: readonly ConflictPolicy[] = ['abort', 'skip', 'overwrite', 'alongside', 'prompt']

@@ -13,5 +13,7 @@ export const project: Generator = {
       ? [{ to: '.gitignore', template: `${ctx.language.id}/_gitignore` }]
       : []),
     { to: ANSWERS_FILE, content: answersRecord(ctx.answers, ctx.tool, ctx.retrofit ?? undefined) },
+    // base.json (written beside the record) repeats every generated file: collapsed in reviews and diffs.
+    { to: '.containerized/.gitattributes', content: 'base.json linguist-generated=true -diff\n' },
   ],
 }

@@ -73,11 +73,13 @@ async function startApp(dir: string, env: Record<string, string>) {
   child.stderr.on('data', (d) => (out += d))
   const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)))
   const get = (path: string) => fetch(`http://127.0.0.1:${port}${path}`)
-  for (let i = 0; i < 100; i++) {
+  // Up to 30 s: sixteen combinations start at once on a loaded two-core CI machine.
+  for (const deadline = Date.now() + 30_000; ; ) {
     try {
       await get('/healthz')
       break
     } catch {
+      if (Date.now() > deadline) throw new Error(`the app did not answer /healthz within 30 s:\n${out}`)
       await new Promise((r) => setTimeout(r, 50))
     }
   }
