@@ -18,7 +18,8 @@ describe('the built CLI', () => {
     const r = await cli(['--help'], tmp())
     expect(r.exitCode).toBe(0)
     for (const f of ['--name', '--language', '--framework', '--package-manager', '--language-version', '--port', '--database',
-      '--cache', '--platform', '--k8s-format', '--ci', '--registry', '--yes', '--dry-run', '--json', '--force', '--skip-existing', '--answers']) {
+      '--cache', '--platform', '--k8s-format', '--ci', '--registry', '--yes', '--dry-run', '--json', '--force', '--skip-existing', '--answers',
+      '--preset', '--pack', '--var', '--no-config', 'create-containerized-app update', 'create-containerized-app check']) {
       expect(r.stdout).toContain(f)
     }
     expect(r.stdout).toContain('none | postgres | mysql | mariadb | mongodb')

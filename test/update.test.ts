@@ -229,6 +229,15 @@ describe('update through the CLI', () => {
     expect(v[0].source).toContain('containerized.config.json')
   })
 
+  it('run at a monorepo root, update names the services that have records', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'cca-update-'))
+    mkdirSync(join(cwd, 'services'))
+    expect((await run(['services/api', '--yes'], cwd)).code).toBe(0)
+    const r = await run(['update'], cwd)
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('its services have their own: services/api. Run once per service, e.g. --cwd services/api.')
+  })
+
   it('update and check outside a generated project exit 2 and say why', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'cca-update-'))
     for (const cmd of ['update', 'check']) {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, type Dirent } from 'node:fs'
 import { join } from 'node:path'
 import { ANSWERS_FILE, parseAnswersFile, recordedGenerator, recordedOrg, recordedRetrofit, type OrgRecord } from '../answers-file.js'
 import type { RawAnswers } from '../answers.js'
@@ -31,7 +31,12 @@ export interface Project {
 export function openProject(dir: string): Project {
   const path = join(dir, ANSWERS_FILE)
   if (!existsSync(path)) {
-    throw new UsageError(`no ${ANSWERS_FILE} in ${dir}: run this in a project create-containerized-app generated (or pass its folder).`)
+    const below = recordsBelow(dir)
+    throw new UsageError(
+      below.length
+        ? `no ${ANSWERS_FILE} in ${dir}; its services have their own: ${below.join(', ')}. Run once per service, e.g. --cwd ${below[0]}.`
+        : `no ${ANSWERS_FILE} in ${dir}: run this in a project create-containerized-app generated (or pass its folder).`,
+    )
   }
   const text = readFileSync(path, 'utf8')
   let raw: RawAnswers
@@ -55,6 +60,27 @@ export function openProject(dir: string): Project {
     recordPath: `${prefix}${ANSWERS_FILE}`,
     basePath: `${prefix}${BASE_FILE}`,
   }
+}
+
+/** Service folders below `dir` (three levels at most) that hold an answers record: a monorepo's services. */
+function recordsBelow(dir: string): string[] {
+  const out: string[] = []
+  const visit = (rel: string, depth: number): void => {
+    let entries: Dirent[]
+    try {
+      entries = readdirSync(join(dir, rel), { withFileTypes: true })
+    } catch {
+      return
+    }
+    for (const e of entries) {
+      if (!e.isDirectory() || e.name === 'node_modules' || e.name.startsWith('.')) continue
+      const child = rel ? `${rel}/${e.name}` : e.name
+      if (existsSync(join(dir, child, ANSWERS_FILE))) out.push(child)
+      else if (depth < 3) visit(child, depth + 1)
+    }
+  }
+  visit('', 1)
+  return out.sort()
 }
 
 export interface Rerendered {
