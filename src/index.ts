@@ -10,6 +10,7 @@ import { loadOrg, orgRecord, orgVariables, type Org } from './cli/org.js'
 import { runUpdate } from './cli/update.js'
 import { ConfigError } from './config/resolve.js'
 import { applyConfig, lockedAnswers, PolicyError, restrictChoices, withConfigDefaults } from './config/rules.js'
+import { declaredVariables } from './packs/apply.js'
 import { PackError, packRef } from './packs/pack.js'
 import type { RenderedFile } from './render.js'
 import { baseFor, baseRecordText, BASE_FILE } from './update/base.js'
@@ -92,7 +93,7 @@ export async function main(io: Io): Promise<number> {
     err(`error: ${(e as Error).message}`)
     return EXIT.badInput
   }
-  if (args.help) return out(helpText()), EXIT.ok
+  if (args.help) return out(helpText() + packVariablesHelp(io, args)), EXIT.ok
   if (args.version) return out(TOOL.version), EXIT.ok
   const interactive = io.tty && !args.yes && !isCi(io.env) && !args.json
   try {
@@ -339,4 +340,23 @@ async function writeBaseRecords(writer: Writer, placed: readonly { dir: string; 
     const base = baseFor(own, `${TOOL.name}@${TOOL.version}`, service.org.packs.map(packRef), kept.filter((k) => own.some((f) => f.path === k)))
     await writer.write({ path, content: baseRecordText(base) })
   }
+}
+
+/**
+ * The variables of the packs that apply here, as flags: packs extend the tool, so their
+ * settings belong in --help. A config that cannot be read is left to the run to report.
+ */
+function packVariablesHelp(io: Io, args: CliArgs): string {
+  let org: Org
+  try {
+    org = loadOrg(resolve(io.cwd, args.cwd ?? '.'), { ...args, cwd: io.cwd }, io.env)
+  } catch {
+    return ''
+  }
+  const rows = [...declaredVariables(org.packs)].map(([name, { spec, pack }]) => {
+    const value = spec.type === 'choice' ? spec.choices!.join(' | ') : spec.type
+    const fallback = spec.default !== undefined ? ` (default ${String(spec.default)})` : org.config.variables[name] ? ` (set in ${org.config.variables[name]!.source})` : ' (required)'
+    return `  --var ${name}=<${value}>`.padEnd(34) + `${spec.description}${fallback}; pack ${pack}`
+  })
+  return rows.length ? `\nTemplate pack variables here:\n${rows.join('\n')}\n` : ''
 }

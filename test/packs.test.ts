@@ -616,6 +616,16 @@ describe('packs through the CLI', () => {
     expect(record.vars).toEqual({ team: 'payments' })
   })
 
+  it('--help lists the variables of the packs that apply here as --var flags', async () => {
+    const root = tempDir('cli-help')
+    myPack(root)
+    write(join(root, 'containerized.config.json'), { packs: ['./mypack'] })
+    const r = await cli(['--help'], root, root)
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/Template pack variables here:\n {2}--var team=<string> +Owning team \(required\); pack mypack\n/)
+    expect((await cli(['--help'], tempDir('cli-help-none'), root)).stdout).not.toContain('Template pack variables')
+  })
+
   it('a missing required variable without a terminal exits 2 naming --var team=<string>, and writes nothing', async () => {
     const root = tempDir('cli-missing')
     myPack(root)
