@@ -8,6 +8,8 @@ import { runCheck } from './cli/check.js'
 import { EXIT } from './cli/exit.js'
 import { loadOrg, orgRecord, orgVariables, type Org } from './cli/org.js'
 import { runUpdate } from './cli/update.js'
+import { formatFindings, runValidate } from './cli/validate.js'
+import { isContainerFile, policyFindings, RULES, runRules, sortFindings } from './validate/index.js'
 import { ConfigError } from './config/resolve.js'
 import { applyConfig, lockedAnswers, PolicyError, restrictChoices, withConfigDefaults } from './config/rules.js'
 import { declaredVariables } from './packs/apply.js'
@@ -99,6 +101,7 @@ export async function main(io: Io): Promise<number> {
   try {
     if (args.command === 'update') return await runUpdate(io, args, interactive)
     if (args.command === 'check') return await runCheck(io, args)
+    if (args.command === 'validate') return await runValidate(io, args)
     const base = resolve(io.cwd, args.cwd ?? '.')
     if (args.cwd !== undefined && !existsSync(base)) throw new UsageError(`--cwd: ${args.cwd} does not exist`)
     const { raw: given, org: fileOrg, recordedIn: fileDir } = await collectRaw(args, base)
@@ -224,23 +227,38 @@ export async function main(io: Io): Promise<number> {
     })
     spin?.stop(`Wrote ${reports.filter((r) => r.action === 'created' || r.action === 'overwritten' || r.action === 'alongside').length} files`)
     await writeBaseRecords(disk, placed, files, reports)
+    // The built-in checks over what is now on disk at every path this run wrote or kept: a
+    // generated project is checked before the user sees it, and a kept file that disagrees
+    // with the generated ones (another port, say) is caught here.
+    const onDisk = new Map<string, string>()
+    for (const f of files) {
+      const text = await disk.read(f.path)
+      if (text !== undefined && isContainerFile(f.path)) onDisk.set(f.path, text)
+    }
+    const checked = sortFindings([...runRules({ files: onDisk }), ...policyFindings({ files: onDisk }, plans[0]!.org.config)])
 
     if (args.git) await gitInit(root, interactive ? (m) => p.log.info(m) : err)
 
     if (args.json) {
-      out(JSON.stringify({ directory: root, ...detectionJson, answers: applicableAnswers(answers), files: reports }, null, 2))
+      out(JSON.stringify({ directory: root, ...detectionJson, answers: applicableAnswers(answers), files: reports, validation: checked }, null, 2))
       return EXIT.ok
     }
+    const verdict = checked.length
+      ? `The built-in checks found ${checked.length} problem(s) (create-containerized-app validate for details):\n${formatFindings(checked)}`
+      : `Checked: no findings from the ${RULES.length} built-in rules (run create-containerized-app validate for the external validators too).`
     const rel = relative(io.cwd, plans[0]!.target) || '.'
     const next = plans.length > 1 ? multiNextSteps(plans, root, io.cwd) : nextSteps(rel, answers, context)
     if (interactive) {
       p.log.message(formatReport(reports))
+      if (checked.length) p.log.warn(verdict)
+      else p.log.success(verdict)
       p.note(next, 'Next steps')
       if (plans.length === 1) p.log.info(`Same run without questions:\n${equivalentCommand(rel, answers)}`)
       p.outro('Done')
     } else {
       out(`${TOOL.name} ${TOOL.version}: ${root}`)
       out(formatReport(reports))
+      out(`\n${verdict}`)
       out(`\nNext steps:\n${next.replace(/^/gm, '  ')}`)
     }
     return EXIT.ok

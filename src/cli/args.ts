@@ -11,11 +11,11 @@ export class UsageError extends Error {
   }
 }
 
-export const COMMANDS = ['create', 'update', 'check'] as const
+export const COMMANDS = ['create', 'update', 'check', 'validate'] as const
 export type Command = (typeof COMMANDS)[number]
 
 export interface CliArgs {
-  /** `create` (the default), or `update` / `check` as the first word. */
+  /** `create` (the default), or `update` / `check` / `validate` as the first word. */
   command: Command
   dir: string | undefined
   answers: RawAnswers
@@ -40,6 +40,10 @@ export interface CliArgs {
   vars: Record<string, string>
   /** Ignore containerized.config.* files and the user's config. */
   noConfig: boolean
+  /** validate: warnings count as errors. */
+  strict: boolean
+  /** validate: built-in rules only, no external validators. */
+  noExternal: boolean
   help: boolean
   version: boolean
 }
@@ -62,6 +66,8 @@ const FLAGS = {
   pack: { type: 'string', multiple: true },
   var: { type: 'string', multiple: true },
   'no-config': { type: 'boolean' },
+  strict: { type: 'boolean' },
+  'no-external': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const
@@ -77,7 +83,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   }
   const { values } = parsed
   let positionals = parsed.positionals
-  const command: Command = positionals[0] === 'update' || positionals[0] === 'check' ? positionals[0] : 'create'
+  const command: Command = (COMMANDS as readonly string[]).includes(positionals[0] ?? '') ? (positionals[0] as Command) : 'create'
   if (command !== 'create') positionals = positionals.slice(1)
   if (positionals.length > 1) throw new UsageError(`Expected at most one target directory, got: ${positionals.join(' ')}. See --help.`)
   if (values.force && values['skip-existing']) throw new UsageError('--force and --skip-existing cannot be used together.')
@@ -118,6 +124,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     packs: (values.pack as string[] | undefined) ?? [],
     vars,
     noConfig: Boolean(values['no-config']),
+    strict: Boolean(values.strict),
+    noExternal: Boolean(values['no-external']),
     help: Boolean(values.help),
     version: Boolean(values.version),
   }
@@ -168,6 +176,7 @@ export function helpText(): string {
   return `Usage: create-containerized-app [dir] [options]
        create-containerized-app update [dir] [--dry-run] [--json] [answer flags]
        create-containerized-app check [dir] [--json]
+       create-containerized-app validate [dir] [--json] [--strict] [--no-external]
 
 Writes a production-grade container setup for a service: a multi-stage Dockerfile,
 .dockerignore, Compose files for dev, test and prod, (for a new service) a starter app with
@@ -206,6 +215,14 @@ update  Re-renders the project from .containerized/answers.json with this versio
         --dry-run shows the diff. Exit 0 merged cleanly, 1 conflicts were written.
 check   Reports policy violations and available updates without writing (--json for CI).
         Exit 0 up to date and compliant, 1 a policy violation, 3 an update is available.
+validate
+        Checks a containerized repository (generated or not): the port, health paths, image
+        name, env names and service names agree across the Dockerfile, Compose, chart and CI;
+        Dockerfile, Compose and chart rules; the organization policy; then hadolint, docker
+        compose config, helm lint/template, kubeconform, actionlint, terraform, tflint and
+        checkov/trivy where installed (each reported as run or not installed). --json for
+        machines, --strict fails on warnings, --no-external runs the built-in rules only.
+        Exit 0 clean, 1 an error (or a failed validator).
 
 Examples:
   npx create-containerized-app orders-api
