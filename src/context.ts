@@ -134,7 +134,8 @@ export function buildContext(answers: Answers, tool: { name: string; version: st
   const platform = byId(PLATFORM_CHOICES, answers.platform)
   const appSettings: EnvVar[] = [{ name: 'LOG_LEVEL', devDefault: 'info', description: 'debug, info, warn or error', secret: false }]
   const lang = language.templateData?.({ name: answers.name, port: answers.port, languageVersion: answers.languageVersion, packageManager, framework, app: retrofit?.app ?? {} }) ?? {}
-  const k8s = kubernetesContext(answers, platform, services, appSettings, language.runtimeUid ?? 1000, policy)
+  const ownHealth = typeof lang.healthPath === 'string' && lang.healthPath !== '/healthz' ? lang.healthPath : undefined
+  const k8s = kubernetesContext(answers, platform, services, appSettings, language.runtimeUid ?? 1000, policy, ownHealth)
   const terraform = terraformContext(answers, platform, registry, services, k8s)
   return {
     answers,

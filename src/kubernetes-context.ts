@@ -162,7 +162,7 @@ export interface KubernetesContext {
   kustomizeDir: string
   uid: number
   gid: number
-  health: typeof HEALTH
+  health: { liveness: string; readiness: string }
   cluster: ClusterSpec & { ingress: ClusterSpec['ingress'] & { annotations: readonly Annotation[] } }
   /** Plain settings for the ConfigMap (LOG_LEVEL and the services' non-secret variables). */
   config: Setting[]
@@ -251,6 +251,8 @@ export function kubernetesContext(
   appSettings: readonly EnvVar[],
   uid: number,
   policy: Policy = {},
+  /** The framework's own health endpoint (Laravel's /up), when it has one: the probes must ask the app what its image asks. */
+  ownHealthPath?: string,
 ): KubernetesContext | null {
   const cluster = platform.cluster
   if (!cluster) return null
@@ -266,12 +268,12 @@ export function kubernetesContext(
     kustomizeDir: 'deploy/kustomize',
     uid,
     gid: uid,
-    health: HEALTH,
+    health: ownHealthPath ? { liveness: ownHealthPath, readiness: ownHealthPath } : HEALTH,
     cluster: {
       ...cluster,
       ingress: {
         ...cluster.ingress,
-        annotations: cluster.ingress.annotations.map((a) => ({ ...a, value: a.value.replace('{readinessPath}', HEALTH.readiness) })),
+        annotations: cluster.ingress.annotations.map((a) => ({ ...a, value: a.value.replace('{readinessPath}', ownHealthPath ?? HEALTH.readiness) })),
       },
     },
     config: [...appSettings, ...vars]

@@ -10,6 +10,10 @@ import { generate } from '../../src/generate.js'
 import { combineServices } from '../../src/monorepo.js'
 import { LANGUAGE_CHOICES } from '../../src/registry/languages/index.js'
 import { CONSISTENCY_RULES } from '../../src/validate/rules/consistency.js'
+import { lookalike } from '../../src/validate/rules/consistency/env.js'
+import { requestedPath } from '../../src/validate/rules/consistency/health.js'
+import { connectionHosts } from '../../src/validate/rules/consistency/hosts.js'
+import { interpolate, UNKNOWN } from '../../src/validate/rules/consistency/interpolate.js'
 import { serviceFolders } from '../../src/validate/rules/folders.js'
 import type { Finding } from '../../src/validate/types.js'
 import { FIXTURES } from '../detect/fixtures.js'
@@ -86,9 +90,8 @@ describe('generated variants are consistent', () => {
       .services.filter((s) => s.dir === '.')
       .map((s) => [fx.id, fx, s] as const),
   )
-  // Laravel's image checks its own /up while the chart probes /healthz and /readyz: a real
-  // disagreement in what the generator writes for Laravel on Kubernetes, found by this rule.
-  const known: Record<string, string[]> = { 'php-laravel-env': ['health-path-mismatch Dockerfile: the path the HEALTHCHECK requests is /up'] }
+  // Findings a fixture is expected to have; none since Laravel's probes ask its own /up, as its image does.
+  const known: Record<string, string[]> = {}
   it.each(retrofits)('retrofit: %s', (id, fx, s) => {
     const raw = proposeAnswers(s).answers
     if (raw.port === null || raw.port === undefined) delete raw.port
@@ -218,9 +221,11 @@ describe('health-path-mismatch', () => {
     expectClean(edit(files, 'compose.yaml', '    init: true\n', healthcheck('/readyz')))
     expectOnly(edit(files, 'compose.yaml', '    init: true\n', healthcheck('/health')), 'health-path-mismatch', 'compose.yaml')
     const smoke = (path: string) => `      - name: Unit tests\n        run: \${{ env.TEST_COMMAND }}\n      - name: Smoke\n        run: |\n          docker compose up -d --wait\n          curl -fsS http://localhost:3000${path}\n`
-    expectClean(edit(files, '.github/workflows/ci.yml', '      - name: Unit tests\n        run: ${{ env.TEST_COMMAND }}\n', smoke('/readyz')))
-    const [f] = expectOnly(edit(files, '.github/workflows/ci.yml', '      - name: Unit tests\n        run: ${{ env.TEST_COMMAND }}\n', smoke('/health')), 'health-path-mismatch', '.github/workflows/ci.yml')
-    expect(files.get('.github/workflows/ci.yml')!.split('\n').length).toBeGreaterThan(f!.line! - 4)
+    const step = '      - name: Unit tests\n        run: ${{ env.TEST_COMMAND }}\n'
+    expectClean(edit(files, '.github/workflows/ci.yml', step, smoke('/readyz')))
+    const broken = edit(files, '.github/workflows/ci.yml', step, smoke('/health'))
+    const [f] = expectOnly(broken, 'health-path-mismatch', '.github/workflows/ci.yml')
+    expect(broken.get('.github/workflows/ci.yml')!.split('\n')[f!.line! - 1]).toContain('curl -fsS http://localhost:3000/health')
   })
 })
 
@@ -256,6 +261,14 @@ describe('env-name-mismatch', () => {
     const files = edit(golden('node-npm-postgres-redis'), 'compose.yaml', '${POSTGRES_PASSWORD:-dev-only-password}@postgres', '${DB_PASWORD}@postgres')
     const [f] = expectOnly(files, 'env-name-mismatch', 'compose.yaml')
     expect(f!.message).toContain('${DB_PASWORD}')
+  })
+
+  it('a slip of a name hidden behind a default', () => {
+    const files = edit(golden('node-npm-postgres-redis'), 'compose.yaml', '${POSTGRES_PASSWORD:-dev-only-password}@postgres', '${POSTGRES_PASWORD:-dev-only-password}@postgres')
+    const [f] = expectOnly(files, 'env-name-mismatch', 'compose.yaml')
+    expect(f!.hint).toContain('POSTGRES_PASSWORD')
+    // A short name one letter from another is as often a second variable.
+    expectClean(edit(golden('node-defaults'), 'compose.yaml', 'LOG_LEVEL: ${LOG_LEVEL:-info}', 'LOG_LEVEL: ${LOG_LEVEL:-info}\n      API_PORT: ${API_PORT:-3000}'))
   })
 
   it('a name in .env.example that no Compose file uses', () => {
@@ -311,6 +324,12 @@ describe('service-name-mismatch', () => {
     expectOnly(edit(severalServices('pnpm-monorepo'), 'compose.yaml', '      service: postgres', '      service: postgresql'), 'service-name-mismatch', 'compose.yaml')
   })
 
+  it("accepts a service of the repository-wide Compose file that runs beside a folder's app", () => {
+    const files = severalServices('pnpm-monorepo')
+    expectClean(edit(files, 'apps/web/compose.yaml', /(\n {6}PORT: "3001"\n)/, '$1      API_URL: http://api:8787\n'))
+    expectOnly(edit(files, 'apps/web/compose.yaml', /(\n {6}PORT: "3001"\n)/, '$1      API_URL: http://apis:8787\n'), 'service-name-mismatch', 'apps/web/compose.yaml')
+  })
+
   it('accepts network aliases and extra services the app connects to', () => {
     let files = golden('node-npm-postgres-redis')
     files = edit(files, 'compose.yaml', '@postgres:5432', '@db:5432')
@@ -347,6 +366,46 @@ describe('what is not a mismatch', () => {
       ['.gitlab-ci.yml', '- 1\n'],
     ])
     for (const r of CONSISTENCY_RULES) expect(() => r.check({ files: odd })).not.toThrow()
+  })
+})
+
+describe('reading the files', () => {
+  it("interpolates Compose variables without an environment", () => {
+    expect(interpolate('127.0.0.1:${APP_PORT:-3000}:3000')).toEqual({ text: '127.0.0.1:3000:3000', refs: [{ name: 'APP_PORT', form: 'default' }] })
+    expect(interpolate('${IMAGE_REPOSITORY:-ghcr.io/o/app}:${IMAGE_TAG:?Set IMAGE_TAG (see .env)}').text).toBe(`ghcr.io/o/app:${UNKNOWN}`)
+    expect(interpolate('pg_isready -U "$${POSTGRES_USER}"').refs).toEqual([])
+    expect(interpolate('$HOME/${A-${B}}').refs.map((r) => `${r.name}:${r.form}`)).toEqual(['HOME:plain', 'A:default', 'B:plain'])
+  })
+
+  it.each([
+    ['node', 'node -e fetch(`http://127.0.0.1:${process.env.PORT}/healthz`).then(...)', '/healthz'],
+    ['python', "python -c import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ['PORT'], timeout=2)", '/healthz'],
+    ['php', "php -r exit(@file_get_contents('http://127.0.0.1:' . getenv('PORT') . '/up', false) === false ? 1 : 0);", '/up'],
+    ['ruby', "ruby -rnet/http -e exit((Net::HTTP.start('127.0.0.1', ENV.fetch('PORT')) { |h| h.get('/healthz').is_a?(Net::HTTPSuccess) } rescue false) ? 0 : 1)", '/healthz'],
+    ['shell', 'wget -qO- localhost:8080/readyz?full=1 || exit 1', '/readyz'],
+    ['a binary that checks itself', '/app/server -healthcheck', undefined],
+    ['the java client', 'java -Xmx16m -cp /opt/healthcheck HealthCheck', undefined],
+    ['the root page', 'curl -f http://localhost:3000/', undefined],
+  ])('the path a %s health check requests', (_n, command, path) => {
+    expect(requestedPath(command)).toBe(path)
+  })
+
+  it('finds the hosts a setting connects to', () => {
+    expect(connectionHosts('DATABASE_URL', 'postgres://app:$(POSTGRES_PASSWORD)@postgres:5432/app')).toEqual(['postgres'])
+    expect(connectionHosts('MONGO_URL', 'mongodb://u:p@mongo-0:27017,mongo-1:27017/app?replicaSet=rs0')).toEqual(['mongo-0', 'mongo-1'])
+    expect(connectionHosts('CACHE_URL', 'memcached://memcached:11211')).toEqual(['memcached'])
+    expect(connectionHosts('REDIS_HOST', 'redis')).toEqual(['redis'])
+    expect(connectionHosts('DATABASE_URL', 'postgres://u:p@db.prod.example.internal:5432/app')).toEqual([])
+    expect(connectionHosts('API_URL', 'http://localhost:8080')).toEqual([])
+  })
+
+  it('takes only likely slips for slips of a variable name', () => {
+    expect(lookalike('LOGLEVEL', ['LOG_LEVEL'])).toBe('LOG_LEVEL')
+    expect(lookalike('DB_PASWORD', ['DB_PASSWORD'])).toBe('DB_PASSWORD')
+    expect(lookalike('POSTGRES_PASWROD', ['POSTGRES_PASSWORD', 'POSTGRES_USER'])).toBeUndefined()
+    expect(lookalike('POSTGRES_PASSWROD', ['POSTGRES_PASSWORD'])).toBe('POSTGRES_PASSWORD')
+    expect(lookalike('API_PORT', ['APP_PORT'])).toBeUndefined()
+    expect(lookalike('WORKER_PORT', ['WORKER_HOST'])).toBeUndefined()
   })
 })
 

@@ -70,8 +70,3 @@ export function healthcheckCommand(file: ComposeFile, service: string): { text: 
   const text = (parts[0] === 'CMD' || parts[0] === 'CMD-SHELL' ? parts.slice(1) : parts).join(' ')
   return { text: interpolate(text).text, line: file.doc.line(['services', service, 'healthcheck', 'test']) }
 }
-
-/** Services a Compose file can name: its own and those of the files it is layered on. */
-export function knownServices(files: readonly ComposeFile[]): Set<string> {
-  return new Set(files.flatMap((f) => Object.keys(f.services)))
-}

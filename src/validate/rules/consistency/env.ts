@@ -67,10 +67,13 @@ function composeFindings(s: Service): Finding[] {
         used.add(ref.name)
         if (defined.has(ref.name) || AMBIENT.has(ref.name) || seen.has(`${ref.name}:${str.line}`)) continue
         seen.add(`${ref.name}:${str.line}`)
-        // With a default (or a required message) the name may be one .env can leave out.
-        if (ref.form !== 'plain') continue
         const similar = lookalike(ref.name, defined)
-        out.push(finding(f.path, str.line, `\${${ref.name}} is not in ${env.path} and has no default, so Compose substitutes an empty string`, similar ? `Did you mean \${${similar}}? Otherwise add ${ref.name} to ${env.path} or give it a default (\${${ref.name}:-value}).` : `Add ${ref.name} to ${env.path}, give it a default (\${${ref.name}:-value}) or a required message (\${${ref.name}:?message}), or correct the name.`))
+        if (ref.form === 'plain') {
+          out.push(finding(f.path, str.line, `\${${ref.name}} is not in ${env.path} and has no default, so Compose substitutes an empty string`, similar ? `Did you mean \${${similar}}? Otherwise add ${ref.name} to ${env.path} or give it a default (\${${ref.name}:-value}).` : `Add ${ref.name} to ${env.path}, give it a default (\${${ref.name}:-value}) or a required message (\${${ref.name}:?message}), or correct the name.`))
+        } else if (similar) {
+          // A default hides the slip: what .env sets for the real name never arrives here.
+          out.push(finding(f.path, str.line, `${ref.name} is not in ${env.path}, which has ${similar}, so the value .env sets for ${similar} never reaches this setting`, `Use ${similar} here, or rename it in ${env.path}.`))
+        }
       }
     }
   }

@@ -31,7 +31,7 @@ export function appContainers(k: Kustomize): AppContainer[] {
   const deployments = kubeDocs(k).filter((d) => kindOf(d) === 'Deployment')
   const out: AppContainer[] = []
   for (const d of deployments) {
-    const pod = asObj(asObj(asObj(d.value.spec).template))
+    const pod = asObj(asObj(d.value.spec).template)
     const containers = asList(asObj(pod.spec).containers).map(asObj)
     let index = containers.findIndex((c) => c.name === 'app')
     if (index === -1 && deployments.length === 1 && containers.length > 0) index = 0

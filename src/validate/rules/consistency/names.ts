@@ -31,11 +31,22 @@ function reachableNames(files: readonly ComposeFile[]): Set<string> {
   return out
 }
 
-function composeFindings(files: ReadonlyMap<string, string>, s: Service): Finding[] {
+/** Compose files elsewhere whose services `extends` this folder's: they run beside its app (a monorepo's shared file). */
+function extendingFiles(all: readonly Service[], s: Service): ComposeFile[] {
+  const own = new Set(s.compose.files.map((f) => f.path))
+  return all.flatMap((other) =>
+    other === s ? [] : other.compose.files.filter((f) => Object.values(f.services).some((svc) => {
+      const file = asText(asObj(svc.extends).file)
+      return file !== undefined && own.has(joinPath(dirOf(f.path), file))
+    })),
+  )
+}
+
+function composeFindings(files: ReadonlyMap<string, string>, all: readonly Service[], s: Service): Finding[] {
   const out: Finding[] = []
   const base = s.compose.files[0]
   if (!base) return out
-  const reachable = reachableNames(s.compose.files)
+  const reachable = reachableNames([...s.compose.files, ...extendingFiles(all, s)])
   for (const f of s.compose.files) {
     // A layered file is merged onto the base: it may name the base's services and its own.
     const known = new Set([...Object.keys(base.services), ...Object.keys(f.services)])
@@ -137,6 +148,7 @@ export const serviceNameMismatch: Rule = {
   severity: 'error',
   summary: 'Compose depends_on, links and extends name existing services, and the database and cache hosts in the app\'s URLs are services of the Compose files, chart or Kustomize tree.',
   check({ files }) {
-    return readServices(files).flatMap((s) => [...composeFindings(files, s), ...chartFindings(s), ...kustomizeFindings(s)])
+    const all = readServices(files)
+    return all.flatMap((s) => [...composeFindings(files, all, s), ...chartFindings(s), ...kustomizeFindings(s)])
   },
 }

@@ -80,10 +80,3 @@ export function parseYaml(text: string): YamlDoc[] | undefined {
     }
   })
 }
-
-/** The first document's value, or undefined when the file does not parse. */
-export function parseYamlValue(text: string): { doc: YamlDoc; value: unknown } | undefined {
-  const docs = parseYaml(text)
-  const doc = docs?.[0]
-  return doc ? { doc, value: doc.value } : undefined
-}
