@@ -3,6 +3,7 @@
 //  - files and bytes written
 //  - detection (scan + detect + plan) on a 50,000-file repository
 //  - organizations: generation with a preset (policy + pack), check, and update after a pack change
+//  - validate: the built-in rules, and once with the external validators installed
 //  - the packed npm package: tarball size, unpacked size, file count
 import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
@@ -131,6 +132,34 @@ for (const [label, flags] of scenarios) {
   console.log(`  check (an update pending) ${fmt(check)}`)
   console.log(`  update (pack 1.0 → 1.1)   ${fmt(update)}`)
   rmSync(org, { recursive: true, force: true })
+}
+
+// ---- validate: the built-in rules (every run does them) and, once, the external validators ----
+{
+  const dir = mkdtempSync(join(tmpdir(), 'cca-bench-validate-'))
+  const flags = ['--platform', 'eks', '--registry', 'ecr', '--database', 'postgres', '--cache', 'redis']
+  const gen = spawnSync(process.execPath, [bin, 'svc', '--yes', ...flags], { cwd: dir, env: { ...process.env, CI: 'true' } })
+  if (gen.status !== 0) throw new Error(`generation failed: ${gen.stderr}`)
+  const times = []
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = process.hrtime.bigint()
+    const r = spawnSync(process.execPath, [bin, 'validate', '--no-external', '--json'], { cwd: join(dir, 'svc'), env: { ...process.env, CI: 'true' }, encoding: 'utf8' })
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6)
+    if (r.status !== 0) throw new Error(`validate found problems in a generated project: ${r.stdout}`)
+  }
+  const tools = join(process.env.XDG_CACHE_HOME ?? join(process.env.HOME ?? '', '.cache'), 'create-containerized-app', 'tools')
+  const t0 = process.hrtime.bigint()
+  const full = spawnSync(process.execPath, [bin, 'validate', '--json'], {
+    cwd: join(dir, 'svc'),
+    env: { ...process.env, CI: 'true', PATH: `${join(tools, 'bin')}:${process.env.PATH}`, CCA_KUBECONFORM_SCHEMAS: join(tools, 'k8s-schemas', '1.36.3'), TF_CLI_CONFIG_FILE: join(tools, 'terraform', 'terraformrc') },
+    encoding: 'utf8',
+  })
+  const fullMs = Number(process.hrtime.bigint() - t0) / 1e6
+  const ran = JSON.parse(full.stdout).external.map((x) => `${x.id} ${x.status}`).join(', ')
+  console.log('validate on an eks + postgres + redis project, whole process:')
+  console.log(`  built-in rules only      ${median(times).toFixed(0).padStart(5)} ms  (median of ${RUNS}; min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)})`)
+  console.log(`  with external validators ${fullMs.toFixed(0).padStart(5)} ms  (once: ${ran})`)
+  rmSync(dir, { recursive: true, force: true })
 }
 
 const pack = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))[0]
