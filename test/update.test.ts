@@ -238,6 +238,14 @@ describe('update through the CLI', () => {
     expect(r.stderr).toContain('its services have their own: services/api. Run once per service, e.g. --cwd services/api.')
   })
 
+  it('check also fails on validate\'s built-in errors (a Dockerfile edited to run as root)', async () => {
+    const dir = await project()
+    write(dir, 'Dockerfile', read(dir, 'Dockerfile').replace(/^USER .*$(?![\s\S]*^USER )/m, ''))
+    const c = await run(['check', '--json'], dir)
+    expect(c.code).toBe(1)
+    expect(JSON.parse(c.stdout).violations.map((v: { rule: string }) => v.rule)).toContain('validate.dockerfile-root-user')
+  })
+
   it('update and check outside a generated project exit 2 and say why', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'cca-update-'))
     for (const cmd of ['update', 'check']) {

@@ -5,6 +5,7 @@ import { ruleSource } from '../config/resolve.js'
 import { answerViolations } from '../config/rules.js'
 import { inspectFiles, type Violation } from '../policy/inspect.js'
 import { isBookkeeping, type BaseRecord } from '../update/base.js'
+import { isContainerFile, runRules } from '../validate/index.js'
 import type { RenderedFile } from '../render.js'
 import { TOOL } from '../version.js'
 import type { CliArgs } from './args.js'
@@ -54,6 +55,10 @@ export async function runCheck(io: Io, args: CliArgs): Promise<number> {
     ...answerViolations(next.org.config, next.answers).map((v) => ({ rule: v.rule, source: v.source, file: project.recordPath, message: v.message })),
     ...inspectFiles(managed, next.org.config.policy, (rule) => ruleSource(next.org.config, rule)),
     ...[...managed].filter(([, text]) => CONFLICT_MARKERS.test(text)).map(([file]) => ({ rule: 'unresolved-conflict', source: 'update', file, message: `${file} still has conflict markers from an update.` })),
+    // The gate also holds the files to validate's built-in errors (warnings are validate's to report).
+    ...runRules({ files: new Map([...disk].filter(([path]) => isContainerFile(path))) })
+      .filter((f) => f.severity === 'error')
+      .map((f) => ({ rule: `validate.${f.rule}`, source: 'create-containerized-app validate', file: f.file, message: `${f.file}${f.line ? `:${f.line}` : ''}: ${f.message} (fix: ${f.hint})` })),
   ]
   const generator = { recorded: project.base?.generator ?? project.generator ?? null, current: `${TOOL.name}@${TOOL.version}` }
   const packs = next.org.packs.map((pk) => ({ name: pk.name, recorded: project.org.packs.find((r) => r.name === pk.name)?.version ?? null, current: pk.version }))
