@@ -1,8 +1,8 @@
 import type { Answers } from './answers.js'
-import type { AppFacts } from './detect/types.js'
+import type { AppFacts, HealthCheck } from './detect/types.js'
 import { ciContext, type CiContext } from './ci-context.js'
 import type { Policy } from './config/types.js'
-import { kubernetesContext, type KubernetesContext } from './kubernetes-context.js'
+import { HEALTH, kubernetesContext, type KubernetesContext } from './kubernetes-context.js'
 import { LANGUAGE_CHOICES, type DevSpec, type FrameworkChoice, type LanguageChoice, type PackageManagerChoice } from './registry/languages/index.js'
 import { byId } from './registry/lookup.js'
 import { mirrorImage, type Mirrors } from './policy/images.js'
@@ -70,6 +70,11 @@ export interface RenderContext {
   devPorts: string[]
   /** Compose watch rules for the dev container. */
   watch: { action: 'sync' | 'sync+restart' | 'rebuild'; path: string; target?: string }[]
+  /**
+   * What every healthcheck and probe asks: the app's own routes, or null for a TCP check on the
+   * port (an existing app without a health route). New services: /healthz and /readyz.
+   */
+  health: HealthCheck
   /** True for a new service (starter app written); false when retrofitting. */
   starter: boolean
   /** What detection found about an existing app; null for a new service. */
@@ -134,8 +139,10 @@ export function buildContext(answers: Answers, tool: { name: string; version: st
   const platform = byId(PLATFORM_CHOICES, answers.platform)
   const appSettings: EnvVar[] = [{ name: 'LOG_LEVEL', devDefault: 'info', description: 'debug, info, warn or error', secret: false }]
   const lang = language.templateData?.({ name: answers.name, port: answers.port, languageVersion: answers.languageVersion, packageManager, framework, app: retrofit?.app ?? {} }) ?? {}
+  // The framework's own endpoint (Laravel's /up) unless the app said otherwise.
   const ownHealth = typeof lang.healthPath === 'string' && lang.healthPath !== '/healthz' ? lang.healthPath : undefined
-  const k8s = kubernetesContext(answers, platform, services, appSettings, language.runtimeUid ?? 1000, policy, ownHealth)
+  const health: HealthCheck = retrofit?.app.health ?? (ownHealth ? { liveness: ownHealth, readiness: ownHealth } : { ...HEALTH })
+  const k8s = kubernetesContext(answers, platform, services, appSettings, language.runtimeUid ?? 1000, policy, health)
   const terraform = terraformContext(answers, platform, registry, services, k8s)
   return {
     answers,
@@ -155,6 +162,7 @@ export function buildContext(answers: Answers, tool: { name: string; version: st
     env: [...appSettings, ...services.flatMap((s) => s.secrets)],
     image: { example, compose: `\${IMAGE_REPOSITORY:-${example}}:\${IMAGE_TAG:?Set IMAGE_TAG to the release to run}` },
     lang,
+    health,
     devPorts: [
       `127.0.0.1:\${APP_PORT:-${answers.port}}:${answers.port}`,
       ...(dev.debugPort ? [`127.0.0.1:${dev.debugPort}:${dev.debugPort}`] : []),

@@ -5,6 +5,7 @@ import { mirrorImage } from './policy/images.js'
 import { applyResourceFloor, checkResourceFloor, RESOURCE_KINDS, RESOURCE_NAMES, type ContainerResources, type ResourceKind, type ResourceName } from './policy/resources.js'
 import type { Annotation, ClusterSpec, PlatformChoice } from './registry/platforms.js'
 import type { EnvVar, ServiceSpec } from './registry/services.js'
+import type { HealthCheck } from './detect/types.js'
 import { cloudSecretName, managedPort, TERRAFORM_DIR } from './terraform-context.js'
 
 /** The environments every Kubernetes format writes settings for. */
@@ -162,7 +163,7 @@ export interface KubernetesContext {
   kustomizeDir: string
   uid: number
   gid: number
-  health: { liveness: string; readiness: string }
+  health: HealthCheck
   cluster: ClusterSpec & { ingress: ClusterSpec['ingress'] & { annotations: readonly Annotation[] } }
   /** Plain settings for the ConfigMap (LOG_LEVEL and the services' non-secret variables). */
   config: Setting[]
@@ -251,8 +252,8 @@ export function kubernetesContext(
   appSettings: readonly EnvVar[],
   uid: number,
   policy: Policy = {},
-  /** The framework's own health endpoint (Laravel's /up), when it has one: the probes must ask the app what its image asks. */
-  ownHealthPath?: string,
+  /** What the probes ask: the same as the image's HEALTHCHECK (the app's own routes; null: TCP). */
+  health: HealthCheck = HEALTH,
 ): KubernetesContext | null {
   const cluster = platform.cluster
   if (!cluster) return null
@@ -268,12 +269,12 @@ export function kubernetesContext(
     kustomizeDir: 'deploy/kustomize',
     uid,
     gid: uid,
-    health: ownHealthPath ? { liveness: ownHealthPath, readiness: ownHealthPath } : HEALTH,
+    health,
     cluster: {
       ...cluster,
       ingress: {
         ...cluster.ingress,
-        annotations: cluster.ingress.annotations.map((a) => ({ ...a, value: a.value.replace('{readinessPath}', ownHealthPath ?? HEALTH.readiness) })),
+        annotations: cluster.ingress.annotations.map((a) => ({ ...a, value: a.value.replace('{readinessPath}', health.readiness ?? health.liveness ?? '/') })),
       },
     },
     config: [...appSettings, ...vars]

@@ -25,6 +25,63 @@ export interface PortFinding extends Finding<number | null> {
   env?: string
 }
 
+/**
+ * One part of a connection setting, as one variable of the app carries it. `url` is the
+ * registry's URL (`postgres://user:pass@host:5432/db`); `jdbc` is Java's form without
+ * credentials (`jdbc:postgresql://host:5432/db`); `connstring` is .NET's
+ * (`Host=…;Port=…;Database=…;Username=…;Password=…`, StackExchange.Redis: `host:6379,password=…`);
+ * `hostport` is `host:6379`; the rest are single values.
+ */
+export type ConnectionPart = 'url' | 'jdbc' | 'connstring' | 'host' | 'port' | 'hostport' | 'user' | 'password' | 'database'
+
+/** A variable the app reads one part of a connection from. */
+export interface EnvBinding {
+  name: string
+  part: ConnectionPart
+}
+
+/** A variable the app needs set to start at all (validated at boot, read without a default). */
+export interface AppVariable {
+  name: string
+  /** A value the app starts with in dev: its own example's value, else a dev-only placeholder. */
+  devValue: string
+  /** Secret: production must set it (Compose `:?`, the chart's Secret), never a default. */
+  secret: boolean
+  evidence: Evidence
+}
+
+/**
+ * What the healthchecks and probes ask. A path is an HTTP GET the app answers with 2xx; null is
+ * a TCP connect to the app's port, the check that works on any server.
+ */
+export interface HealthCheck {
+  liveness: string | null
+  readiness: string | null
+}
+
+/** A service the app uses that this tool does not set up (SQL Server, RabbitMQ, Kafka, ...). */
+export interface UnprovidedService {
+  /** What it is, for people: "RabbitMQ", "SQL Server". */
+  service: string
+  evidence: Evidence
+  /** What the user must add, e.g. "a RabbitMQ service in compose.yaml and AMQP_URL". */
+  hint: string
+}
+
+/** A web UI in a sub-folder of a server, built in a stage of its own. */
+export interface UiBuild {
+  /** Its folder, relative to the service folder (`ui`, `web`). */
+  dir: string
+  /** A Node package manager id (npm, pnpm, yarn, yarn-classic, bun). */
+  packageManager: string
+  /** Manifests and lockfile present in its folder, relative to it. */
+  installFiles: string[]
+  /** The package.json script that builds it (`build`). */
+  script: string
+  /** Where the build writes, relative to the service folder (`ui/dist`): the server reads or embeds it there. */
+  output: string
+}
+
 export type WarningCode =
   | 'localhost-binding'
   | 'example-only-config'
@@ -73,6 +130,40 @@ export interface AppFacts {
   appProject?: string
   testProject?: string
   assembly?: string
+
+  // The app's runtime contract (issue 18): what the generated files must honour to start the
+  // app unchanged. Absent fields mean the tool's own conventions (a new service's).
+
+  /** Manifests and lockfiles the dependency install mounts, exactly as they exist in the service folder. */
+  installFiles?: string[]
+  /** No lockfile: the image installs without a frozen lockfile (and the report warns). */
+  unlocked?: boolean
+  /** pip: the production and dev requirements files that exist, and whether they carry hashes. */
+  requirements?: { prod: string; dev?: string; hashes: boolean }
+  /** Folders or files the app reads at run time besides its code, relative to the service folder. */
+  runtimePaths?: string[]
+  /** The variable the app reads its port from, when not PORT. */
+  portEnv?: string
+  /** A variable the app reads its bind address from (HOST): set to 0.0.0.0 in containers. */
+  hostEnv?: string
+  /** The app's own variables for its database and cache; absent: DATABASE_URL / CACHE_URL. */
+  databaseEnv?: EnvBinding[]
+  cacheEnv?: EnvBinding[]
+  /** Variables the app requires at boot besides its connections. */
+  requiredEnv?: AppVariable[]
+  /** The health routes the app has; absent: /healthz and /readyz (or the framework's own). */
+  health?: HealthCheck
+  /** Services it uses that the tool does not set up. */
+  unprovided?: UnprovidedService[]
+  /** A web UI in a sub-folder, built in its own stage and copied where the server reads it. */
+  ui?: UiBuild
+  /**
+   * The build context relative to the service folder when the image must build from a
+   * workspace root (`../..` for a pnpm or uv workspace member); absent: the service folder.
+   */
+  buildContext?: string
+  /** The Dockerfile the Compose files, chart and CI build: `Dockerfile.generated` when the user's own was kept. */
+  dockerfile?: string
 }
 
 /** One deployable unit found in the repository. */
