@@ -134,7 +134,11 @@ export interface AppFacts {
   // The app's runtime contract (issue 18): what the generated files must honour to start the
   // app unchanged. Absent fields mean the tool's own conventions (a new service's).
 
-  /** Manifests and lockfiles the dependency install mounts, exactly as they exist in the service folder. */
+  /**
+   * Manifests and lockfiles the dependency install mounts, exactly as they exist: relative to the
+   * service folder, or to the build context when `buildContext` is set (a workspace's root
+   * lockfile and the members' manifests).
+   */
   installFiles?: string[]
   /** No lockfile: the image installs without a frozen lockfile (and the report warns). */
   unlocked?: boolean
@@ -162,6 +166,10 @@ export interface AppFacts {
    * workspace root (`../..` for a pnpm or uv workspace member); absent: the service folder.
    */
   buildContext?: string
+  /** With `buildContext`: the service folder relative to the build context (`apps/api`). */
+  memberDir?: string
+  /** With `buildContext`: the workspace package to install and build (`pnpm --filter <it>...`, `uv sync --package <it>`). */
+  workspacePackage?: string
   /** The Dockerfile the Compose files, chart and CI build: `Dockerfile.generated` when the user's own was kept. */
   dockerfile?: string
 }
@@ -182,6 +190,8 @@ export interface DetectedService {
   buildCommand: Finding<string> | undefined
   startCommand: Finding<string> | undefined
   port: PortFinding | undefined
+  /** The health routes found (or none: TCP), with the evidence; `app.health` carries the value. */
+  health?: Finding<HealthCheck>
   database: Finding<Database>
   cache: Finding<Cache>
   app: AppFacts
