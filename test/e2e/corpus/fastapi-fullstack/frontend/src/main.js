@@ -1,0 +1,3 @@
+const api = import.meta.env.VITE_API_URL ?? 'http://localhost:8000'
+const ok = await fetch(`${api}/api/v1/utils/health-check/`).then((r) => r.json())
+document.getElementById('root').textContent = ok ? 'Backend is up' : 'Backend is down'
