@@ -2,7 +2,7 @@
 // prepared. Plain ESM so the e2e tests and `npm run bench` share it.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { homedir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { execa } from 'execa'
 
 const CACHE = process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache')
@@ -41,13 +41,17 @@ export async function generateProject(dir, flags, retrofit) {
 }
 
 /**
- * Builds `target` of the Dockerfile in `dir` exactly as generated (its `# syntax=` and
- * `# check=error=true` lines included) and loads the result into the engine as `tag`.
+ * Builds `target` of the Dockerfile in `dir` (or `dockerfile`, with `dir` as the context)
+ * exactly as generated (its `# syntax=` and `# check=error=true` lines included) and loads the
+ * result into the engine as `tag`.
  * @returns {{ seconds: number, log: string, steps: Map<string, { name: string, cached: boolean, output: string }> }}
  */
-export async function buildImage(dir, tag, { target = 'prod', buildArgs = {} } = {}) {
+export async function buildImage(dir, tag, { target = 'prod', buildArgs = {}, dockerfile = join(dir, 'Dockerfile') } = {}) {
   const { BUILDKIT_HOST } = engineEnv()
-  const args = ['--addr', BUILDKIT_HOST, 'build', '--progress=plain', '--frontend', 'dockerfile.v0', '--local', `context=${dir}`, '--local', `dockerfile=${dir}`, '--opt', `target=${target}`]
+  // The Dockerfile may sit outside the context's root (a workspace member's, or
+  // Dockerfile.generated beside the user's own); BuildKit then reads <name>.dockerignore
+  // next to it before the context's .dockerignore, as `docker build -f` does.
+  const args = ['--addr', BUILDKIT_HOST, 'build', '--progress=plain', '--frontend', 'dockerfile.v0', '--local', `context=${dir}`, '--local', `dockerfile=${dirname(dockerfile)}`, '--opt', `filename=${basename(dockerfile)}`, '--opt', `target=${target}`]
   for (const [k, v] of Object.entries(buildArgs)) args.push('--opt', `build-arg:${k}=${v}`)
   args.push('--output', `type=docker,name=${tag}`)
   const started = performance.now()
