@@ -407,3 +407,41 @@ export async function writtenFiles(root) {
     .filter((l) => l.startsWith('??'))
     .map((l) => l.slice(3))
 }
+
+/**
+ * One app through every step, each timed, none stopping the others' record (for `npm run
+ * bench`; the container tier runs the same steps as separate tests).
+ * @returns {Promise<Record<string, { ok: boolean, seconds: number, why?: string }>>}
+ */
+export async function runApp(app, parent) {
+  const out = {}
+  const time = async (name, fn) => {
+    const t0 = performance.now()
+    try {
+      const extra = await fn()
+      out[name] = { ok: true, seconds: seconds(t0), ...(extra ?? {}) }
+      return true
+    } catch (e) {
+      out[name] = { ok: false, seconds: seconds(t0), why: String(e.message).split('\n').find(Boolean)?.slice(0, 200) }
+      return false
+    }
+  }
+  const fail = (problems) => {
+    if (problems.length) throw new Error(problems.join('\n'))
+  }
+  let m
+  if (!(await time('prepare', async () => void (m = await materialize(app, parent))))) return out
+  if (!(await time('retrofit', async () => void (await retrofit(app, m.root))))) return out
+  await time('contract', async () => fail(contractProblems(app, m.dir)))
+  await time('validate', async () => fail((await validateStatic(m.root, m.dir)).problems))
+  if (app.build?.static) return out
+  const tag = `cca-bench-corpus/${app.id}:1`
+  if (!(await time('build', async () => void (await buildApp(m.dir, tag))))) return out
+  try {
+    if (app.alone !== false) await time('alone', async () => fail((await runAlone(app, tag)).problems))
+    await time('compose', async () => fail((await composeUp(app, m.dir, `cca-bench-${app.id}`, tag)).problems))
+  } finally {
+    await removeImage(tag)
+  }
+  return out
+}
