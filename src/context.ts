@@ -174,7 +174,7 @@ export function buildContext(answers: Answers, tool: { name: string; version: st
     starter: retrofit === undefined,
     retrofit: retrofit ?? null,
     k8s,
-    ci: ciContext(answers, platform, k8s, { language: language.id, languageVersion: answers.languageVersion, packageManager, framework, lang }, { example }, terraform, retrofit && retrofit.dir !== '.' ? retrofit.dir : null, retrofit?.workflowPrefix ?? null, policy.scan?.failOn),
+    ci: ciContext(answers, platform, k8s, { language: language.id, languageVersion: answers.languageVersion, packageManager, framework, lang }, { example }, terraform, retrofit && retrofit.dir !== '.' ? retrofit.dir : null, retrofit?.workflowPrefix ?? null, policy.scan?.failOn, retrofit?.app),
     terraform,
   }
 }

@@ -11,6 +11,8 @@ const LABEL: Record<string, string> = {
   overwritten: 'overwritten',
   kept: 'kept (yours)',
   alongside: 'kept (yours), ours beside it',
+  extend: 'extend (yours, adding what it lacks)',
+  extended: 'extended (yours, with what it lacked)',
 }
 
 /** One aligned line per file: what would happen (dry run) or what happened. */
