@@ -382,7 +382,7 @@ export function ciContext(
   const file = posix.join(context, source.dockerfile)
   const workspace = context !== posix.normalize(appDir ?? '.')
   const build =
-    file === posix.join(appDir ?? '.', 'Dockerfile')
+    !workspace && file === posix.join(appDir ?? '.', 'Dockerfile')
       ? null
       : {
           context,

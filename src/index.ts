@@ -338,8 +338,10 @@ async function gitInit(root: string, log: (m: string) => void): Promise<void> {
  * `update`. Files the user kept as theirs are listed so an update leaves them alone too.
  */
 async function writeBaseRecords(writer: Writer, placed: readonly { dir: string; files: readonly RenderedFile[]; org: Org; scaffold: ReadonlySet<string> }[], written: readonly RenderedFile[], reports: readonly FileReport[]): Promise<void> {
-  // An extended file is the user's, with lines of ours in it: update leaves it alone too.
-  const kept = reports.filter((r) => r.action === 'kept' || r.action === 'alongside' || r.action === 'extended').map((r) => r.path)
+  const kept = reports.filter((r) => r.action === 'kept' || r.action === 'alongside').map((r) => r.path)
+  // An extended file is the user's, with lines of ours in it, on this run and every later one
+  // (when it lacks nothing more): update leaves it alone too.
+  for (const f of written) if (f.merge && (await writer.read(f.path)) !== f.content) kept.push(f.path)
   const final = new Map(written.map((f) => [f.path, f.content]))
   for (const service of placed) {
     // Files several services share (the root Compose file, Dependabot) belong to none of them.
