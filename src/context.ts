@@ -1,7 +1,7 @@
 import { posix } from 'node:path'
 import type { Answers } from './answers.js'
 import { appEnvironment, dotenvValue, yamlValue, type AppEnv } from './app-env.js'
-import type { AppFacts, HealthCheck, UnprovidedService } from './detect/types.js'
+import type { AppFacts, Evidence, HealthCheck, UnprovidedService } from './detect/types.js'
 import { ciContext, type CiContext } from './ci-context.js'
 import type { Policy } from './config/types.js'
 import { HEALTH, kubernetesContext, type KubernetesContext } from './kubernetes-context.js'
@@ -92,8 +92,8 @@ export interface RenderContext {
    * Dockerfile relative to that context.
    */
   build: { context: string; dockerfile: string }
-  /** Services the app uses that are not set up here (retrofit); the README says what to add. */
-  unprovided: UnprovidedService[]
+  /** Services the app uses that are not set up here (retrofit); the README says what to add (table cells). */
+  unprovided: (UnprovidedService & { source: string })[]
   /** `example`: a plausible repository for the chosen registry; `compose`: the prod image reference. */
   image: { example: string; compose: string }
   /** The language's own template values (LanguageChoice.templateData). */
@@ -131,6 +131,12 @@ function interpolate(text: string, vars: readonly EnvVar[], mode: 'dev' | 'prod'
     return `\${${name}:-${v.devDefault}}`
   })
 }
+
+/** Text for a Markdown table cell: a pipe would end the cell, a line break the row. */
+const markdownCell = (text: string) => text.replace(/\r?\n/g, ' ').replaceAll('|', '\\|')
+
+/** Where detection found something, as a README table cell. */
+const evidenceCell = (e: Evidence) => `\`${e.file.replaceAll('`', "'")}\`: ${markdownCell(e.reason)}`
 
 /** The Compose environment of the app: the base file's (dev fallbacks) and production's. */
 function composeAppEnv(env: AppEnv, vars: readonly EnvVar[]): { base: EnvEntry[]; prod: EnvEntry[] } {
@@ -238,10 +244,10 @@ export function buildContext(answers: Answers, tool: { name: string; version: st
       hostName: appEnv.hostName,
       ...composeAppEnv(appEnv, dotenv),
       connections: appEnv.vars.filter((v) => v.kind === 'connection').map((v) => ({ name: v.name, description: v.description })),
-      required: appEnv.vars.flatMap((v) => (v.required ? [{ name: v.name, secret: v.required.secret, source: `${v.required.evidence.file}: ${v.required.evidence.reason}`, devValue: v.env?.devDefault ?? v.required.devValue }] : [])),
+      required: appEnv.vars.flatMap((v) => (v.required ? [{ name: v.name, secret: v.required.secret, source: evidenceCell(v.required.evidence), devValue: markdownCell(v.env?.devDefault ?? v.required.devValue).replaceAll('`', "'") }] : [])),
     },
     build: composeBuild(app),
-    unprovided: [...(app.unprovided ?? [])],
+    unprovided: (app.unprovided ?? []).map((u) => ({ ...u, service: markdownCell(u.service), hint: markdownCell(u.hint), source: evidenceCell(u.evidence) })),
     image: { example, compose: `\${IMAGE_REPOSITORY:-${example}}:\${IMAGE_TAG:?Set IMAGE_TAG to the release to run}` },
     lang,
     health,
