@@ -20,7 +20,7 @@ import { helpText, parseCliArgs, UsageError, type CliArgs, type OnConflict } fro
 import { askConflict, PromptCancelled, promptAnswers, promptVariables } from './cli/prompts.js'
 import { equivalentCommand, formatReport } from './cli/report.js'
 import { looksLikeProject, openQuestions, placeInRepo, prepareRetrofit, uncertainError } from './cli/retrofit.js'
-import { fitRepository, theirDependabot, type RepositoryFit } from './cli/fit.js'
+import { fitRepository, theirDependabot, withOwnIgnoreFile, type RepositoryFit } from './cli/fit.js'
 import { multiNextSteps, nextSteps, repositoryNotes } from './cli/next-steps.js'
 import { formatDetection } from './detect/report.js'
 import type { RenderContext, Retrofit } from './context.js'
@@ -112,7 +112,7 @@ export async function main(io: Io): Promise<number> {
     const existingDir = args.dir !== undefined ? resolve(base, args.dir) : args.cwd !== undefined || args.services.length > 0 || looksLikeProject(base) ? base : undefined
     // Bad flags fail before any question is asked or any app file is read. In an existing app
     // the answers that follow the language wait for detection to name it.
-    validateGiven(given, {}, { languageUnknown: existingDir !== undefined })
+    validateGiven(given, {}, { languageUnknown: existingDir !== undefined && existsSync(existingDir) })
     if (interactive) p.intro(`${TOOL.name} ${TOOL.version}`)
     const runs = existingDir
       ? await prepareRetrofit(existingDir, {
@@ -121,6 +121,8 @@ export async function main(io: Io): Promise<number> {
         })
       : undefined
     if (args.services.length > 0 && !runs) throw new UsageError('--service picks a service of an existing repository; none was detected here.')
+    // No app after all (a new service in an existing folder): the default language's choices.
+    if (!runs) validateGiven(given)
 
     // Each folder's organization config (and packs) is read once.
     const orgs = new Map<string, Org>()
@@ -208,7 +210,7 @@ export async function main(io: Io): Promise<number> {
     }
     const placed = plans.map((x) => {
       const g = render(x)
-      return { dir: x.retrofit?.dir ?? '.', context: g.context, files: x.retrofit ? placeInRepo(g.files, x.retrofit.dir) : g.files, org: x.org, scaffold: new Set(g.scaffold) }
+      return { dir: x.retrofit?.dir ?? '.', context: g.context, files: x.retrofit ? withOwnIgnoreFile(placeInRepo(g.files, x.retrofit.dir), x.retrofit) : g.files, org: x.org, scaffold: new Set(g.scaffold) }
     })
     let files = plans.length > 1 ? combineServices(placed, toProjectName(basename(root))) : placed[0]!.files
     const dependabot = runs ? await theirDependabot(files, plans.map((x) => x.retrofit!.dir), (path) => disk.read(path)) : undefined

@@ -37,7 +37,7 @@ async function run(argv: string[], cwd: string) {
 }
 
 /** Container files only: a retrofit never writes application code or manifests. */
-const CONTAINER_FILE = /^(?:Dockerfile|\.dockerignore|compose(?:\.\w+)?\.yaml|\.env\.example(?:\.generated)?|README\.containers\.md|\.containerized\/(?:answers\.json|base\.json|\.gitattributes)|\.github\/.*|\.gitlab-ci\.yml|renovate\.json|deploy\/.*|infra\/.*)(?:\.generated)?$/
+const CONTAINER_FILE = /^(?:Dockerfile(?:\.generated\.dockerignore)?|\.dockerignore|compose(?:\.\w+)?\.yaml|\.env\.example(?:\.generated)?|README\.containers\.md|\.containerized\/(?:answers\.json|base\.json|\.gitattributes)|\.github\/.*|\.gitlab-ci\.yml|renovate\.json|deploy\/.*|infra\/.*)(?:\.generated)?$/
 
 const settled = (fx: Fixture) => fx.services.length === 1 && !fx.services[0]!.uncertain?.length
 
@@ -298,7 +298,10 @@ describe('retrofit into a repository with files of its own', () => {
     const readme = text(root, 'README.containers.md')
     expect(readme).toMatch(/^\| `Dockerfile\.generated` \| .*your `Dockerfile` is kept as it is/m)
     expect(readme).toMatch(/^docker build -f Dockerfile\.generated --target prod -t \S+ \.$/m)
-    expect(j.notes.join('\n')).toMatch(/Your Dockerfile is kept as it is; ours is Dockerfile\.generated, and the generated Compose files and CI build Dockerfile\.generated/)
+    expect(j.notes.join('\n')).toMatch(/Your Dockerfile is kept as it is; ours is Dockerfile\.generated \(with its own Dockerfile\.generated\.dockerignore\), and the generated Compose files and CI build Dockerfile\.generated/)
+    // Their Dockerfile builds as before, without an ignore file of ours in its way.
+    expect(existsSync(join(root, '.dockerignore'))).toBe(false)
+    expect(text(root, 'Dockerfile.generated.dockerignore')).toMatch(/\.git/)
     expect(j.validation.map((f: { rule: string }) => f.rule)).not.toContain('compose-build-target-missing')
     const v = await run(['validate', root, '--no-external', '--json'], tmpdir())
     const report = JSON.parse(v.stdout)

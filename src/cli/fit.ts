@@ -163,3 +163,15 @@ export async function theirDependabot(files: readonly RenderedFile[], dirs: read
     .map((e) => `${e.ecosystem} (${e.directory})`)
   return { path: DEPENDABOT, missing }
 }
+
+/**
+ * Ours beside a kept Dockerfile reads an ignore file of its own (BuildKit's
+ * `<Dockerfile>.dockerignore`, which wins over the context's `.dockerignore`): the user's
+ * Dockerfile keeps building with their `.dockerignore`, or with none, exactly as before.
+ */
+export function withOwnIgnoreFile<T extends { path: string }>(files: readonly T[], retrofit: Retrofit): T[] {
+  const dockerfile = retrofit.app.dockerfile
+  if (!dockerfile) return [...files]
+  const ignore = posix.join(retrofit.dir, '.dockerignore')
+  return files.map((f) => (f.path === ignore ? { ...f, path: posix.join(retrofit.dir, `${dockerfile}.dockerignore`) } : f))
+}

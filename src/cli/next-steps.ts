@@ -100,10 +100,10 @@ export function repositoryNotes(fit: RepositoryFit, dependabot: TheirDependabot 
   const notes: string[] = []
   for (const s of fit.services) {
     const df = s.dockerfile
-    if (df?.kind === 'alongside') notes.push(`Your ${df.path} is kept as it is; ours is ${df.built}, and the generated Compose files and CI build ${df.built}.`)
+    if (df?.kind === 'alongside') notes.push(`Your ${df.path} is kept as it is; ours is ${df.built} (with its own ${df.built}.dockerignore), and the generated Compose files and CI build ${df.built}.`)
     else if (df?.kind === 'alongside-for-targets') {
       notes.push(
-        `Your ${df.path} is kept, but it has no ${list(df.missing)} stage${df.missing.length > 1 ? 's' : ''}, which the generated Compose files (dev, test, prod) and CI (prod) build as targets: ours is written beside it as ${df.built} and they build that. To build yours instead, give it those stages and point build.dockerfile (compose.yaml) and DOCKERFILE (the release workflow) back at it.`,
+        `Your ${df.path} is kept, but it has no ${list(df.missing)} stage${df.missing.length > 1 ? 's' : ''}, which the generated Compose files (dev, test, prod) and CI (prod) build as targets: ours is written beside it as ${df.built} (with its own ${df.built}.dockerignore) and they build that. To build yours instead, give it those stages and point build.dockerfile (compose.yaml) and DOCKERFILE (the release workflow) back at it.`,
       )
     } else if (df?.kind === 'kept') notes.push(`Your ${df.path} is kept, and the generated Compose files and CI build its dev, test and prod stages.`)
     const wf = s.renamedWorkflows
