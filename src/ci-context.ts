@@ -33,8 +33,9 @@ export interface BuildSource {
  * beside it as `Dockerfile.generated`. Anything else: the service folder and its Dockerfile.
  */
 export function buildSource(app: AppFacts | undefined): BuildSource {
+  // The same reading as the Compose build block's (context.ts), so CI builds what Compose builds.
   const file = app?.dockerfile ?? 'Dockerfile'
-  if (!app?.buildContext) return { context: '.', dockerfile: file }
+  if (!app?.buildContext || app.buildContext === '.') return { context: '.', dockerfile: file }
   return { context: app.buildContext, dockerfile: app.memberDir ? posix.join(app.memberDir, file) : file }
 }
 

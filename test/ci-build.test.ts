@@ -27,7 +27,10 @@ describe('CI builds what Compose builds', () => {
       ['${{ env.BUILD_CONTEXT }}', '${{ env.DOCKERFILE }}'],
       ['${{ env.BUILD_CONTEXT }}', '${{ env.DOCKERFILE }}'],
     ])
-    expect(f.get('apps/api/README.containers.md') ?? f.get('README.containers.md')).toMatch(/^docker build -f \.\.\/\.\.\/apps\/api\/Dockerfile --target prod -t \S+ \.\.\/\.\.$/m)
+    expect(f.get('README.containers.md')).toMatch(/^docker build -f \.\.\/\.\.\/apps\/api\/Dockerfile --target prod -t \S+ \.\.\/\.\.$/m)
+    // What Compose builds, read from the service folder, is the same context and Dockerfile.
+    const compose = parse(f.get('compose.yaml')!)
+    expect(compose.services.app.build).toMatchObject({ context: '../..', dockerfile: 'apps/api/Dockerfile' })
     const ci = parse(f.get('.github/workflows/ci.yml')!)
     expect(ci.env).toMatchObject({ APP_DIR: 'apps/api', WORKSPACE_DIR: '.' })
     expect(ci.on.push.paths).toEqual(['apps/api/**', 'pnpm-lock.yaml', 'pnpm-workspace.yaml', 'package.json', '.github/workflows/ci.yml'])
