@@ -173,5 +173,5 @@ export function withOwnIgnoreFile<T extends { path: string }>(files: readonly T[
   const dockerfile = retrofit.app.dockerfile
   if (!dockerfile) return [...files]
   const ignore = posix.join(retrofit.dir, '.dockerignore')
-  return files.map((f) => (f.path === ignore ? { ...f, path: posix.join(retrofit.dir, `${dockerfile}.dockerignore`) } : f))
+  return files.map((f) => (f.path === ignore ? { ...f, path: posix.join(retrofit.dir, `${dockerfile}.dockerignore`) } : f)).sort((a, b) => a.path.localeCompare(b.path))
 }
