@@ -55,7 +55,7 @@ const PART_LABELS: Record<ConnectionPart, string> = {
  * a line break cannot be, so such a value is left for the user to set (README lists it).
  */
 function composeDefault(value: string): string {
-  return /[{}\r\n]/.test(value) ? '' : value.replaceAll('$', '$$')
+  return /[{}\r\n]/.test(value) ? '' : value.replaceAll('$', () => '$$')
 }
 
 /** The app's bindings to one service, or the tool's own variable when detection found none. */

@@ -238,13 +238,14 @@ export function buildContext(answers: Answers, tool: { name: string; version: st
     cache: cacheCtx,
     services,
     volumes: services.flatMap((s) => (s.volume ? [s.volume] : [])),
-    env: dotenv.map((v) => ({ ...v, example: v.secret ? '' : dotenvValue(v.devDefault) })),
+    // .env holds the value itself; `$$` is only Compose's escape inside compose files.
+    env: dotenv.map((v) => ({ ...v, example: v.secret ? '' : dotenvValue(v.devDefault.replaceAll('$$', '$')) })),
     appEnv: {
       portName: appEnv.portName,
       hostName: appEnv.hostName,
       ...composeAppEnv(appEnv, dotenv),
       connections: appEnv.vars.filter((v) => v.kind === 'connection').map((v) => ({ name: v.name, description: v.description })),
-      required: appEnv.vars.flatMap((v) => (v.required ? [{ name: v.name, secret: v.required.secret, source: evidenceCell(v.required.evidence), devValue: markdownCell(v.env?.devDefault ?? v.required.devValue).replaceAll('`', "'") }] : [])),
+      required: appEnv.vars.flatMap((v) => (v.required ? [{ name: v.name, secret: v.required.secret, source: evidenceCell(v.required.evidence), devValue: markdownCell((v.env?.devDefault ?? v.required.devValue).replaceAll('$$', '$')).replaceAll('`', "'") }] : [])),
     },
     build: composeBuild(app),
     unprovided: (app.unprovided ?? []).map((u) => ({ ...u, service: markdownCell(u.service), hint: markdownCell(u.hint), source: evidenceCell(u.evidence) })),
