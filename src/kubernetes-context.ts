@@ -1,5 +1,5 @@
 import type { Answers } from './answers.js'
-import type { AppEnv } from './app-env.js'
+import { yamlValue, type AppEnv } from './app-env.js'
 import type { Policy } from './config/types.js'
 import type { K8sFormat } from './options.js'
 import { mirrorImage } from './policy/images.js'
@@ -20,6 +20,8 @@ export interface Setting {
   name: string
   value: string
   description: string
+  /** `NAME=value` as a YAML list item (a Kustomize generator literal), quoted where YAML would misread it. */
+  literal: string
 }
 
 /**
@@ -180,6 +182,8 @@ export interface KubernetesContext {
    * variables it requires, and the services' non-secret variables.
    */
   config: Setting[]
+  /** The app's own required settings (not secrets): staging and prod set their own values. */
+  appConfig: Setting[]
   /** Secret variables the app itself reads: the ones its connection settings use, and its own required secrets. */
   secretEnv: string[]
   /** Every secret variable with its dev-only default (the services need some the app does not). */
@@ -236,6 +240,12 @@ export function managedHost(name: string, s: ServiceSpec, env: 'staging' | 'prod
  */
 export function workloadName(name: string, suffix: string): string {
   return `${name.slice(0, 51 - suffix.length).replace(/-+$/, '')}-${suffix}`
+}
+
+/** A ConfigMap or Secret value: the `.env` default without Compose's `$$` escape. */
+function entry(name: string, devDefault: string, description: string): Setting {
+  const value = devDefault.replaceAll('$$', '$')
+  return { name, value, description, literal: yamlValue(`${name}=${value}`) }
 }
 
 /** `${NAME}` references in a Compose value. */
@@ -307,7 +317,7 @@ export function kubernetesContext(
   const used = new Set(appEnv.vars.filter((v) => v.kind === 'connection' || v.kind === 'required').flatMap((v) => references(v.value)))
   const own = appEnv.dotenv
   const secretEnv = [...vars.filter((v) => v.secret && used.has(v.name)), ...own.filter((v) => v.secret)].map((v) => v.name)
-  const setting = (v: EnvVar): Setting => ({ name: v.name, value: v.devDefault, description: v.description })
+  const setting = (v: EnvVar): Setting => entry(v.name, v.devDefault, v.description)
   const endpoint = (s: ServiceSpec & { id: string }, env: 'staging' | 'prod'): Endpoint => ({ host: managedHost(name, s, env), port: managedPort(platform.cloud, s.id, s.port) })
   const connections = appEnv.vars
     .flatMap((v) => (v.connection && v.value !== `\${${v.name}}` ? [{ v, ...v.connection }] : []))
@@ -328,10 +338,11 @@ export function kubernetesContext(
     portName: appEnv.portName,
     config: [
       ...appEnv.vars.flatMap((v) => (v.kind === 'setting' && v.env ? [setting(v.env)] : [])),
-      ...(appEnv.hostName ? [{ name: appEnv.hostName, value: '0.0.0.0', description: 'Bind address: every interface, so the Service reaches the app' }] : []),
+      ...(appEnv.hostName ? [entry(appEnv.hostName, '0.0.0.0', 'Bind address: every interface, so the Service reaches the app')] : []),
       ...own.filter((v) => !v.secret).map(setting),
       ...vars.filter((v) => !v.secret).map(setting),
     ],
+    appConfig: own.filter((v) => !v.secret).map(setting),
     secretEnv,
     devSecrets: [...vars, ...own].filter((v) => v.secret).map(setting),
     connections,

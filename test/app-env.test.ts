@@ -343,6 +343,23 @@ describe('Kubernetes: the same names, per environment', () => {
     expect(kz.get('deploy/kustomize/overlays/dev/kustomization.yaml')).toContain('      - SESSION_KEY=dev-session-key\n')
   })
 
+  it('settings the app requires: staging and prod set their own; literals YAML would misread are quoted', () => {
+    const required = [
+      { name: 'PUBLIC_URL', devValue: 'http://localhost:9898', secret: false, evidence: { file: 'a', reason: 'b' } },
+      { name: 'BANNER', devValue: 'note: $5 off', secret: false, evidence: { file: 'a', reason: 'b' } },
+    ]
+    const kz = new Map(generate(answers({ platform: 'kubernetes', k8sFormat: 'kustomize' }), { retrofit: { dir: '.', app: { requiredEnv: required } } }).files.map((f) => [f.path, f.content]))
+    const base = parseYaml(kz.get('deploy/kustomize/base/kustomization.yaml')!) as Obj
+    expect(base.configMapGenerator[0].literals).toEqual(['PORT=3000', 'SHUTDOWN_TIMEOUT_MS=10000', 'LOG_LEVEL=info', 'PUBLIC_URL=http://localhost:9898', 'BANNER=note: $5 off'])
+    for (const env of ['staging', 'prod']) {
+      const overlay = parseYaml(kz.get(`deploy/kustomize/overlays/${env}/kustomization.yaml`)!) as Obj
+      expect(overlay.configMapGenerator, env).toEqual([{ name: 'shop', behavior: 'merge', literals: ['PUBLIC_URL=http://localhost:9898', 'BANNER=note: $5 off'] }])
+    }
+    const helm = new Map(generate(answers({ platform: 'kubernetes', k8sFormat: 'helm' }), { retrofit: { dir: '.', app: { requiredEnv: required } } }).files.map((f) => [f.path, f.content]))
+    expect((parseYaml(helm.get('deploy/helm/shop/values-prod.yaml')!) as Obj).config).toEqual({ PUBLIC_URL: 'http://localhost:9898', BANNER: 'note: $5 off' })
+    expect((parseYaml(helm.get('deploy/helm/shop/values.yaml')!) as Obj).config.BANNER).toBe('note: $5 off')
+  })
+
   it('required secrets without any service still reach the app from the Secret', () => {
     const kz = new Map(generate(answers({ platform: 'kubernetes', k8sFormat: 'kustomize' }), { retrofit: { dir: '.', app: { requiredEnv: [app.requiredEnv![0]!] } } }).files.map((f) => [f.path, f.content]))
     const deploy = parseYaml(kz.get('deploy/kustomize/base/deployment.yaml')!) as Obj
