@@ -89,9 +89,10 @@ export interface RenderContext {
   appEnv: AppEnvContext
   /**
    * The Compose `build:` of the app: its context relative to the service folder, and the
-   * Dockerfile relative to that context.
+   * Dockerfile relative to that context; `file` is the Dockerfile relative to the service
+   * folder (`docker build -f <file> <context>` run there).
    */
-  build: { context: string; dockerfile: string }
+  build: { context: string; dockerfile: string; file: string }
   /** Services the app uses that are not set up here (retrofit); the README says what to add (table cells). */
   unprovided: (UnprovidedService & { source: string })[]
   /** `example`: a plausible repository for the chosen registry; `compose`: the prod image reference. */
@@ -152,11 +153,11 @@ function composeAppEnv(env: AppEnv, vars: readonly EnvVar[]): { base: EnvEntry[]
  * The Compose build of the app. A workspace member builds from the workspace root, so the
  * Dockerfile is named from there; alongside the user's own Dockerfile it is ours, under its own name.
  */
-function composeBuild(app: AppFacts): { context: string; dockerfile: string } {
+function composeBuild(app: AppFacts): RenderContext['build'] {
   const dockerfile = app.dockerfile ?? 'Dockerfile'
-  if (!app.buildContext || app.buildContext === '.') return { context: '.', dockerfile }
+  if (!app.buildContext || app.buildContext === '.') return { context: '.', dockerfile, file: dockerfile }
   if (!app.memberDir) throw new Error(`internal: buildContext ${app.buildContext} without memberDir`)
-  return { context: app.buildContext, dockerfile: posix.join(app.memberDir, dockerfile) }
+  return { context: app.buildContext, dockerfile: posix.join(app.memberDir, dockerfile), file: dockerfile }
 }
 
 /**

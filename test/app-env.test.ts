@@ -229,13 +229,13 @@ describe('the Compose build and watch paths', () => {
   const ctx = (app: AppFacts) => buildContext(answers({ packageManager: 'pnpm' }), TOOL, { dir: '.', app })
 
   it('default: the service folder and its Dockerfile', () => {
-    expect(ctx({}).build).toEqual({ context: '.', dockerfile: 'Dockerfile' })
+    expect(ctx({}).build).toEqual({ context: '.', dockerfile: 'Dockerfile', file: 'Dockerfile' })
     const f = files({}, {})
     expect(f.get('compose.yaml')).toContain('    build:\n      context: .\n      target: prod\n')
   })
 
   it('alongside the user\'s own Dockerfile: ours under its own name', () => {
-    expect(ctx({ dockerfile: 'Dockerfile.generated' }).build).toEqual({ context: '.', dockerfile: 'Dockerfile.generated' })
+    expect(ctx({ dockerfile: 'Dockerfile.generated' }).build).toEqual({ context: '.', dockerfile: 'Dockerfile.generated', file: 'Dockerfile.generated' })
     const f = files({}, { dockerfile: 'Dockerfile.generated' })
     expect((parseYaml(f.get('compose.yaml')!) as Obj).services.app.build).toEqual({ context: '.', dockerfile: 'Dockerfile.generated', target: 'prod' })
   })
@@ -243,7 +243,9 @@ describe('the Compose build and watch paths', () => {
   it('a workspace member: the workspace root as context, the Dockerfile named from there; watch paths from compose.yaml\'s folder', () => {
     const app: AppFacts = { buildContext: '../..', memberDir: 'apps/api', dockerfile: 'Dockerfile.generated', installFiles: ['pnpm-lock.yaml', 'pnpm-workspace.yaml', 'package.json', 'apps/api/package.json'] }
     const c = ctx(app)
-    expect(c.build).toEqual({ context: '../..', dockerfile: 'apps/api/Dockerfile.generated' })
+    expect(c.build).toEqual({ context: '../..', dockerfile: 'apps/api/Dockerfile.generated', file: 'Dockerfile.generated' })
+    // Run from the service folder, as the README says.
+    expect(files({ packageManager: 'pnpm' }, app).get('README.containers.md')).toContain('docker build --target prod -f Dockerfile.generated -t ghcr.io/your-org/shop:1.0.0 ../..')
     expect(c.watch.filter((w) => w.action === 'rebuild').map((w) => w.path)).toEqual(['../../pnpm-lock.yaml', '../../pnpm-workspace.yaml', '../../package.json', './package.json'])
     // The member's files sit below its folder in the image, as in the context.
     expect(c.watch.filter((w) => w.action !== 'rebuild').map((w) => [w.path, w.target])).toEqual([['./src', '/app/apps/api/src']])
