@@ -108,6 +108,11 @@ export interface RenderContext {
    * port (an existing app without a health route). New services: /healthz and /readyz.
    */
   health: HealthCheck
+  /**
+   * Where `health` comes from: the app's own routes, its framework's endpoint, this tool's
+   * /healthz and /readyz, or none (`tcp`: the app has no health route, every check connects).
+   */
+  healthSource: 'app' | 'framework' | 'convention' | 'tcp'
   /** True for a new service (starter app written); false when retrofitting. */
   starter: boolean
   /** What detection found about an existing app; null for a new service. */
@@ -253,6 +258,7 @@ export function buildContext(answers: Answers, tool: { name: string; version: st
     image: { example, compose: `\${IMAGE_REPOSITORY:-${example}}:\${IMAGE_TAG:?Set IMAGE_TAG to the release to run}` },
     lang,
     health,
+    healthSource: retrofit?.app.health ? (health.liveness ? 'app' : 'tcp') : ownHealth ? 'framework' : 'convention',
     devPorts: [
       `127.0.0.1:\${APP_PORT:-${answers.port}}:${answers.port}`,
       ...(dev.debugPort ? [`127.0.0.1:${dev.debugPort}:${dev.debugPort}`] : []),

@@ -412,7 +412,14 @@ describe('health: the app\'s routes, or TCP on the port', () => {
     expect(readme).not.toContain('/healthz   # liveness')
     const own = files({}, { health: { liveness: '/health', readiness: '/health' } }).get('README.containers.md')!
     expect(own).toContain('curl http://localhost:3000/health   # the app\'s health route\n```')
-    expect(own).toContain("The image's `HEALTHCHECK` ask `/health`")
+    expect(own).toContain("The image's `HEALTHCHECK` asks `/health`: the app's own route.")
+    expect(own).not.toContain('add two routes')
+    // Detection found no route and said nothing: the tool's own paths, which the app must serve.
+    const convention = files({ platform: 'kubernetes', k8sFormat: 'helm' }, {}).get('README.containers.md')!
+    expect(convention).toContain("The checks ask `/healthz` (liveness) and `/readyz` (readiness), this tool's convention")
+    expect(convention).toContain('add two routes')
+    const split = files({ platform: 'kubernetes', k8sFormat: 'kustomize' }, { health: { liveness: '/up', readiness: null } }).get('README.containers.md')!
+    expect(split).toContain("The image's `HEALTHCHECK` and the startup and liveness probes ask `/up`, and the\nreadiness probe connects to port 3000 (there is no readiness route): the app's own route.")
   })
 })
 
