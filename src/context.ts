@@ -58,6 +58,7 @@ export interface ServiceContext extends ServiceSpec {
   envDev: EnvEntry[]
   /** Container environment where secrets must be set (`:?`), for compose.prod.yaml. */
   envProd: EnvEntry[]
+  /** The registry's URL with Compose's fallbacks (the app's own variables are in `appEnv`; kept for template packs). */
   urlDev: string
   urlProd: string
 }
