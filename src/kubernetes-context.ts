@@ -175,8 +175,10 @@ export interface KubernetesContext {
   cluster: ClusterSpec & { ingress: ClusterSpec['ingress'] & { annotations: readonly Annotation[] } }
   /** The variable the ConfigMap sets to the port, when the app reads another than PORT (Helm's `portEnv`). */
   portEnv: string | null
-  /** The variable the port is in (the Kustomize ConfigMap's literal). */
+  /** The variable the port is in. */
   portName: string
+  /** The Kustomize ConfigMap's literal for it (`PORT=3000`, `ADDR=0.0.0.0:8080`). */
+  portLiteral: string
   /**
    * Plain settings for the ConfigMap: LOG_LEVEL, the app's bind address and the non-secret
    * variables it requires, and the services' non-secret variables.
@@ -312,6 +314,7 @@ export function kubernetesContext(
   const resources = appResources(policy.resources)
   const { name } = answers
   const vars = services.flatMap((s) => s.secrets)
+  const address = appEnv.portValue !== String(answers.port)
   // The app's own variables reach it from the ConfigMap or the Secret, its connections through
   // the kubelet's $(NAME): the secrets those name are the Secret's keys the app reads.
   const used = new Set(appEnv.vars.filter((v) => v.kind === 'connection' || v.kind === 'required').flatMap((v) => references(v.value)))
@@ -334,10 +337,13 @@ export function kubernetesContext(
     gid: uid,
     health,
     cluster: { ...cluster, ingress: { ...cluster.ingress, annotations: ingressAnnotations(cluster.ingress.annotations, health) } },
-    portEnv: appEnv.portName === 'PORT' ? null : appEnv.portName,
+    // Helm's ConfigMap sets portEnv to containerPort itself; an address-shaped variable is a setting.
+    portEnv: appEnv.portName !== 'PORT' && !address ? appEnv.portName : null,
     portName: appEnv.portName,
+    portLiteral: yamlValue(`${appEnv.portName}=${appEnv.portValue}`),
     config: [
       ...appEnv.vars.flatMap((v) => (v.kind === 'setting' && v.env ? [setting(v.env)] : [])),
+      ...(address && answers.k8sFormat === 'helm' ? [entry(appEnv.portName, appEnv.portValue, 'Listening address (keep its port equal to containerPort)')] : []),
       ...(appEnv.hostName ? [entry(appEnv.hostName, '0.0.0.0', 'Bind address: every interface, so the Service reaches the app')] : []),
       ...own.filter((v) => !v.secret).map(setting),
       ...vars.filter((v) => !v.secret).map(setting),

@@ -204,6 +204,19 @@ describe('the app\'s environment in Compose and .env.example', () => {
     expect(g.get('README.containers.md')).toContain('| `FLAGS` | no | `a`: b | none: set it in `.env` |')
   })
 
+  it('a port variable that holds an address or a URL gets one (Go\'s ADDR, ASPNETCORE_URLS)', () => {
+    expect(appEnv(files({}, { portEnv: 'ADDR' })).ADDR).toBe('0.0.0.0:3000')
+    expect(appEnv(files({ language: 'dotnet' }, { portEnv: 'ASPNETCORE_URLS' })).ASPNETCORE_URLS).toBe('http://+:3000')
+    expect(appEnv(files({}, { portEnv: 'LISTEN_PORT' })).LISTEN_PORT).toBe('3000')
+    // Helm's ConfigMap only puts the number in portEnv: the address is a setting beside containerPort.
+    const helm = files({ platform: 'kubernetes', k8sFormat: 'helm' }, { portEnv: 'ADDR' })
+    const values = parseYaml(helm.get('deploy/helm/shop/values.yaml')!) as Obj
+    expect(values.portEnv).toBeUndefined()
+    expect(values.config.ADDR).toBe('0.0.0.0:3000')
+    const kz = files({ platform: 'kubernetes', k8sFormat: 'kustomize' }, { portEnv: 'ADDR' })
+    expect((parseYaml(kz.get('deploy/kustomize/base/kustomization.yaml')!) as Obj).configMapGenerator[0].literals[0]).toBe('ADDR=0.0.0.0:3000')
+  })
+
   it('YAML and .env quoting keep plain values plain', () => {
     expect(yamlValue('postgres')).toBe('postgres')
     expect(yamlValue('${LOG_LEVEL:-info}')).toBe('${LOG_LEVEL:-info}')
