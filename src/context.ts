@@ -36,6 +36,9 @@ export interface DotenvVar extends EnvVar {
 export interface AppEnvContext {
   /** The variable the app reads its port from (PORT unless the app reads another). */
   portName: string
+  /** Its value: the port, or an address holding it (`0.0.0.0:8080`), then `portIsAddress`. */
+  portValue: string
+  portIsAddress: boolean
   /** The variable it reads its bind address from, set to 0.0.0.0; null when none. */
   hostName: string | null
   /** compose.yaml: every variable, dev and test falling back to dev-only values. */
@@ -249,6 +252,8 @@ export function buildContext(answers: Answers, tool: { name: string; version: st
     env: dotenv.map((v) => ({ ...v, example: v.secret ? '' : dotenvValue(v.devDefault.replaceAll('$$', '$')) })),
     appEnv: {
       portName: appEnv.portName,
+      portValue: appEnv.portValue,
+      portIsAddress: appEnv.portValue !== String(answers.port),
       hostName: appEnv.hostName,
       ...composeAppEnv(appEnv, dotenv),
       connections: appEnv.vars.filter((v) => v.kind === 'connection').map((v) => ({ name: v.name, description: v.description })),

@@ -205,7 +205,10 @@ describe('the app\'s environment in Compose and .env.example', () => {
   })
 
   it('a port variable that holds an address or a URL gets one (Go\'s ADDR, ASPNETCORE_URLS)', () => {
-    expect(appEnv(files({}, { portEnv: 'ADDR' })).ADDR).toBe('0.0.0.0:3000')
+    const addr = files({}, { portEnv: 'ADDR' })
+    expect(appEnv(addr).ADDR).toBe('0.0.0.0:3000')
+    expect(addr.get('README.containers.md')).toContain('| `ADDR` | Listening address, `0.0.0.0:3000` |')
+    expect(files({}, { portEnv: 'HTTP_PORT' }).get('README.containers.md')).toContain('| `HTTP_PORT` | Listening port, 3000 |')
     expect(appEnv(files({ language: 'dotnet' }, { portEnv: 'ASPNETCORE_URLS' })).ASPNETCORE_URLS).toBe('http://+:3000')
     expect(appEnv(files({}, { portEnv: 'LISTEN_PORT' })).LISTEN_PORT).toBe('3000')
     // Helm's ConfigMap only puts the number in portEnv: the address is a setting beside containerPort.
