@@ -27,6 +27,8 @@ export interface AppEnvVar {
 export interface AppEnv {
   /** The variable the app reads its port from. */
   portName: string
+  /** What it is set to: the port, or an address for a variable that holds one (ADDR, ASPNETCORE_URLS). */
+  portValue: string
   /** The variable it reads its bind address from; null when it binds every interface itself. */
   hostName: string | null
   /** In the order compose.yaml lists them. */
@@ -55,7 +57,18 @@ const PART_LABELS: Record<ConnectionPart, string> = {
  * a line break cannot be, so such a value is left for the user to set (README lists it).
  */
 function composeDefault(value: string): string {
-  return /[{}\r\n]/.test(value) ? '' : value.replaceAll('$', '$$')
+  return /[{}\r\n]/.test(value) ? '' : value.replaceAll('$', () => '$$')
+}
+
+/**
+ * The port as the variable carrying it expects it: a URL for `*_URLS` / `*_URL` (ASP.NET Core's
+ * ASPNETCORE_URLS), `host:port` for an address (Go's ADDR, gunicorn's BIND), else the number.
+ */
+export function portValue(name: string, port: number): string {
+  if (name === 'ASPNETCORE_URLS') return `http://+:${port}`
+  if (/_URLS?$/.test(name)) return `http://0.0.0.0:${port}`
+  if (/(^|_)(ADDR|ADDRESS|BIND|LISTEN)$/.test(name)) return `0.0.0.0:${port}`
+  return String(port)
 }
 
 /** The app's bindings to one service, or the tool's own variable when detection found none. */
@@ -76,7 +89,8 @@ export function appEnvironment(port: number, app: AppFacts, services: readonly A
   const add = (v: AppEnvVar) => {
     if (!vars.some((x) => x.name === v.name)) vars.push(v)
   }
-  add({ name: portName, description: 'Listening port', kind: 'port', value: String(port) })
+  const value = portValue(portName, port)
+  add({ name: portName, description: value === String(port) ? 'Listening port' : 'Listening address', kind: 'port', value })
   if (hostName) add({ name: hostName, description: 'Bind address: every interface, so the container is reachable', kind: 'host', value: '0.0.0.0' })
   for (const s of settings) add({ name: s.name, description: s.description, kind: 'setting', value: `\${${s.name}}`, env: s })
   for (const s of services) {
@@ -94,7 +108,7 @@ export function appEnvironment(port: number, app: AppFacts, services: readonly A
     if (env && !serviceVars.includes(env)) dotenv.push(env)
     add({ name: r.name, description, kind: 'required', value: `\${${r.name}}`, required: r, ...(env ? { env } : {}) })
   }
-  return { portName, hostName, vars, dotenv }
+  return { portName, portValue: value, hostName, vars, dotenv }
 }
 
 /** A Compose `environment:` value as a YAML scalar: quoted unless it reads back as the same string. */

@@ -36,6 +36,9 @@ export interface DotenvVar extends EnvVar {
 export interface AppEnvContext {
   /** The variable the app reads its port from (PORT unless the app reads another). */
   portName: string
+  /** Its value: the port, or an address holding it (`0.0.0.0:8080`), then `portIsAddress`. */
+  portValue: string
+  portIsAddress: boolean
   /** The variable it reads its bind address from, set to 0.0.0.0; null when none. */
   hostName: string | null
   /** compose.yaml: every variable, dev and test falling back to dev-only values. */
@@ -58,6 +61,7 @@ export interface ServiceContext extends ServiceSpec {
   envDev: EnvEntry[]
   /** Container environment where secrets must be set (`:?`), for compose.prod.yaml. */
   envProd: EnvEntry[]
+  /** The registry's URL with Compose's fallbacks (the app's own variables are in `appEnv`; kept for template packs). */
   urlDev: string
   urlProd: string
 }
@@ -89,9 +93,10 @@ export interface RenderContext {
   appEnv: AppEnvContext
   /**
    * The Compose `build:` of the app: its context relative to the service folder, and the
-   * Dockerfile relative to that context.
+   * Dockerfile relative to that context; `file` is the Dockerfile relative to the service
+   * folder (`docker build -f <file> <context>` run there).
    */
-  build: { context: string; dockerfile: string }
+  build: { context: string; dockerfile: string; file: string }
   /** Services the app uses that are not set up here (retrofit); the README says what to add (table cells). */
   unprovided: (UnprovidedService & { source: string })[]
   /** `example`: a plausible repository for the chosen registry; `compose`: the prod image reference. */
@@ -107,6 +112,11 @@ export interface RenderContext {
    * port (an existing app without a health route). New services: /healthz and /readyz.
    */
   health: HealthCheck
+  /**
+   * Where `health` comes from: the app's own routes, its framework's endpoint, this tool's
+   * /healthz and /readyz, or none (`tcp`: the app has no health route, every check connects).
+   */
+  healthSource: 'app' | 'framework' | 'convention' | 'tcp'
   /** True for a new service (starter app written); false when retrofitting. */
   starter: boolean
   /** What detection found about an existing app; null for a new service. */
@@ -152,11 +162,11 @@ function composeAppEnv(env: AppEnv, vars: readonly EnvVar[]): { base: EnvEntry[]
  * The Compose build of the app. A workspace member builds from the workspace root, so the
  * Dockerfile is named from there; alongside the user's own Dockerfile it is ours, under its own name.
  */
-function composeBuild(app: AppFacts): { context: string; dockerfile: string } {
+function composeBuild(app: AppFacts): RenderContext['build'] {
   const dockerfile = app.dockerfile ?? 'Dockerfile'
-  if (!app.buildContext || app.buildContext === '.') return { context: '.', dockerfile }
+  if (!app.buildContext || app.buildContext === '.') return { context: '.', dockerfile, file: dockerfile }
   if (!app.memberDir) throw new Error(`internal: buildContext ${app.buildContext} without memberDir`)
-  return { context: app.buildContext, dockerfile: posix.join(app.memberDir, dockerfile) }
+  return { context: app.buildContext, dockerfile: posix.join(app.memberDir, dockerfile), file: dockerfile }
 }
 
 /**
@@ -238,19 +248,23 @@ export function buildContext(answers: Answers, tool: { name: string; version: st
     cache: cacheCtx,
     services,
     volumes: services.flatMap((s) => (s.volume ? [s.volume] : [])),
-    env: dotenv.map((v) => ({ ...v, example: v.secret ? '' : dotenvValue(v.devDefault) })),
+    // .env holds the value itself; `$$` is only Compose's escape inside compose files.
+    env: dotenv.map((v) => ({ ...v, example: v.secret ? '' : dotenvValue(v.devDefault.replaceAll('$$', '$')) })),
     appEnv: {
       portName: appEnv.portName,
+      portValue: appEnv.portValue,
+      portIsAddress: appEnv.portValue !== String(answers.port),
       hostName: appEnv.hostName,
       ...composeAppEnv(appEnv, dotenv),
       connections: appEnv.vars.filter((v) => v.kind === 'connection').map((v) => ({ name: v.name, description: v.description })),
-      required: appEnv.vars.flatMap((v) => (v.required ? [{ name: v.name, secret: v.required.secret, source: evidenceCell(v.required.evidence), devValue: markdownCell(v.env?.devDefault ?? v.required.devValue).replaceAll('`', "'") }] : [])),
+      required: appEnv.vars.flatMap((v) => (v.required ? [{ name: v.name, secret: v.required.secret, source: evidenceCell(v.required.evidence), devValue: markdownCell((v.env?.devDefault ?? v.required.devValue).replaceAll('$$', '$')).replaceAll('`', "'") }] : [])),
     },
     build: composeBuild(app),
     unprovided: (app.unprovided ?? []).map((u) => ({ ...u, service: markdownCell(u.service), hint: markdownCell(u.hint), source: evidenceCell(u.evidence) })),
     image: { example, compose: `\${IMAGE_REPOSITORY:-${example}}:\${IMAGE_TAG:?Set IMAGE_TAG to the release to run}` },
     lang,
     health,
+    healthSource: retrofit?.app.health ? (health.liveness ? 'app' : 'tcp') : ownHealth ? 'framework' : 'convention',
     devPorts: [
       `127.0.0.1:\${APP_PORT:-${answers.port}}:${answers.port}`,
       ...(dev.debugPort ? [`127.0.0.1:${dev.debugPort}:${dev.debugPort}`] : []),

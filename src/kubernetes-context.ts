@@ -1,5 +1,5 @@
 import type { Answers } from './answers.js'
-import type { AppEnv } from './app-env.js'
+import { yamlValue, type AppEnv } from './app-env.js'
 import type { Policy } from './config/types.js'
 import type { K8sFormat } from './options.js'
 import { mirrorImage } from './policy/images.js'
@@ -20,6 +20,8 @@ export interface Setting {
   name: string
   value: string
   description: string
+  /** `NAME=value` as a YAML list item (a Kustomize generator literal), quoted where YAML would misread it. */
+  literal: string
 }
 
 /**
@@ -173,13 +175,17 @@ export interface KubernetesContext {
   cluster: ClusterSpec & { ingress: ClusterSpec['ingress'] & { annotations: readonly Annotation[] } }
   /** The variable the ConfigMap sets to the port, when the app reads another than PORT (Helm's `portEnv`). */
   portEnv: string | null
-  /** The variable the port is in (the Kustomize ConfigMap's literal). */
+  /** The variable the port is in. */
   portName: string
+  /** The Kustomize ConfigMap's literal for it (`PORT=3000`, `ADDR=0.0.0.0:8080`). */
+  portLiteral: string
   /**
    * Plain settings for the ConfigMap: LOG_LEVEL, the app's bind address and the non-secret
    * variables it requires, and the services' non-secret variables.
    */
   config: Setting[]
+  /** The app's own required settings (not secrets): staging and prod set their own values. */
+  appConfig: Setting[]
   /** Secret variables the app itself reads: the ones its connection settings use, and its own required secrets. */
   secretEnv: string[]
   /** Every secret variable with its dev-only default (the services need some the app does not). */
@@ -236,6 +242,12 @@ export function managedHost(name: string, s: ServiceSpec, env: 'staging' | 'prod
  */
 export function workloadName(name: string, suffix: string): string {
   return `${name.slice(0, 51 - suffix.length).replace(/-+$/, '')}-${suffix}`
+}
+
+/** A ConfigMap or Secret value: the `.env` default without Compose's `$$` escape. */
+function entry(name: string, devDefault: string, description: string): Setting {
+  const value = devDefault.replaceAll('$$', '$')
+  return { name, value, description, literal: yamlValue(`${name}=${value}`) }
 }
 
 /** `${NAME}` references in a Compose value. */
@@ -302,12 +314,13 @@ export function kubernetesContext(
   const resources = appResources(policy.resources)
   const { name } = answers
   const vars = services.flatMap((s) => s.secrets)
+  const address = appEnv.portValue !== String(answers.port)
   // The app's own variables reach it from the ConfigMap or the Secret, its connections through
   // the kubelet's $(NAME): the secrets those name are the Secret's keys the app reads.
   const used = new Set(appEnv.vars.filter((v) => v.kind === 'connection' || v.kind === 'required').flatMap((v) => references(v.value)))
   const own = appEnv.dotenv
   const secretEnv = [...vars.filter((v) => v.secret && used.has(v.name)), ...own.filter((v) => v.secret)].map((v) => v.name)
-  const setting = (v: EnvVar): Setting => ({ name: v.name, value: v.devDefault, description: v.description })
+  const setting = (v: EnvVar): Setting => entry(v.name, v.devDefault, v.description)
   const endpoint = (s: ServiceSpec & { id: string }, env: 'staging' | 'prod'): Endpoint => ({ host: managedHost(name, s, env), port: managedPort(platform.cloud, s.id, s.port) })
   const connections = appEnv.vars
     .flatMap((v) => (v.connection && v.value !== `\${${v.name}}` ? [{ v, ...v.connection }] : []))
@@ -324,14 +337,18 @@ export function kubernetesContext(
     gid: uid,
     health,
     cluster: { ...cluster, ingress: { ...cluster.ingress, annotations: ingressAnnotations(cluster.ingress.annotations, health) } },
-    portEnv: appEnv.portName === 'PORT' ? null : appEnv.portName,
+    // Helm's ConfigMap sets portEnv to containerPort itself; an address-shaped variable is a setting.
+    portEnv: appEnv.portName !== 'PORT' && !address ? appEnv.portName : null,
     portName: appEnv.portName,
+    portLiteral: yamlValue(`${appEnv.portName}=${appEnv.portValue}`),
     config: [
       ...appEnv.vars.flatMap((v) => (v.kind === 'setting' && v.env ? [setting(v.env)] : [])),
-      ...(appEnv.hostName ? [{ name: appEnv.hostName, value: '0.0.0.0', description: 'Bind address: every interface, so the Service reaches the app' }] : []),
+      ...(address && answers.k8sFormat === 'helm' ? [entry(appEnv.portName, appEnv.portValue, 'Listening address (keep its port equal to containerPort)')] : []),
+      ...(appEnv.hostName ? [entry(appEnv.hostName, '0.0.0.0', 'Bind address: every interface, so the Service reaches the app')] : []),
       ...own.filter((v) => !v.secret).map(setting),
       ...vars.filter((v) => !v.secret).map(setting),
     ],
+    appConfig: own.filter((v) => !v.secret).map(setting),
     secretEnv,
     devSecrets: [...vars, ...own].filter((v) => v.secret).map(setting),
     connections,

@@ -60,9 +60,9 @@ function orchestratorClaims(s: Service): PathClaim[] {
   }
   const { ops, merges } = inlinePatches(k)
   for (const op of ops) {
-    const m = /\/containers\/\d+\/(startupProbe|livenessProbe|readinessProbe)(\/httpGet\/path|\/tcpSocket)?$/.exec(op.path)
+    const m = /\/containers\/\d+\/(startupProbe|livenessProbe|readinessProbe)(\/httpGet\/path|\/httpGet|\/tcpSocket)?$/.exec(op.path)
     if (!m) continue
-    const value = m[2] === '/httpGet/path' ? asText(op.value) : m[2] === '/tcpSocket' ? TCP : probeCheck(op.value)
+    const value = m[2] === '/httpGet/path' ? asText(op.value) : m[2] === '/httpGet' ? asText(asObj(op.value).path) : m[2] === '/tcpSocket' ? TCP : probeCheck(op.value)
     if (value) out.push({ file: op.file, line: op.line, what: `the ${m[1]} a patch sets`, value, votes: true, kind: m[1] === 'readinessProbe' ? 'readiness' : 'liveness' })
   }
   const appNames = new Set(appContainers(k).map((a) => asText(a.container.name)))
