@@ -202,6 +202,40 @@ export function validateAnswers(raw: RawAnswers): Answers {
   return answers
 }
 
+/** Answers whose valid values follow the language (a package manager is npm's or uv's). */
+const BY_LANGUAGE: ReadonlySet<AnswerKey> = new Set<AnswerKey>(['framework', 'packageManager', 'languageVersion'])
+
+/**
+ * Checks the answers the user gave (flags, an answers file), each against the answers before it
+ * in FIELDS order: the given ones, else `basis` (what detection found in an existing app), else
+ * the defaults. Only a given answer can fail; it fails as validateAnswers would, naming its flag
+ * and the valid choices. With `languageUnknown` (an existing app not yet detected, no
+ * `--language`), answers that follow the language are left for the check after detection:
+ * `--package-manager uv` is valid in a Python app, not in the default language's.
+ */
+export function validateGiven(given: RawAnswers, basis: RawAnswers = {}, opts: { languageUnknown?: boolean } = {}): void {
+  const known = new Set<string>(FIELDS.map((f) => f.key))
+  for (const key of Object.keys(given)) {
+    if (!known.has(key)) throw new AnswerError(key as AnswerKey, `Unknown answer "${key}". Known answers: ${[...known].join(', ')}.`)
+  }
+  const deferred = opts.languageUnknown === true && given.language === undefined
+  const a: Partial<Answers> = {}
+  for (const field of FIELDS) {
+    const set = (v: unknown) => ((a as Record<string, unknown>)[field.key] = v)
+    if (given[field.key] !== undefined && !(deferred && BY_LANGUAGE.has(field.key))) {
+      set(checkField(field, given[field.key], a))
+      continue
+    }
+    try {
+      set(checkField(field, basis[field.key] ?? defaultFor(field.key, a), a))
+    } catch {
+      set(defaultFor(field.key, a))
+    }
+  }
+  const reason = combinationProblem(a as Answers)
+  if (reason && given[reason.field] !== undefined) throw new AnswerError(reason.field, reason.message)
+}
+
 function checkField(field: FieldSpec, value: unknown, earlier: Partial<Answers>): unknown {
   const flag = `--${field.flag}`
   switch (field.key) {

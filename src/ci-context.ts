@@ -1,4 +1,6 @@
+import { posix } from 'node:path'
 import { AnswerError, type Answers } from './answers.js'
+import type { AppFacts } from './detect/types.js'
 import type { Severity } from './config/types.js'
 import { K8S_ENVIRONMENTS, type KubernetesContext } from './kubernetes-context.js'
 import type { CiProvider, Registry } from './options.js'
@@ -14,6 +16,27 @@ export interface CiSetting {
   /** Where it is set: once for the repository, per deployment environment, or both (the environment's wins there). */
   scope: 'repository' | 'environment' | 'repository and environment'
   description: string
+}
+
+/**
+ * Where the image builds from, as Compose's `build:` block has it: the context relative to the
+ * service folder, the Dockerfile relative to the context.
+ */
+export interface BuildSource {
+  context: string
+  dockerfile: string
+}
+
+/**
+ * The build source an existing app's facts call for: a workspace member builds from the
+ * workspace root with its Dockerfile in its own folder; a kept Dockerfile of the user's has ours
+ * beside it as `Dockerfile.generated`. Anything else: the service folder and its Dockerfile.
+ */
+export function buildSource(app: AppFacts | undefined): BuildSource {
+  // The same reading as the Compose build block's (context.ts), so CI builds what Compose builds.
+  const file = app?.dockerfile ?? 'Dockerfile'
+  if (!app?.buildContext || app.buildContext === '.') return { context: '.', dockerfile: file }
+  return { context: app.buildContext, dockerfile: app.memberDir ? posix.join(app.memberDir, file) : file }
 }
 
 export interface CiEnvironment {
@@ -35,6 +58,12 @@ export interface CiContext {
   workflowFiles: Record<'ci' | 'release' | 'deploy' | 'infra', string>
   /** ci.yml runs only for changes to these paths (a service in a sub-folder); null: every change. */
   workflowPaths: string[] | null
+  /**
+   * The image's build context and Dockerfile from the repository root, when they are not the
+   * app's folder and its `Dockerfile`; null otherwise. `workspace`: the context is a workspace
+   * root above the app, where its lockfile (and a Cargo workspace's target folder) live.
+   */
+  build: null | { context: string; file: string; workspace: boolean; why: string }
   toolchain: CiToolchain
   /** The toolchain's top-level `env:` entries, in order. */
   versions: { name: string; value: string }[]
@@ -295,6 +324,7 @@ export function ciContext(
   appDir: string | null = null,
   workflowPrefix: string | null = null,
   scanFailOn?: Severity,
+  app: AppFacts = {},
 ): CiContext | null {
   if (answers.ci === 'none') return null
   const provider = answers.ci
@@ -348,6 +378,26 @@ export function ciContext(
         : (seen ?? x),
     )
   }
+  const source = buildSource(app)
+  const context = posix.normalize(posix.join(appDir ?? '.', source.context))
+  const file = posix.join(context, source.dockerfile)
+  const workspace = context !== posix.normalize(appDir ?? '.')
+  const build =
+    !workspace && file === posix.join(appDir ?? '.', 'Dockerfile')
+      ? null
+      : {
+          context,
+          file,
+          workspace,
+          why: [
+            workspace ? 'the workspace root, where the lockfile is' : undefined,
+            app.dockerfile ? `${app.dockerfile}: your own Dockerfile is kept, this is ours beside it` : undefined,
+          ]
+            .filter(Boolean)
+            .join('; '),
+        }
+  // A workspace member's image changes with the workspace's lockfile and manifests too.
+  const installPaths = workspace ? (app.installFiles ?? []).map((f) => posix.join(context, f)).filter((f) => !appDir || !f.startsWith(`${appDir}/`)) : []
   const names = { ci: 'ci', release: 'release', deploy: 'deploy', infra: 'infra' } as const
   const workflowNames = Object.fromEntries(Object.entries(names).map(([k, v]) => [k, workflowPrefix ? `${workflowPrefix}-${v}` : v])) as CiContext['workflowNames']
   const workflowFiles = Object.fromEntries(Object.entries(workflowNames).map(([k, v]) => [k, `${v}.yml`])) as CiContext['workflowFiles']
@@ -356,7 +406,8 @@ export function ciContext(
     appDir,
     workflowNames,
     workflowFiles,
-    workflowPaths: appDir ? [`${appDir}/**`, `.github/workflows/${workflowFiles.ci}`] : null,
+    workflowPaths: appDir ? [`${appDir}/**`, ...installPaths, `.github/workflows/${workflowFiles.ci}`] : null,
+    build,
     toolchain,
     versions: Object.entries(toolchain.versions).map(([name, value]) => ({ name, value })),
     registry: answers.registry,

@@ -1,5 +1,7 @@
+import { posix } from 'node:path'
 import type { Answers } from './answers.js'
-import type { AppFacts, HealthCheck } from './detect/types.js'
+import { appEnvironment, dotenvValue, yamlValue, type AppEnv } from './app-env.js'
+import type { AppFacts, Evidence, HealthCheck, UnprovidedService } from './detect/types.js'
 import { ciContext, type CiContext } from './ci-context.js'
 import type { Policy } from './config/types.js'
 import { HEALTH, kubernetesContext, type KubernetesContext } from './kubernetes-context.js'
@@ -25,6 +27,30 @@ export interface EnvEntry {
   value: string
 }
 
+/** A `.env` variable with its line in .env.example (secrets empty, values quoted where needed). */
+export interface DotenvVar extends EnvVar {
+  example: string
+}
+
+/** The app container's environment, as the Compose files and README.containers.md write it. */
+export interface AppEnvContext {
+  /** The variable the app reads its port from (PORT unless the app reads another). */
+  portName: string
+  /** Its value: the port, or an address holding it (`0.0.0.0:8080`), then `portIsAddress`. */
+  portValue: string
+  portIsAddress: boolean
+  /** The variable it reads its bind address from, set to 0.0.0.0; null when none. */
+  hostName: string | null
+  /** compose.yaml: every variable, dev and test falling back to dev-only values. */
+  base: EnvEntry[]
+  /** compose.prod.yaml: the settings, connections and required variables, secrets required. */
+  prod: EnvEntry[]
+  /** The app's connection variables and what each carries. */
+  connections: { name: string; description: string }[]
+  /** Variables the app requires at boot: where each was found, and whether it is secret. */
+  required: { name: string; secret: boolean; source: string; devValue: string }[]
+}
+
 /** A backing service as the templates see it. */
 export interface ServiceContext extends ServiceSpec {
   id: string
@@ -35,6 +61,7 @@ export interface ServiceContext extends ServiceSpec {
   envDev: EnvEntry[]
   /** Container environment where secrets must be set (`:?`), for compose.prod.yaml. */
   envProd: EnvEntry[]
+  /** The registry's URL with Compose's fallbacks (the app's own variables are in `appEnv`; kept for template packs). */
   urlDev: string
   urlProd: string
 }
@@ -61,7 +88,17 @@ export interface RenderContext {
   /** Named volumes of the stateful services. */
   volumes: string[]
   /** `.env` variables: the app's and every service's, in a stable order. */
-  env: EnvVar[]
+  env: DotenvVar[]
+  /** What the app container is given, from the app's own contract (or the tool's conventions). */
+  appEnv: AppEnvContext
+  /**
+   * The Compose `build:` of the app: its context relative to the service folder, and the
+   * Dockerfile relative to that context; `file` is the Dockerfile relative to the service
+   * folder (`docker build -f <file> <context>` run there).
+   */
+  build: { context: string; dockerfile: string; file: string }
+  /** Services the app uses that are not set up here (retrofit); the README says what to add (table cells). */
+  unprovided: (UnprovidedService & { source: string })[]
   /** `example`: a plausible repository for the chosen registry; `compose`: the prod image reference. */
   image: { example: string; compose: string }
   /** The language's own template values (LanguageChoice.templateData). */
@@ -75,6 +112,11 @@ export interface RenderContext {
    * port (an existing app without a health route). New services: /healthz and /readyz.
    */
   health: HealthCheck
+  /**
+   * Where `health` comes from: the app's own routes, its framework's endpoint, this tool's
+   * /healthz and /readyz, or none (`tcp`: the app has no health route, every check connects).
+   */
+  healthSource: 'app' | 'framework' | 'convention' | 'tcp'
   /** True for a new service (starter app written); false when retrofitting. */
   starter: boolean
   /** What detection found about an existing app; null for a new service. */
@@ -98,6 +140,50 @@ function interpolate(text: string, vars: readonly EnvVar[], mode: 'dev' | 'prod'
     if (mode === 'prod' && v.secret) return `\${${name}:?Set ${name} in .env (see .env.example)}`
     return `\${${name}:-${v.devDefault}}`
   })
+}
+
+/** Text for a Markdown table cell: a pipe would end the cell, a line break the row. */
+const markdownCell = (text: string) => text.replace(/\r?\n/g, ' ').replaceAll('|', '\\|')
+
+/** Where detection found something, as a README table cell. */
+const evidenceCell = (e: Evidence) => `\`${e.file.replaceAll('`', "'")}\`: ${markdownCell(e.reason)}`
+
+/** The Compose environment of the app: the base file's (dev fallbacks) and production's. */
+function composeAppEnv(env: AppEnv, vars: readonly EnvVar[]): { base: EnvEntry[]; prod: EnvEntry[] } {
+  const entry = (mode: 'dev' | 'prod') => (v: AppEnv['vars'][number]): EnvEntry => ({ name: v.name, value: yamlValue(interpolate(v.value, vars, mode)) })
+  return {
+    base: env.vars.map(entry('dev')),
+    // The port and bind address come from compose.yaml unchanged.
+    prod: env.vars.filter((v) => v.kind !== 'port' && v.kind !== 'host').map(entry('prod')),
+  }
+}
+
+/**
+ * The Compose build of the app. A workspace member builds from the workspace root, so the
+ * Dockerfile is named from there; alongside the user's own Dockerfile it is ours, under its own name.
+ */
+function composeBuild(app: AppFacts): RenderContext['build'] {
+  const dockerfile = app.dockerfile ?? 'Dockerfile'
+  if (!app.buildContext || app.buildContext === '.') return { context: '.', dockerfile, file: dockerfile }
+  if (!app.memberDir) throw new Error(`internal: buildContext ${app.buildContext} without memberDir`)
+  return { context: app.buildContext, dockerfile: posix.join(app.memberDir, dockerfile), file: dockerfile }
+}
+
+/**
+ * Compose watch rules: sync the source folders, rebuild on a change to what the install reads.
+ * Paths are relative to compose.yaml (the service folder); a workspace's root lockfile is up there.
+ */
+function watchRules(dev: DevSpec, manifests: readonly string[], app: AppFacts): RenderContext['watch'] {
+  const inImage = app.buildContext && app.memberDir ? `/app/${app.memberDir}` : '/app'
+  const fromContext = (file: string) => {
+    const rel = app.buildContext && app.memberDir ? posix.relative(app.memberDir, file) : posix.normalize(file)
+    return rel.startsWith('../') ? rel : `./${rel}`
+  }
+  const rebuild = app.installFiles ? app.installFiles.map(fromContext) : manifests.map((file) => `./${file}`)
+  return [
+    ...dev.sync.map((dir) => ({ action: dev.restartOnSync ? ('sync+restart' as const) : ('sync' as const), path: `./${dir}`, target: `${inImage}/${dir}` })),
+    ...[...new Set(rebuild)].map((path) => ({ action: 'rebuild' as const, path })),
+  ]
 }
 
 function service(id: string, label: string, spec: ServiceSpec | null, mirrors: Mirrors): ServiceContext | null {
@@ -138,11 +224,14 @@ export function buildContext(answers: Answers, tool: { name: string; version: st
   const example = registry.example(answers.name)
   const platform = byId(PLATFORM_CHOICES, answers.platform)
   const appSettings: EnvVar[] = [{ name: 'LOG_LEVEL', devDefault: 'info', description: 'debug, info, warn or error', secret: false }]
+  const app: AppFacts = retrofit?.app ?? {}
+  const appEnv = appEnvironment(answers.port, app, services, appSettings)
+  const dotenv = [...appSettings, ...services.flatMap((s) => s.secrets), ...appEnv.dotenv]
   const lang = language.templateData?.({ name: answers.name, port: answers.port, languageVersion: answers.languageVersion, packageManager, framework, app: retrofit?.app ?? {} }) ?? {}
   // The framework's own endpoint (Laravel's /up) unless the app said otherwise.
   const ownHealth = typeof lang.healthPath === 'string' && lang.healthPath !== '/healthz' ? lang.healthPath : undefined
   const health: HealthCheck = retrofit?.app.health ?? (ownHealth ? { liveness: ownHealth, readiness: ownHealth } : { ...HEALTH })
-  const k8s = kubernetesContext(answers, platform, services, appSettings, language.runtimeUid ?? 1000, policy, health)
+  const k8s = kubernetesContext(answers, platform, services, appEnv, language.runtimeUid ?? 1000, policy, health)
   const terraform = terraformContext(answers, platform, registry, services, k8s)
   return {
     answers,
@@ -159,22 +248,32 @@ export function buildContext(answers: Answers, tool: { name: string; version: st
     cache: cacheCtx,
     services,
     volumes: services.flatMap((s) => (s.volume ? [s.volume] : [])),
-    env: [...appSettings, ...services.flatMap((s) => s.secrets)],
+    // .env holds the value itself; `$$` is only Compose's escape inside compose files.
+    env: dotenv.map((v) => ({ ...v, example: v.secret ? '' : dotenvValue(v.devDefault.replaceAll('$$', '$')) })),
+    appEnv: {
+      portName: appEnv.portName,
+      portValue: appEnv.portValue,
+      portIsAddress: appEnv.portValue !== String(answers.port),
+      hostName: appEnv.hostName,
+      ...composeAppEnv(appEnv, dotenv),
+      connections: appEnv.vars.filter((v) => v.kind === 'connection').map((v) => ({ name: v.name, description: v.description })),
+      required: appEnv.vars.flatMap((v) => (v.required ? [{ name: v.name, secret: v.required.secret, source: evidenceCell(v.required.evidence), devValue: markdownCell((v.env?.devDefault ?? v.required.devValue).replaceAll('$$', '$')).replaceAll('`', "'") }] : [])),
+    },
+    build: composeBuild(app),
+    unprovided: (app.unprovided ?? []).map((u) => ({ ...u, service: markdownCell(u.service), hint: markdownCell(u.hint), source: evidenceCell(u.evidence) })),
     image: { example, compose: `\${IMAGE_REPOSITORY:-${example}}:\${IMAGE_TAG:?Set IMAGE_TAG to the release to run}` },
     lang,
     health,
+    healthSource: retrofit?.app.health ? (health.liveness ? 'app' : 'tcp') : ownHealth ? 'framework' : 'convention',
     devPorts: [
       `127.0.0.1:\${APP_PORT:-${answers.port}}:${answers.port}`,
       ...(dev.debugPort ? [`127.0.0.1:${dev.debugPort}:${dev.debugPort}`] : []),
     ],
-    watch: [
-      ...dev.sync.map((dir) => ({ action: dev.restartOnSync ? ('sync+restart' as const) : ('sync' as const), path: `./${dir}`, target: `/app/${dir}` })),
-      ...packageManager.manifests.map((file) => ({ action: 'rebuild' as const, path: `./${file}` })),
-    ],
+    watch: watchRules(dev, packageManager.manifests, app),
     starter: retrofit === undefined,
     retrofit: retrofit ?? null,
     k8s,
-    ci: ciContext(answers, platform, k8s, { language: language.id, languageVersion: answers.languageVersion, packageManager, framework, lang }, { example }, terraform, retrofit && retrofit.dir !== '.' ? retrofit.dir : null, retrofit?.workflowPrefix ?? null, policy.scan?.failOn),
+    ci: ciContext(answers, platform, k8s, { language: language.id, languageVersion: answers.languageVersion, packageManager, framework, lang }, { example }, terraform, retrofit && retrofit.dir !== '.' ? retrofit.dir : null, retrofit?.workflowPrefix ?? null, policy.scan?.failOn, retrofit?.app),
     terraform,
   }
 }

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { existsSync, readFileSync } from 'node:fs'
 import { basename, dirname, join, relative, resolve } from 'node:path'
 import * as p from '@clack/prompts'
-import { AnswerError, fieldSpec, validateAnswers, type AnswerKey, type Answers, type RawAnswers } from './answers.js'
+import { AnswerError, fieldSpec, validateGiven, type AnswerKey, type Answers, type RawAnswers } from './answers.js'
 import { ANSWERS_FILE, applicableAnswers, parseAnswersFile, recordedOrg, type OrgRecord } from './answers-file.js'
 import { runCheck } from './cli/check.js'
 import { EXIT } from './cli/exit.js'
@@ -20,6 +20,8 @@ import { helpText, parseCliArgs, UsageError, type CliArgs, type OnConflict } fro
 import { askConflict, PromptCancelled, promptAnswers, promptVariables } from './cli/prompts.js'
 import { equivalentCommand, formatReport } from './cli/report.js'
 import { looksLikeProject, openQuestions, placeInRepo, prepareRetrofit, uncertainError } from './cli/retrofit.js'
+import { fitRepository, theirDependabot, withOwnIgnoreFile, type RepositoryFit } from './cli/fit.js'
+import { multiNextSteps, nextSteps, repositoryNotes } from './cli/next-steps.js'
 import { formatDetection } from './detect/report.js'
 import type { RenderContext, Retrofit } from './context.js'
 import type { DetectedService } from './detect/types.js'
@@ -105,11 +107,12 @@ export async function main(io: Io): Promise<number> {
     const base = resolve(io.cwd, args.cwd ?? '.')
     if (args.cwd !== undefined && !existsSync(base)) throw new UsageError(`--cwd: ${args.cwd} does not exist`)
     const { raw: given, org: fileOrg, recordedIn: fileDir } = await collectRaw(args, base)
-    // Bad flags fail before any question is asked or any file is read.
-    validateAnswers(given)
     // An existing app is looked for in the named folder, in --cwd, or in the current folder
     // when it holds a manifest; otherwise this is a new service in a new folder.
     const existingDir = args.dir !== undefined ? resolve(base, args.dir) : args.cwd !== undefined || args.services.length > 0 || looksLikeProject(base) ? base : undefined
+    // Bad flags fail before any question is asked or any app file is read. In an existing app
+    // the answers that follow the language wait for detection to name it.
+    validateGiven(given, {}, { languageUnknown: existingDir !== undefined && existsSync(existingDir) })
     if (interactive) p.intro(`${TOOL.name} ${TOOL.version}`)
     const runs = existingDir
       ? await prepareRetrofit(existingDir, {
@@ -118,6 +121,8 @@ export async function main(io: Io): Promise<number> {
         })
       : undefined
     if (args.services.length > 0 && !runs) throw new UsageError('--service picks a service of an existing repository; none was detected here.')
+    // No app after all (a new service in an existing folder): the default language's choices.
+    if (!runs) validateGiven(given)
 
     // Each folder's organization config (and packs) is read once.
     const orgs = new Map<string, Org>()
@@ -138,6 +143,8 @@ export async function main(io: Io): Promise<number> {
         const own = PER_SERVICE.filter((k) => given[k] !== undefined)
         if (own.length) throw new UsageError(`${own.map((k) => `--${fieldSpec(k).flag}`).join(', ')}: ${own.length > 1 ? 'these describe' : 'this describes'} one app; with several services, run once per service (--service <folder>) to set ${own.length > 1 ? 'them' : 'it'}.`)
       }
+      // The flags held back above, now in the app's language (or the one --language names).
+      for (const r of runs) validateGiven(given, r.suggested)
       const open = runs.map((r) => ({ r, open: openQuestions(r, given) }))
       if (open.some((o) => o.open.length) && !interactive) {
         if (args.dryRun) {
@@ -186,30 +193,47 @@ export async function main(io: Io): Promise<number> {
       root = resolve(base, args.dir ?? answers.name)
       plans = [{ answers, target: root, org, vars }]
     }
+    const policy: ConflictPolicy = args.onConflict ? POLICY[args.onConflict] : interactive ? 'prompt' : 'abort'
+    const disk = new FsWriter(root)
+    const render = (x: (typeof plans)[number], retrofit = x.retrofit) =>
+      generate(x.answers, { ...(retrofit ? { retrofit } : {}), policy: x.org.config.policy, packs: x.org.packs, vars: x.vars, org: orgRecord(x.org, x.vars) })
+    // What the repository already has decides which Dockerfile the rest builds and what our
+    // workflows are called: settled (and the Dockerfile asked about) before the final render.
+    let fitted: RepositoryFit = { services: [], decided: new Map() }
+    if (runs) {
+      fitted = await fitRepository(plans.map((x) => x.retrofit!), (r, i) => placeInRepo(render(plans[i]!, r).files, r.dir), {
+        read: (path) => disk.read(path),
+        policy,
+        ...(interactive && !args.dryRun ? { ask: askConflict } : {}),
+      })
+      plans = plans.map((x, i) => ({ ...x, retrofit: fitted.services[i]!.retrofit }))
+    }
     const placed = plans.map((x) => {
-      const g = generate(x.answers, { ...(x.retrofit ? { retrofit: x.retrofit } : {}), policy: x.org.config.policy, packs: x.org.packs, vars: x.vars, org: orgRecord(x.org, x.vars) })
-      return { dir: x.retrofit?.dir ?? '.', context: g.context, files: x.retrofit ? placeInRepo(g.files, x.retrofit.dir) : g.files, org: x.org, scaffold: new Set(g.scaffold) }
+      const g = render(x)
+      return { dir: x.retrofit?.dir ?? '.', context: g.context, files: x.retrofit ? withOwnIgnoreFile(placeInRepo(g.files, x.retrofit.dir), x.retrofit) : g.files, org: x.org, scaffold: new Set(g.scaffold) }
     })
-    const files = plans.length > 1 ? combineServices(placed, toProjectName(basename(root))) : placed[0]!.files
+    let files = plans.length > 1 ? combineServices(placed, toProjectName(basename(root))) : placed[0]!.files
+    const dependabot = runs ? await theirDependabot(files, plans.map((x) => x.retrofit!.dir), (path) => disk.read(path)) : undefined
+    if (dependabot) files = files.filter((f) => f.path !== dependabot.path)
     const answers = plans[0]!.answers
     const context = placed[0]!.context
     const retro = runs?.[0]
-
-    const policy: ConflictPolicy = args.onConflict ? POLICY[args.onConflict] : interactive ? 'prompt' : 'abort'
-    const disk = new FsWriter(root)
+    const notesOf = (reports: readonly FileReport[]) => (runs ? repositoryNotes(fitted, dependabot, reports) : [])
     const detectionJson = retro
       ? { detection: retro.detection, service: plans[0]!.retrofit!.dir, services: plans.map((x) => ({ dir: x.retrofit!.dir, answers: applicableAnswers(x.answers) })) }
       : {}
     if (args.dryRun) {
       // The dry-run writer reads the real directory but records writes instead of doing them.
       const dry = new DryRunWriter(disk)
-      const reports = policy === 'prompt' || policy === 'abort' ? await statusOf(files, dry) : await writeAll(files, dry, policy)
+      const reports = policy === 'prompt' || policy === 'abort' ? await statusOf(files, dry) : await writeAll(files, dry, policy, undefined, fitted.decided)
       const conflicts = reports.filter((r) => r.status === 'conflict').length
-      if (args.json) out(JSON.stringify({ dryRun: true, directory: root, ...detectionJson, answers: applicableAnswers(answers), files: reports }, null, 2))
+      const notes = notesOf(reports)
+      if (args.json) out(JSON.stringify({ dryRun: true, directory: root, ...detectionJson, answers: applicableAnswers(answers), files: reports, notes }, null, 2))
       else {
         if (retro) out(`${formatDetection(retro.detection, retro.repoRoot)}\n`)
         out(`Dry run for ${root}: nothing was written. With these flags the run would:`)
         out(formatReport(reports))
+        if (notes.length) out(`\n${notes.join('\n')}`)
         if (conflicts && (policy === 'prompt' || policy === 'abort')) {
           out(`\n${conflicts} conflict(s): the run would ${interactive ? 'ask about each' : 'stop before writing'}; pass --on-conflict keep, alongside or overwrite.`)
         }
@@ -224,36 +248,40 @@ export async function main(io: Io): Promise<number> {
       const choice = await askConflict(path, current, proposed)
       spin?.start('Writing files')
       return choice
-    })
-    spin?.stop(`Wrote ${reports.filter((r) => r.action === 'created' || r.action === 'overwritten' || r.action === 'alongside').length} files`)
+    }, fitted.decided)
+    spin?.stop(`Wrote ${reports.filter((r) => r.action === 'created' || r.action === 'overwritten' || r.action === 'alongside' || r.action === 'extended').length} files`)
     await writeBaseRecords(disk, placed, files, reports)
+    const notes = notesOf(reports)
     // The built-in checks over what is now on disk at every path this run wrote or kept: a
     // generated project is checked before the user sees it, and a kept file that disagrees
     // with the generated ones (another port, say) is caught here.
     const onDisk = new Map<string, string>()
-    for (const f of files) {
-      const text = await disk.read(f.path)
-      if (text !== undefined && isContainerFile(f.path)) onDisk.set(f.path, text)
+    for (const path of [...files.map((f) => f.path), ...reports.flatMap((r) => (r.writtenTo ? [r.writtenTo] : []))]) {
+      const text = await disk.read(path)
+      if (text !== undefined && isContainerFile(path)) onDisk.set(path, text)
     }
     const checked = sortFindings([...runRules({ files: onDisk }), ...policyFindings({ files: onDisk }, plans[0]!.org.config)])
 
     if (args.git) await gitInit(root, interactive ? (m) => p.log.info(m) : err)
 
     if (args.json) {
-      out(JSON.stringify({ directory: root, ...detectionJson, answers: applicableAnswers(answers), files: reports, validation: checked }, null, 2))
+      out(JSON.stringify({ directory: root, ...detectionJson, answers: applicableAnswers(answers), files: reports, notes, validation: checked }, null, 2))
       return EXIT.ok
     }
     const verdict = checked.length
       ? `The built-in checks found ${checked.length} problem(s) (create-containerized-app validate for details):\n${formatFindings(checked)}`
       : `Checked: no findings from the ${RULES.length} built-in rules (run create-containerized-app validate for the external validators too).`
     const rel = relative(io.cwd, plans[0]!.target) || '.'
-    const next = plans.length > 1 ? multiNextSteps(plans, root, io.cwd) : nextSteps(rel, answers, context)
+    const next = [...notes, plans.length > 1 ? multiNextSteps(plans.map((x, i) => ({ target: x.target, context: placed[i]!.context })), root, io.cwd) : nextSteps(rel, answers, context)].join('\n')
     if (interactive) {
       p.log.message(formatReport(reports))
       if (checked.length) p.log.warn(verdict)
       else p.log.success(verdict)
       p.note(next, 'Next steps')
-      if (plans.length === 1) p.log.info(`Same run without questions:\n${equivalentCommand(rel, answers)}`)
+      // A kept Dockerfile without the stages Compose builds gets ours beside it under `keep` too.
+      const forTargets = new Set(fitted.services.flatMap((s) => (s.dockerfile?.kind === 'alongside-for-targets' ? [s.dockerfile.path] : [])))
+      const asChosen = reports.map((r) => (forTargets.has(r.path) ? { ...r, action: 'kept' as const } : r))
+      if (plans.length === 1) p.log.info(`Same run without questions:\n${equivalentCommand(rel, answers, asChosen)}`)
       p.outro('Done')
     } else {
       out(`${TOOL.name} ${TOOL.version}: ${root}`)
@@ -299,43 +327,6 @@ async function chooseServices(services: readonly DetectedService[]): Promise<str
   return picked as string[]
 }
 
-function multiNextSteps(plans: readonly { answers: Answers; target: string }[], root: string, cwd: string): string {
-  const composeFile = rootComposePath(plans.map((x) => ({ dir: relative(root, x.target) || '.' })))
-  return [
-    relative(cwd, root) ? `cd ${relative(cwd, root)}` : undefined,
-    `docker compose${composeFile === 'compose.yaml' ? '' : ` -f ${composeFile}`} up --build --wait   (every service, with the databases and caches they share)`,
-    ...plans.map((x) => `${x.answers.name}: ${relative(root, x.target)}/README.containers.md; it must answer GET /healthz and /readyz on port ${x.answers.port}`),
-  ]
-    .filter(Boolean)
-    .join('\n')
-}
-
-function nextSteps(rel: string, a: Answers, ctx: RenderContext): string {
-  const k8s = ctx.k8s
-  return [
-    ctx.retrofit
-      ? `Your app must answer GET /healthz and /readyz on port ${a.port} (the healthchecks and probes call them); the Dockerfile's header says what else it expects.`
-      : ctx.framework.starter !== null
-        ? undefined
-        : `No starter app for --framework ${a.framework}: add your code; the Dockerfile documents what it expects.`,
-    rel === '.' ? undefined : `cd ${rel}`,
-    'docker compose up --build --watch',
-    `curl http://localhost:${a.port}/readyz`,
-    ...(k8s?.format === 'helm'
-      ? [
-          `helm upgrade --install ${a.name} ${k8s.chartDir} -n ${a.name}-dev --create-namespace -f ${k8s.chartDir}/values-dev.yaml --set image.tag=<tag>`,
-          `helm test ${a.name} -n ${a.name}-dev`,
-        ]
-      : k8s?.format === 'kustomize'
-        ? [`kubectl apply -k ${k8s.kustomizeDir}/overlays/dev   (after pushing the image: kustomize edit set image in the base)`]
-        : []),
-    ctx.terraform ? `Cloud stack: ${ctx.terraform.dir}/README.md (terraform init, plan and apply per environment)` : undefined,
-    'See README.containers.md for test and production runs.',
-  ]
-    .filter(Boolean)
-    .join('\n')
-}
-
 async function gitInit(root: string, log: (m: string) => void): Promise<void> {
   const { execa } = await import('execa')
   const inside = await execa('git', ['rev-parse', '--is-inside-work-tree'], { cwd: root, reject: false })
@@ -350,6 +341,9 @@ async function gitInit(root: string, log: (m: string) => void): Promise<void> {
  */
 async function writeBaseRecords(writer: Writer, placed: readonly { dir: string; files: readonly RenderedFile[]; org: Org; scaffold: ReadonlySet<string> }[], written: readonly RenderedFile[], reports: readonly FileReport[]): Promise<void> {
   const kept = reports.filter((r) => r.action === 'kept' || r.action === 'alongside').map((r) => r.path)
+  // An extended file is the user's, with lines of ours in it, on this run and every later one
+  // (when it lacks nothing more): update leaves it alone too.
+  for (const f of written) if (f.merge && (await writer.read(f.path)) !== f.content) kept.push(f.path)
   const final = new Map(written.map((f) => [f.path, f.content]))
   for (const service of placed) {
     // Files several services share (the root Compose file, Dependabot) belong to none of them.

@@ -1,10 +1,11 @@
 import type { Answers } from './answers.js'
+import { yamlValue, type AppEnv } from './app-env.js'
 import type { Policy } from './config/types.js'
 import type { K8sFormat } from './options.js'
 import { mirrorImage } from './policy/images.js'
 import { applyResourceFloor, checkResourceFloor, RESOURCE_KINDS, RESOURCE_NAMES, type ContainerResources, type ResourceKind, type ResourceName } from './policy/resources.js'
 import type { Annotation, ClusterSpec, PlatformChoice } from './registry/platforms.js'
-import type { EnvVar, ServiceSpec } from './registry/services.js'
+import { connectionValue, type Endpoint, type EnvVar, type ServiceSpec } from './registry/services.js'
 import type { HealthCheck } from './detect/types.js'
 import { cloudSecretName, managedPort, TERRAFORM_DIR } from './terraform-context.js'
 
@@ -19,16 +20,23 @@ export interface Setting {
   name: string
   value: string
   description: string
+  /** `NAME=value` as a YAML list item (a Kustomize generator literal), quoted where YAML would misread it. */
+  literal: string
 }
 
-/** A connection URL the app reads, per environment, in Kubernetes' `$(NAME)` syntax. */
-export interface ConnectionUrl {
+/**
+ * A connection setting the app reads (a URL, a host, a port, a user...), per environment, in
+ * Kubernetes' `$(NAME)` syntax: credentials are references to the Secret's keys.
+ */
+export interface ConnectionEnv {
   name: string
   description: string
-  /** The in-cluster (dev) URL: the same host and port as Compose. */
+  /** The in-cluster (dev) value: the same host and port as Compose. */
   default: string
   staging: string
   prod: string
+  /** Staging and prod differ from dev (it names the managed endpoint), so their files set it. */
+  managed: boolean
   /** Its place in the app container's env list (after the secretEnv entries). */
   envIndex: number
 }
@@ -165,13 +173,31 @@ export interface KubernetesContext {
   gid: number
   health: HealthCheck
   cluster: ClusterSpec & { ingress: ClusterSpec['ingress'] & { annotations: readonly Annotation[] } }
-  /** Plain settings for the ConfigMap (LOG_LEVEL and the services' non-secret variables). */
+  /** The variable the ConfigMap sets to the port, when the app reads another than PORT (Helm's `portEnv`). */
+  portEnv: string | null
+  /** The variable the port is in. */
+  portName: string
+  /** The Kustomize ConfigMap's literal for it (`PORT=3000`, `ADDR=0.0.0.0:8080`). */
+  portLiteral: string
+  /**
+   * Plain settings for the ConfigMap: LOG_LEVEL, the app's bind address and the non-secret
+   * variables it requires, and the services' non-secret variables.
+   */
   config: Setting[]
-  /** Secret variables the app itself reads (the ones its connection URLs use). */
+  /** The app's own required settings (not secrets): staging and prod set their own values. */
+  appConfig: Setting[]
+  /** Secret variables the app itself reads: the ones its connection settings use, and its own required secrets. */
   secretEnv: string[]
   /** Every secret variable with its dev-only default (the services need some the app does not). */
   devSecrets: Setting[]
-  urls: ConnectionUrl[]
+  /** The app's connection settings, per environment. */
+  connections: ConnectionEnv[]
+  /** The ones staging and prod point elsewhere (the Kustomize overlays patch them). */
+  managedConnections: ConnectionEnv[]
+  /** Every connection setting is a URL (values.yaml says "connection URLs"). */
+  urlsOnly: boolean
+  /** The app container has an env list (secrets or connection settings). */
+  hasEnv: boolean
   inCluster: InClusterService[]
   /** Ports the app opens to managed services outside the cluster (staging, prod). */
   managedEgress: { label: string; port: number }[]
@@ -218,6 +244,32 @@ export function workloadName(name: string, suffix: string): string {
   return `${name.slice(0, 51 - suffix.length).replace(/-+$/, '')}-${suffix}`
 }
 
+/** A ConfigMap or Secret value: the `.env` default without Compose's `$$` escape. */
+function entry(name: string, devDefault: string, description: string): Setting {
+  const value = devDefault.replaceAll('$$', '$')
+  return { name, value, description, literal: yamlValue(`${name}=${value}`) }
+}
+
+/** `${NAME}` references in a Compose value. */
+const references = (text: string) => [...text.matchAll(/\$\{([A-Z0-9_]+)\}/g)].map((m) => m[1]!)
+
+/**
+ * Load balancers that check the app themselves. With no health route (a TCP check) the ALB,
+ * which checks HTTP only (TCP checks are the NLB's), asks `/` and takes any answer below 500:
+ * the server is up, whatever its root page says.
+ */
+function ingressAnnotations(annotations: readonly Annotation[], health: HealthCheck): Annotation[] {
+  const path = health.readiness ?? health.liveness
+  return annotations.flatMap((a) => {
+    if (!a.value.includes('{readinessPath}')) return [a]
+    if (path) return [{ ...a, value: a.value.replace('{readinessPath}', path) }]
+    return [
+      { ...a, value: a.value.replace('{readinessPath}', '/'), comment: 'The app has no health route: the ALB checks / (ALB checks are HTTP; TCP checks are for NLBs).' },
+      { key: a.key.replace(/healthcheck-path$/, 'success-codes'), value: '200-499', comment: 'Any answer below 500 counts as healthy: the server is up, whatever its root page returns.' },
+    ]
+  })
+}
+
 function inCluster(name: string, label: string, s: ServiceSpec): InClusterService {
   const derived = Object.entries(s.environment)
     // `POSTGRES_USER: ${POSTGRES_USER}` is the variable itself, already set from the ConfigMap.
@@ -249,7 +301,8 @@ export function kubernetesContext(
   answers: Answers,
   platform: PlatformChoice,
   services: readonly (ServiceSpec & { id: string; label: string })[],
-  appSettings: readonly EnvVar[],
+  /** The app container's environment, as Compose sets it. */
+  appEnv: AppEnv,
   uid: number,
   policy: Policy = {},
   /** What the probes ask: the same as the image's HEALTHCHECK (the app's own routes; null: TCP). */
@@ -260,9 +313,22 @@ export function kubernetesContext(
   checkResourceFloor(policy.resources)
   const resources = appResources(policy.resources)
   const { name } = answers
-  const usedByUrls = (v: EnvVar) => services.some((s) => s.url.includes(`\${${v.name}}`))
   const vars = services.flatMap((s) => s.secrets)
-  const secretEnv = vars.filter((v) => v.secret && usedByUrls(v)).map((v) => v.name)
+  const address = appEnv.portValue !== String(answers.port)
+  // The app's own variables reach it from the ConfigMap or the Secret, its connections through
+  // the kubelet's $(NAME): the secrets those name are the Secret's keys the app reads.
+  const used = new Set(appEnv.vars.filter((v) => v.kind === 'connection' || v.kind === 'required').flatMap((v) => references(v.value)))
+  const own = appEnv.dotenv
+  const secretEnv = [...vars.filter((v) => v.secret && used.has(v.name)), ...own.filter((v) => v.secret)].map((v) => v.name)
+  const setting = (v: EnvVar): Setting => entry(v.name, v.devDefault, v.description)
+  const endpoint = (s: ServiceSpec & { id: string }, env: 'staging' | 'prod'): Endpoint => ({ host: managedHost(name, s, env), port: managedPort(platform.cloud, s.id, s.port) })
+  const connections = appEnv.vars
+    .flatMap((v) => (v.connection && v.value !== `\${${v.name}}` ? [{ v, ...v.connection }] : []))
+    .map(({ v, service: s, part }, i): ConnectionEnv => {
+      const dev = toKubeletVars(connectionValue(s, part))
+      const staging = toKubeletVars(connectionValue(s, part, endpoint(s, 'staging')))
+      return { name: v.name, description: v.description, default: dev, staging, prod: toKubeletVars(connectionValue(s, part, endpoint(s, 'prod'))), managed: staging !== dev, envIndex: secretEnv.length + i }
+    })
   return {
     format: answers.k8sFormat,
     chartDir: `deploy/helm/${name}`,
@@ -270,31 +336,25 @@ export function kubernetesContext(
     uid,
     gid: uid,
     health,
-    cluster: {
-      ...cluster,
-      ingress: {
-        ...cluster.ingress,
-        annotations: cluster.ingress.annotations.map((a) => ({ ...a, value: a.value.replace('{readinessPath}', health.readiness ?? health.liveness ?? '/') })),
-      },
-    },
-    config: [...appSettings, ...vars]
-      .filter((v) => !v.secret)
-      .map((v) => ({ name: v.name, value: v.devDefault, description: v.description })),
+    cluster: { ...cluster, ingress: { ...cluster.ingress, annotations: ingressAnnotations(cluster.ingress.annotations, health) } },
+    // Helm's ConfigMap sets portEnv to containerPort itself; an address-shaped variable is a setting.
+    portEnv: appEnv.portName !== 'PORT' && !address ? appEnv.portName : null,
+    portName: appEnv.portName,
+    portLiteral: yamlValue(`${appEnv.portName}=${appEnv.portValue}`),
+    config: [
+      ...appEnv.vars.flatMap((v) => (v.kind === 'setting' && v.env ? [setting(v.env)] : [])),
+      ...(address && answers.k8sFormat === 'helm' ? [entry(appEnv.portName, appEnv.portValue, 'Listening address (keep its port equal to containerPort)')] : []),
+      ...(appEnv.hostName ? [entry(appEnv.hostName, '0.0.0.0', 'Bind address: every interface, so the Service reaches the app')] : []),
+      ...own.filter((v) => !v.secret).map(setting),
+      ...vars.filter((v) => !v.secret).map(setting),
+    ],
+    appConfig: own.filter((v) => !v.secret).map(setting),
     secretEnv,
-    devSecrets: vars.filter((v) => v.secret).map((v) => ({ name: v.name, value: v.devDefault, description: v.description })),
-    urls: services.map((s, i) => {
-      const url = toKubeletVars(s.url)
-      const at = `${s.host}:${s.port}`
-      const port = managedPort(platform.cloud, s.id, s.port)
-      return {
-        name: s.urlEnv,
-        description: `${s.label} connection URL`,
-        default: url,
-        staging: url.replace(at, `${managedHost(name, s, 'staging')}:${port}`),
-        prod: url.replace(at, `${managedHost(name, s, 'prod')}:${port}`),
-        envIndex: secretEnv.length + i,
-      }
-    }),
+    devSecrets: [...vars, ...own].filter((v) => v.secret).map(setting),
+    connections,
+    managedConnections: connections.filter((c) => c.managed),
+    urlsOnly: appEnv.vars.every((v) => v.connection === undefined || v.connection.part === 'url'),
+    hasEnv: secretEnv.length > 0 || connections.length > 0,
     inCluster: services.map((s) => inCluster(name, s.label, s)),
     managedEgress: services.map((s) => ({ label: s.label, port: managedPort(platform.cloud, s.id, s.port) })),
     hosts: {

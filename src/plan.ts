@@ -1,6 +1,7 @@
 import { posix } from 'node:path'
 import type { RenderContext } from './context.js'
 import type { FormatterId } from './generators/lockfiles.js'
+import type { MergeKind } from './render.js'
 import type { TemplateSource } from './templates.js'
 
 /** One file the run intends to write, before rendering. */
@@ -19,6 +20,8 @@ export type PlannedFile =
        * create` does): the file stays a plain template of its own tool, not Handlebars.
        */
       replace?: Readonly<Record<string, string>>
+      /** How an existing file at `to` takes this one (see MergeKind); absent: a conflict. */
+      merge?: MergeKind
     }
   /**
    * A file assembled from template parts in order: verbatim parts hold another tool's own

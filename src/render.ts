@@ -4,10 +4,18 @@ import { FORMATTERS } from './generators/lockfiles.js'
 import type { PlannedFile } from './plan.js'
 import type { TemplateSource } from './templates.js'
 
+/**
+ * How a file that already exists takes the rendered one, instead of being a conflict. `env`:
+ * the existing file keeps every line and gains, in a marked block, the variables it lacks (an
+ * app's own `.env.example`).
+ */
+export type MergeKind = 'env'
+
 export interface RenderedFile {
   path: string
   content: string
   mode?: number
+  merge?: MergeKind
 }
 
 const HELPERS: Record<string, Handlebars.HelperDelegate> = {
@@ -76,6 +84,6 @@ export function createRenderer(templates: TemplateSource) {
         for (const [from, to] of Object.entries(f.replace ?? {})) content = content.replaceAll(from, to)
       }
       if ('format' in f && f.format) content = FORMATTERS[f.format](content)
-      return f.mode === undefined ? { path: f.to, content } : { path: f.to, content, mode: f.mode }
+      return { path: f.to, content, ...(f.mode === undefined ? {} : { mode: f.mode }), ...('merge' in f && f.merge ? { merge: f.merge } : {}) }
     })
 }

@@ -45,10 +45,18 @@ export interface TerraformContext {
   secretName: { staging: string; prod: string }
   /**
    * The secret's JSON entries as HCL lines, `KEY = local.<service>_password` (each cloud's
-   * database and cache files define it: generated, or the service's own key), with the
-   * `=` aligned as `terraform fmt` wants it (a template cannot pad).
+   * database and cache files define it: generated, or the service's own key) or
+   * `KEY = local.app_secrets["KEY"]` for a secret the app itself requires, with the `=`
+   * aligned as `terraform fmt` wants it (a template cannot pad).
    */
   secretEntries: string[]
+  /**
+   * Secrets the app requires at boot (JWT_SECRET...): secrets.tf generates each at random, and
+   * `var.app_secrets` sets the ones that must be a real value (an API key of another service).
+   */
+  appSecrets: string[]
+  /** The stack uses the random provider (a generated password). */
+  randomProvider: boolean
   /** GCP: a managed service (Cloud SQL, Memorystore) needs the VPC's private services access. */
   privateServiceAccess: boolean
 }
@@ -92,13 +100,24 @@ function configValue(s: ServiceSpec, suffix: RegExp): string {
   return v.devDefault
 }
 
-function secretEntries(keys: readonly string[], dbKey: string | null, cacheKey: string | null): string[] {
+function secretEntries(keys: readonly string[], dbKey: string | null, cacheKey: string | null, appSecrets: readonly string[]): string[] {
   const width = Math.max(0, ...keys.map((k) => k.length))
   return keys.map((k) => {
-    const source = k === dbKey ? 'database' : k === cacheKey ? 'cache' : null
-    if (!source) throw new Error(`internal: no generated password for the secret key ${k}`)
-    return `${k.padEnd(width)} = local.${source}_password`
+    const source = k === dbKey ? 'local.database_password' : k === cacheKey ? 'local.cache_password' : appSecrets.includes(k) ? `local.app_secrets["${k}"]` : null
+    if (!source) throw new Error(`internal: no generated value for the secret key ${k}`)
+    return `${k.padEnd(width)} = ${source}`
   })
+}
+
+/**
+ * The stack's own templates generate with the random provider: Azure always (name suffixes),
+ * AWS the database's and the Redis or Valkey cache's passwords, GCP the Cloud SQL password
+ * (Firestore and Memorystore make their own credentials).
+ */
+function generatesPassword(cloud: Cloud, db: ServiceSpec | undefined, cache: ServiceSpec | undefined): boolean {
+  if (cloud === 'azure') return true
+  if (cloud === 'gcp') return db !== undefined && db.host !== 'mongodb'
+  return db !== undefined || (cache !== undefined && passwordKey(cache) !== null)
 }
 
 /** Derives the Terraform context; null for platforms without a cloud (Compose, any Kubernetes). */
@@ -113,6 +132,10 @@ export function terraformContext(
   if (!cloud || !k8s) return null
   const db = services.find((s) => s.urlEnv === 'DATABASE_URL')
   const cache = services.find((s) => s.urlEnv === 'CACHE_URL')
+  const dbKey = db ? passwordKey(db) : null
+  const cacheKey = cache ? passwordKey(cache) : null
+  // Every other key the app reads from its Secret is one of its own (JWT_SECRET...).
+  const appSecrets = k8s.secretEnv.filter((k) => k !== dbKey && k !== cacheKey)
   return {
     cloud,
     dir: TERRAFORM_DIR[cloud],
@@ -131,7 +154,9 @@ export function terraformContext(
     cache: cache ? { engine: cache.id as TerraformCache['engine'], label: cache.label, port: managedPort(cloud, cache.id, cache.port), passwordKey: passwordKey(cache) } : null,
     secretKeys: k8s.secretEnv,
     privateServiceAccess: cloud === 'gcp' && (cache !== undefined || (db !== undefined && db.id !== 'mongodb')),
-    secretEntries: secretEntries(k8s.secretEnv, db ? passwordKey(db) : null, cache ? passwordKey(cache) : null),
+    secretEntries: secretEntries(k8s.secretEnv, dbKey, cacheKey, appSecrets),
+    appSecrets,
+    randomProvider: appSecrets.length > 0 || generatesPassword(cloud, db, cache),
     secretName: { staging: cloudSecretName(cloud, answers.name, 'staging'), prod: cloudSecretName(cloud, answers.name, 'prod') },
   }
 }

@@ -2,12 +2,16 @@ import { randomBytes } from 'node:crypto'
 import { lstat, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises'
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import fse from 'fs-extra'
-import type { RenderedFile } from './render.js'
+import type { MergeKind, RenderedFile } from './render.js'
+import { extendEnvExample } from './utils/env-example.js'
 
-/** What a planned file would do to the target directory. */
-export type FileStatus = 'create' | 'identical' | 'conflict'
+/**
+ * What a planned file would do to the target directory. `extend`: the file exists and takes
+ * ours by its merge kind (their lines stay, what they lack is added): not a conflict.
+ */
+export type FileStatus = 'create' | 'identical' | 'conflict' | 'extend'
 /** What the run did with it. */
-export type FileAction = 'created' | 'unchanged' | 'overwritten' | 'kept' | 'alongside'
+export type FileAction = 'created' | 'unchanged' | 'overwritten' | 'kept' | 'alongside' | 'extended'
 /** What to do with a file that exists with other content: the user's consent, given up front or per file. */
 export type ConflictPolicy = 'abort' | 'skip' | 'overwrite' | 'alongside' | 'prompt'
 export type ConflictChoice = 'overwrite' | 'keep' | 'alongside' | 'cancel'
@@ -47,42 +51,59 @@ export class WriteCancelled extends Error {
   }
 }
 
-/** Status of every file against what is on disk. Reads only. */
-export async function statusOf(files: readonly RenderedFile[], writer: Writer): Promise<FileReport[]> {
+const MERGES: Record<MergeKind, (current: string, proposed: string) => string> = { env: extendEnvExample }
+
+/** Each file's status, and for a merged file the content it would end up with. */
+async function survey(files: readonly RenderedFile[], writer: Writer): Promise<{ report: FileReport; content: string }[]> {
   return Promise.all(
     files.map(async (f) => {
       const current = await writer.read(f.path)
-      const status: FileStatus = current === undefined ? 'create' : current === f.content ? 'identical' : 'conflict'
-      return { path: f.path, status, action: 'planned' as const }
+      // A directory reads as a sentinel that never merges: it stays a conflict.
+      const content = current !== undefined && f.merge && !current.startsWith('\u0000') ? MERGES[f.merge](current, f.content) : f.content
+      const status: FileStatus = current === undefined ? 'create' : current === content ? 'identical' : f.merge && content !== f.content ? 'extend' : 'conflict'
+      return { report: { path: f.path, status, action: 'planned' as const }, content }
     }),
   )
+}
+
+/** Status of every file against what is on disk. Reads only. */
+export async function statusOf(files: readonly RenderedFile[], writer: Writer): Promise<FileReport[]> {
+  return (await survey(files, writer)).map((s) => s.report)
 }
 
 /**
  * Writes files according to the conflict policy. Every decision is made before the first
  * write: `abort` refuses the whole run on any conflict, `prompt` asks per file (cancelling
  * writes nothing), `alongside` keeps the user's file and writes ours next to it as
- * `<file>.generated`. Identical files are left alone; nothing is ever deleted.
+ * `<file>.generated`. `decided` holds choices made before rendering (the Dockerfile's, which
+ * the other files follow); they are not asked again and hold under every policy. A file with a
+ * merge kind is extended, never a conflict. Identical files are left alone; nothing is ever
+ * deleted.
  */
 export async function writeAll(
   files: readonly RenderedFile[],
   writer: Writer,
   policy: ConflictPolicy,
   ask?: (path: string, current: string, proposed: string) => Promise<ConflictChoice>,
+  decided: ReadonlyMap<string, Exclude<ConflictChoice, 'cancel'>> = new Map(),
 ): Promise<FileReport[]> {
-  const reports = await statusOf(files, writer)
+  const surveyed = await survey(files, writer)
+  const reports = surveyed.map((s) => s.report)
   const conflicts = reports.filter((r) => r.status === 'conflict').map((r) => r.path)
   const choice = new Map<string, Exclude<ConflictChoice, 'cancel'>>()
   if (conflicts.length > 0) {
-    if (policy === 'abort') throw new ConflictError(conflicts)
+    const open = conflicts.filter((p) => !decided.has(p))
+    if (policy === 'abort' && open.length) throw new ConflictError(open)
     for (const p of conflicts) {
-      if (policy === 'prompt') {
+      const made = decided.get(p)
+      if (made) choice.set(p, made)
+      else if (policy === 'prompt') {
         if (!ask) throw new Error('internal: prompt policy without a prompt')
         const f = files.find((x) => x.path === p)!
         const c = await ask(p, (await writer.read(p)) ?? '', f.content)
         if (c === 'cancel') throw new WriteCancelled()
         choice.set(p, c)
-      } else choice.set(p, policy === 'skip' ? 'keep' : policy)
+      } else if (policy !== 'abort') choice.set(p, policy === 'skip' ? 'keep' : policy)
     }
   }
   // A `.generated` file that exists with other content is the user's too: never replaced.
@@ -101,7 +122,10 @@ export async function writeAll(
   for (const [i, f] of files.entries()) {
     const r = reports[i]!
     if (r.status === 'identical') r.action = 'unchanged'
-    else if (r.status === 'create') {
+    else if (r.status === 'extend') {
+      await writer.write({ ...f, content: surveyed[i]!.content })
+      r.action = 'extended'
+    } else if (r.status === 'create') {
       await writer.write(f)
       r.action = 'created'
     } else {

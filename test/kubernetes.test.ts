@@ -26,9 +26,9 @@ describe('Kubernetes context', () => {
     // The root password is the database's, not the app's: dev values only.
     expect(k.devSecrets.map((s) => s.name)).toEqual(['MARIADB_PASSWORD', 'MARIADB_ROOT_PASSWORD', 'CACHE_PASSWORD'])
     expect(k.config.map((s) => s.name)).toEqual(['LOG_LEVEL', 'MARIADB_USER', 'MARIADB_DATABASE'])
-    expect(k.urls.map((u) => [u.name, u.envIndex])).toEqual([['DATABASE_URL', 2], ['CACHE_URL', 3]])
+    expect(k.connections.map((u) => [u.name, u.envIndex])).toEqual([['DATABASE_URL', 2], ['CACHE_URL', 3]])
     // On AKS the cache is Azure Managed Redis, which listens on 10000 (the Terraform stack's cache_port).
-    expect(k.urls[1]!.prod).toBe('redis://:$(CACHE_PASSWORD)@ledger-valkey.prod.example.internal:10000/0')
+    expect(k.connections[1]!.prod).toBe('redis://:$(CACHE_PASSWORD)@ledger-valkey.prod.example.internal:10000/0')
     expect(k.managedEgress.map((e) => e.port)).toEqual([3306, 10000])
     expect(k.inCluster.map((s) => [s.id, s.image, s.uid])).toEqual([['mariadb', 'mariadb:11.8', 999], ['valkey', 'valkey/valkey:9.0', 999]])
     expect(generate(scenario('node-defaults')).context.k8s).toBeNull()

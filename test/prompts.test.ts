@@ -171,6 +171,26 @@ describe('wizard in an existing app', () => {
     expect(readFileSync(join(root, 'Dockerfile.generated'), 'utf8')).toContain('gunicorn')
   })
 
+  it('asks about the Dockerfile before the other files, and the rest builds what that choice leaves', async () => {
+    const { root, fx } = await materialize('python-flask-pip-example-config')
+    // compose.yaml comes before Dockerfile in the file order: it is asked about after it all the same.
+    writeFileSync(join(root, 'compose.yaml'), 'services:\n  web:\n    build: .\n')
+    writeFileSync(join(root, '.dockerignore'), '.git\n')
+    queue.text = ['3.14']
+    // Keep my Dockerfile (it has no dev/test/prod stages), then keep my compose.yaml.
+    queue.select = ['compose', 'github', 'ghcr', 'keep', 'keep']
+    const a = io(['--cwd', root], tmpdir())
+    expect(await main(a.io), a.err.join('')).toBe(0)
+    expect(asked.filter((q) => q.endsWith('already exists with different content'))).toEqual(['Dockerfile already exists with different content', 'compose.yaml already exists with different content'])
+    expect(readFileSync(join(root, 'Dockerfile'), 'utf8')).toBe(fx.files.Dockerfile)
+    expect(readFileSync(join(root, 'Dockerfile.generated'), 'utf8')).toContain('gunicorn')
+    // Theirs builds with their .dockerignore as before; ours has its own.
+    expect(readFileSync(join(root, '.dockerignore'), 'utf8')).toBe('.git\n')
+    expect(existsSync(join(root, 'Dockerfile.generated.dockerignore'))).toBe(true)
+    expect(readFileSync(join(root, '.github/workflows/release.yml'), 'utf8')).toContain('DOCKERFILE: "Dockerfile.generated"')
+    expect(JSON.parse(readFileSync(join(root, '.containerized/answers.json'), 'utf8')).retrofit.app.dockerfile).toBe('Dockerfile.generated')
+  })
+
   it('in a monorepo, picks services from a list and asks the deployment questions once', async () => {
     const { root } = await materialize('pnpm-monorepo')
     queue.multiselect = [['apps/api', 'apps/web']]

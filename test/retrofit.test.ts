@@ -37,7 +37,7 @@ async function run(argv: string[], cwd: string) {
 }
 
 /** Container files only: a retrofit never writes application code or manifests. */
-const CONTAINER_FILE = /^(?:Dockerfile|\.dockerignore|compose(?:\.\w+)?\.yaml|\.env\.example(?:\.generated)?|README\.containers\.md|\.containerized\/(?:answers\.json|base\.json|\.gitattributes)|\.github\/.*|\.gitlab-ci\.yml|renovate\.json|deploy\/.*|infra\/.*)(?:\.generated)?$/
+const CONTAINER_FILE = /^(?:Dockerfile(?:\.generated\.dockerignore)?|\.dockerignore|compose(?:\.\w+)?\.yaml|\.env\.example(?:\.generated)?|README\.containers\.md|\.containerized\/(?:answers\.json|base\.json|\.gitattributes)|\.github\/.*|\.gitlab-ci\.yml|renovate\.json|deploy\/.*|infra\/.*)(?:\.generated)?$/
 
 const settled = (fx: Fixture) => fx.services.length === 1 && !fx.services[0]!.uncertain?.length
 
@@ -53,7 +53,11 @@ describe('retrofit through the CLI', () => {
       expect(report.answers.language).toBe(svc.language)
       if (svc.port !== undefined) expect(report.answers.port).toBe(svc.port)
       const after = snapshot(root)
-      for (const [path, hash] of Object.entries(before)) expect(after[path], path).toBe(hash)
+      for (const [path, hash] of Object.entries(before)) {
+        // The app's own .env.example is extended: its text stays, in front of what it lacked.
+        if (/(^|\/)\.env\.example$/.test(path)) expect(readFileSync(join(root, path), 'utf8').startsWith(fx.files[path]!), path).toBe(true)
+        else expect(after[path], path).toBe(hash)
+      }
       const added = Object.keys(after).filter((p) => !(p in before))
       const target = svc.dir === '.' ? '' : `${svc.dir}/`
       for (const p of added) {
@@ -95,7 +99,10 @@ describe('retrofit through the CLI', () => {
     const keep = await run(['--cwd', root, '--on-conflict', 'keep', '--json'], tmpdir())
     expect(keep.code, keep.stderr).toBe(0)
     expect(readFileSync(join(root, 'Dockerfile'), 'utf8')).toBe(fx.files.Dockerfile)
-    expect(JSON.parse(keep.stdout).files.find((f: { path: string }) => f.path === 'Dockerfile').action).toBe('kept')
+    // Theirs has no dev/test/prod stages for Compose and CI to build: ours goes beside it for them.
+    const kept = JSON.parse(keep.stdout)
+    expect(kept.files.find((f: { path: string }) => f.path === 'Dockerfile')).toMatchObject({ action: 'alongside', writtenTo: 'Dockerfile.generated' })
+    expect(kept.notes.join('\n')).toMatch(/Your Dockerfile is kept, but it has no dev, test and prod stages.*ours is written beside it as Dockerfile\.generated/)
     const overwrite = await run(['--cwd', root, '--on-conflict', 'overwrite'], tmpdir())
     expect(overwrite.code, overwrite.stderr).toBe(0)
     expect(readFileSync(join(root, 'Dockerfile'), 'utf8')).toContain('gunicorn')
@@ -197,5 +204,150 @@ describe('retrofit through the CLI', () => {
     expect(j.detection).toBeUndefined()
     expect(j.files.map((f: { path: string }) => f.path)).toContain('src/server.ts')
     expect(j.files.every((f: { status: string }) => f.status === 'identical')).toBe(true)
+  })
+})
+
+const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`
+
+/** An Express app that brings its own settings file, CI workflow and Dependabot file. */
+const SHOP: Record<string, string> = {
+  'package.json': json({ name: 'shop-api', scripts: { start: 'node src/index.js' }, dependencies: { express: '5.1.0', pg: '8.16.0' } }),
+  'package-lock.json': json({ lockfileVersion: 3 }),
+  '.nvmrc': '22\n',
+  'src/index.js': "const express = require('express')\nconst app = express()\napp.listen(process.env.PORT || 3000)\n",
+  '.env.example': '# Shop API\nDATABASE_URL=postgres://localhost:5432/shop\nJWT_SECRET=change-me\n\n# LOG_LEVEL=debug\n',
+  '.github/workflows/ci.yml': 'name: CI\non: [push]\nconcurrency:\n  group: ${{ github.workflow }}-${{ github.ref }}\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: npm test\n',
+  '.github/dependabot.yml': 'version: 2\nupdates:\n  - package-ecosystem: npm\n    directory: "/"\n    schedule:\n      interval: daily\n',
+}
+
+/** A Flask app with a Dockerfile of its own: one stage, non-root, pinned. */
+const NOTES: Record<string, string> = {
+  'requirements.txt': 'flask==3.1.0\ngunicorn==23.0.0\n',
+  'app.py': 'from flask import Flask\napp = Flask(__name__)\n\n@app.get("/health")\ndef health():\n    return "ok"\n',
+  Dockerfile: `FROM python:3.13-slim@sha256:${'a'.repeat(64)}\nWORKDIR /app\nCOPY . .\nRUN pip install --no-cache-dir -r requirements.txt\nUSER 1000:1000\nEXPOSE 5000\nCMD ["gunicorn", "--bind", "0.0.0.0:5000", "app:app"]\n`,
+}
+
+const text = (root: string, path: string) => readFileSync(join(root, path), 'utf8')
+const actions = (stdout: string) => Object.fromEntries(JSON.parse(stdout).files.map((f: { path: string; action: string }) => [f.path, f.action]))
+
+describe('retrofit into a repository with files of its own', () => {
+  it("extends the app's .env.example, names our workflows beside theirs, leaves their Dependabot file; a re-run changes nothing", async () => {
+    const root = materialize(SHOP, 'shop')
+    const before = snapshot(root)
+    const r = await run(['--cwd', root, '--yes', '--json', '--port', '3000'], tmpdir())
+    expect(r.code, r.stderr).toBe(0)
+    const j = JSON.parse(r.stdout)
+    expect(actions(r.stdout)).toMatchObject({ '.env.example': 'extended', '.github/workflows/container-ci.yml': 'created', '.github/workflows/container-release.yml': 'created' })
+    expect(j.files.map((f: { status: string }) => f.status)).not.toContain('conflict')
+    expect(j.files.map((f: { path: string }) => f.path)).not.toContain('.github/dependabot.yml')
+    // Nothing of theirs changed but the .env.example, which only grew at its end.
+    const after = snapshot(root)
+    for (const [path, hash] of Object.entries(before)) if (path !== '.env.example') expect(after[path], path).toBe(hash)
+    const env = text(root, '.env.example')
+    expect(env.startsWith(SHOP['.env.example']!)).toBe(true)
+    const block = env.slice(SHOP['.env.example']!.length)
+    expect(block).toMatch(/^\n# Added by create-containerized-app: /)
+    // Only what theirs lacks: DATABASE_URL and JWT_SECRET are set there; LOG_LEVEL only in a comment.
+    const added = [...block.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1])
+    expect(added).toContain('LOG_LEVEL')
+    expect(added).not.toContain('DATABASE_URL')
+    expect(added).not.toContain('JWT_SECRET')
+    // Our workflows have names (and so concurrency groups) of their own.
+    expect(text(root, '.github/workflows/container-ci.yml')).toMatch(/^name: container-ci$/m)
+    expect(text(root, '.github/workflows/container-release.yml')).toMatch(/^name: container-release$/m)
+    expect(JSON.parse(text(root, '.containerized/answers.json')).retrofit.workflowPrefix).toBe('container')
+    const notes = j.notes.join('\n')
+    expect(notes).toMatch(/Your workflow ci\.yml stays as it is; ours are named container-…: container-ci\.yml and container-release\.yml/)
+    expect(notes).toMatch(/Your \.github\/dependabot\.yml is left as it is \(ours is not written\); add these updates to it: github-actions \(\/\), docker \(\/\) and docker-compose \(\/\)\./)
+    expect(notes).toMatch(/Your \.env\.example keeps its lines/)
+
+    const again = await run(['--cwd', root, '--yes', '--json', '--port', '3000'], tmpdir())
+    expect(again.code, again.stderr).toBe(0)
+    expect(Object.values(actions(again.stdout)).every((a) => a === 'unchanged'), again.stdout).toBe(true)
+    expect(snapshot(root)).toEqual(after)
+    // Without flags the record replays the same choices.
+    const replay = await run(['--cwd', root, '--yes', '--json'], tmpdir())
+    expect(replay.code, replay.stderr).toBe(0)
+    expect(snapshot(root)).toEqual(after)
+  })
+
+  it('the text report names the extension and the next steps what the run did around their files', async () => {
+    const root = materialize(SHOP, 'shop')
+    const r = await run(['--cwd', root, '--yes', '--port', '3000', '--dry-run'], tmpdir())
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/extend \(yours, adding what it lacks\)\s+\.env\.example/)
+    expect(r.stdout).toMatch(/create\s+\.github\/workflows\/container-ci\.yml/)
+    expect(r.stdout).not.toMatch(/conflict/)
+    const written = await run(['--cwd', root, '--yes', '--port', '3000'], tmpdir())
+    expect(written.stdout).toMatch(/extended \(yours, with what it lacked\)\s+\.env\.example/)
+    expect(written.stdout).toMatch(/Next steps:[\s\S]*Your workflow ci\.yml stays as it is/)
+  })
+
+  it('--on-conflict alongside: Compose and CI build Dockerfile.generated, the next steps say so, and validate is clean', async () => {
+    const root = materialize(NOTES, 'notes')
+    const r = await run(['--cwd', root, '--yes', '--json', '--on-conflict', 'alongside', '--port', '5000'], tmpdir())
+    expect(r.code, r.stderr).toBe(0)
+    const j = JSON.parse(r.stdout)
+    expect(j.files.find((f: { path: string }) => f.path === 'Dockerfile')).toMatchObject({ action: 'alongside', writtenTo: 'Dockerfile.generated' })
+    expect(text(root, 'Dockerfile')).toBe(NOTES.Dockerfile)
+    expect(text(root, 'compose.yaml')).toMatch(/build:\n\s+context: \.\n\s+dockerfile: Dockerfile\.generated\n\s+target: prod/)
+    const release = text(root, '.github/workflows/release.yml')
+    expect(release).toMatch(/DOCKERFILE: "Dockerfile\.generated"/)
+    expect(release.match(/file: \$\{\{ env\.DOCKERFILE \}\}/g)).toHaveLength(2)
+    expect(JSON.parse(text(root, '.containerized/answers.json')).retrofit.app.dockerfile).toBe('Dockerfile.generated')
+    const readme = text(root, 'README.containers.md')
+    expect(readme).toMatch(/^\| `Dockerfile\.generated` \| .*your `Dockerfile` is kept as it is/m)
+    expect(readme).toMatch(/^docker build -f Dockerfile\.generated --target prod -t \S+ \.$/m)
+    expect(j.notes.join('\n')).toMatch(/Your Dockerfile is kept as it is; ours is Dockerfile\.generated \(with its own Dockerfile\.generated\.dockerignore\), and the generated Compose files and CI build Dockerfile\.generated/)
+    // Their Dockerfile builds as before, without an ignore file of ours in its way.
+    expect(existsSync(join(root, '.dockerignore'))).toBe(false)
+    expect(text(root, 'Dockerfile.generated.dockerignore')).toMatch(/\.git/)
+    expect(j.validation.map((f: { rule: string }) => f.rule)).not.toContain('compose-build-target-missing')
+    const v = await run(['validate', root, '--no-external', '--json'], tmpdir())
+    const report = JSON.parse(v.stdout)
+    expect(report.findings.filter((f: { severity: string }) => f.severity === 'error'), v.stdout).toEqual([])
+    expect(v.code).toBe(0)
+    const again = await run(['--cwd', root, '--yes', '--json', '--on-conflict', 'alongside'], tmpdir())
+    expect(again.code, again.stderr).toBe(0)
+    expect(Object.entries(actions(again.stdout)).filter(([, a]) => a !== 'unchanged')).toEqual([['Dockerfile', 'alongside']])
+  })
+
+  it('--on-conflict keep: a kept Dockerfile with dev, test and prod stages is the one Compose and CI build', async () => {
+    const staged = `FROM python:3.13-slim@sha256:${'b'.repeat(64)} AS base\nWORKDIR /app\nCOPY . .\nRUN pip install --no-cache-dir -r requirements.txt\nUSER 1000:1000\n\nFROM base AS dev\nCMD ["flask", "run", "--host", "0.0.0.0", "--port", "5000"]\n\nFROM base AS test\nCMD ["python", "-m", "pytest"]\n\nFROM base AS prod\nEXPOSE 5000\nCMD ["gunicorn", "--bind", "0.0.0.0:5000", "app:app"]\n`
+    const root = materialize({ ...NOTES, Dockerfile: staged }, 'notes')
+    const r = await run(['--cwd', root, '--yes', '--json', '--on-conflict', 'keep', '--port', '5000'], tmpdir())
+    expect(r.code, r.stderr).toBe(0)
+    const j = JSON.parse(r.stdout)
+    expect(j.files.find((f: { path: string }) => f.path === 'Dockerfile')).toMatchObject({ action: 'kept' })
+    expect(existsSync(join(root, 'Dockerfile.generated'))).toBe(false)
+    expect(text(root, 'compose.yaml')).not.toMatch(/dockerfile:/)
+    expect(text(root, '.github/workflows/release.yml')).not.toMatch(/DOCKERFILE/)
+    expect(j.notes.join('\n')).toMatch(/Your Dockerfile is kept, and the generated Compose files and CI build its dev, test and prod stages/)
+    expect(j.validation.map((f: { rule: string }) => f.rule)).not.toContain('compose-build-target-missing')
+  })
+
+  it('flags are validated in the detected language: --package-manager uv in a Python app; a bad value is exit 2 with the choices, nothing written', async () => {
+    const app = { 'pyproject.toml': '[project]\nname = "notes"\nrequires-python = ">=3.12"\ndependencies = ["flask>=3.1", "gunicorn"]\n', 'app.py': NOTES['app.py']!, 'requirements.txt': NOTES['requirements.txt']! }
+    const root = materialize(app, 'notes')
+    const before = snapshot(root)
+    const bad = await run(['--cwd', root, '--yes', '--package-manager', 'pnpm', '--port', '5000'], tmpdir())
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/--package-manager "pnpm" is not a valid choice\. Valid choices: .*\buv\b/)
+    expect(bad.stderr).not.toMatch(/npm, pnpm/)
+    expect(snapshot(root)).toEqual(before)
+    const badFramework = await run(['--cwd', root, '--yes', '--framework', 'express', '--port', '5000'], tmpdir())
+    expect(badFramework.code).toBe(2)
+    expect(badFramework.stderr).toMatch(/--framework "express" is not a valid choice\. Valid choices: .*\bflask\b/)
+    expect(snapshot(root)).toEqual(before)
+    const ok = await run(['--cwd', root, '--yes', '--json', '--package-manager', 'uv', '--port', '5000'], tmpdir())
+    expect(ok.code, ok.stderr).toBe(0)
+    expect(JSON.parse(ok.stdout).answers).toMatchObject({ language: 'python', packageManager: 'uv' })
+    // A language-independent flag still fails before detection, and --language moves the check.
+    const port = await run(['--cwd', root, '--yes', '--port', 'eighty'], tmpdir())
+    expect(port.code).toBe(2)
+    expect(port.stderr).toMatch(/--port "eighty" is not a valid port/)
+    const named = await run(['--cwd', root, '--yes', '--language', 'node', '--package-manager', 'uv', '--port', '5000'], tmpdir())
+    expect(named.code).toBe(2)
+    expect(named.stderr).toMatch(/--package-manager "uv" is not a valid choice\. Valid choices: npm, pnpm/)
   })
 })

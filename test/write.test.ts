@@ -95,3 +95,73 @@ describe('FsWriter', () => {
     await expect(writeAll([{ path: 'Dockerfile', content: 'FROM x' }], new FsWriter(root), 'abort')).rejects.toThrow(ConflictError)
   })
 })
+
+describe('writeAll: a merge kind (an app\'s own .env.example)', () => {
+  const ours = { path: '.env.example', content: '# Header of ours\n\n# Port published on localhost\nAPP_PORT=8080\n# Database URL\nDATABASE_URL=postgres://app@db/app\nLOG_LEVEL=info\n', merge: 'env' as const }
+
+  it('extends their file: every line of theirs stays, in order, and only what it lacks is added in a marked block', async () => {
+    const theirs = '# Their settings\nLOG_LEVEL=debug\n\n# commented: DATABASE_URL is theirs to set\n# DATABASE_URL=\nexport SECRET_KEY=x\n'
+    const w = new MemoryWriter({ '.env.example': theirs })
+    const reports = await writeAll([ours], w, 'abort')
+    expect(reports).toEqual([{ path: '.env.example', status: 'extend', action: 'extended' }])
+    const after = w.files.get('.env.example')!
+    expect(after.startsWith(theirs)).toBe(true)
+    expect(after.slice(theirs.length)).toBe(
+      '\n# Added by create-containerized-app: variables the container files read that this file lacked.\n# Port published on localhost\nAPP_PORT=8080\n# Database URL\nDATABASE_URL=postgres://app@db/app\n',
+    )
+  })
+
+  it('is identical when nothing is missing, and a second run adds nothing', async () => {
+    const w = new MemoryWriter({ '.env.example': 'APP_PORT=1\nDATABASE_URL=x\nLOG_LEVEL=warn' })
+    expect((await writeAll([ours], w, 'abort'))[0]).toEqual({ path: '.env.example', status: 'identical', action: 'unchanged' })
+    expect(w.files.get('.env.example')).toBe('APP_PORT=1\nDATABASE_URL=x\nLOG_LEVEL=warn')
+    const grow = new MemoryWriter({ '.env.example': 'LOG_LEVEL=warn' })
+    await writeAll([ours], grow, 'abort')
+    const once = grow.files.get('.env.example')!
+    expect(once).toMatch(/^LOG_LEVEL=warn\n\n# Added by create-containerized-app/)
+    expect((await writeAll([ours], grow, 'abort'))[0]!.action).toBe('unchanged')
+    expect(grow.files.get('.env.example')).toBe(once)
+  })
+
+  it('creates the file as rendered when there is none, and keeps CRLF line ends of theirs', async () => {
+    const w = new MemoryWriter({})
+    expect((await writeAll([ours], w, 'abort'))[0]!.action).toBe('created')
+    expect(w.files.get('.env.example')).toBe(ours.content)
+    const crlf = new MemoryWriter({ '.env.example': 'APP_PORT=1\r\nLOG_LEVEL=x\r\n' })
+    await writeAll([ours], crlf, 'abort')
+    expect(crlf.files.get('.env.example')).toBe('APP_PORT=1\r\nLOG_LEVEL=x\r\n\r\n# Added by create-containerized-app: variables the container files read that this file lacked.\r\n# Database URL\r\nDATABASE_URL=postgres://app@db/app\r\n')
+  })
+
+  it('a dry run shows the extension and writes nothing; without a merge kind the same file is a conflict', async () => {
+    const inner = new MemoryWriter({ '.env.example': 'FOO=1\n' })
+    const dry = new DryRunWriter(inner)
+    expect((await writeAll([ours], dry, 'abort'))[0]).toMatchObject({ status: 'extend', action: 'extended' })
+    expect(dry.written).toEqual(['.env.example'])
+    expect(inner.files.get('.env.example')).toBe('FOO=1\n')
+    await expect(writeAll([{ path: '.env.example', content: ours.content }], inner, 'abort')).rejects.toThrow(ConflictError)
+  })
+
+  it('a directory in its place stays a conflict', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'cca-write-'))
+    mkdirSync(join(root, '.env.example'))
+    await expect(writeAll([ours], new FsWriter(root), 'abort')).rejects.toThrow(ConflictError)
+  })
+})
+
+describe('writeAll: choices decided before rendering', () => {
+  it('are not asked again and hold under every policy; the other conflicts follow the policy', async () => {
+    const planned = [{ path: 'Dockerfile', content: 'FROM ours\n' }, { path: 'README.md', content: 'ours\n' }]
+    const asked: string[] = []
+    const w = new MemoryWriter({ Dockerfile: 'FROM theirs\n', 'README.md': 'theirs\n' })
+    const reports = await writeAll(planned, w, 'prompt', async (p) => (asked.push(p), 'keep'), new Map([['Dockerfile', 'alongside' as const]]))
+    expect(asked).toEqual(['README.md'])
+    expect(reports.map((r) => [r.path, r.action, r.writtenTo])).toEqual([['Dockerfile', 'alongside', 'Dockerfile.generated'], ['README.md', 'kept', undefined]])
+    expect(w.files.get('Dockerfile.generated')).toBe('FROM ours\n')
+    // abort still refuses the conflicts nobody decided, and names only those.
+    const other = new MemoryWriter({ Dockerfile: 'FROM theirs\n', 'README.md': 'theirs\n' })
+    await expect(writeAll(planned, other, 'abort', undefined, new Map([['Dockerfile', 'alongside' as const]]))).rejects.toThrow(/1 file\(s\).*README\.md/)
+    expect(other.files.has('Dockerfile.generated')).toBe(false)
+    const decidedAll = await writeAll(planned, other, 'abort', undefined, new Map([['Dockerfile', 'keep' as const], ['README.md', 'overwrite' as const]]))
+    expect(decidedAll.map((r) => r.action)).toEqual(['kept', 'overwritten'])
+  })
+})

@@ -199,7 +199,11 @@ written. A value it cannot settle is asked for, or named as a flag to pass.
 
 Existing files are never overwritten without consent: with a conflict and no --on-conflict
 the run asks per file (keep, overwrite, write alongside as <file>.generated, or show the
-diff), or stops before writing anything when it cannot ask.
+diff), or stops before writing anything when it cannot ask. Your Dockerfile is asked about
+first: when ours goes beside it (alongside, or keep when yours has no dev, test and prod
+stages), the Compose files and CI build Dockerfile.generated. An app's own .env.example gains
+the variables it lacks in a marked block; workflows of yours at our names make ours
+container-ci.yml, container-release.yml...; your .github/dependabot.yml is left alone.
 Exit codes: 0 done, 1 failed or refused, 2 bad input.
 
 Organizations: containerized.config.json (or .yaml, or "containerized" in package.json) in the

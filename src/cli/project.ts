@@ -8,6 +8,7 @@ import type { RenderedFile } from '../render.js'
 import { BASE_FILE, parseBaseRecord, type BaseRecord } from '../update/base.js'
 import { UsageError } from './args.js'
 import { loadOrg, orgRecord, orgVariables, type Org, type OrgFlags } from './org.js'
+import { withOwnIgnoreFile } from './fit.js'
 import { placeInRepo, placement } from './retrofit.js'
 import type { Answers } from '../answers.js'
 import { FsWriter } from '../write.js'
@@ -109,7 +110,7 @@ export async function rerender(
   // The starter app was the user's from the moment it was written.
   const scaffold = new Set(g.scaffold)
   const own = g.files.filter((f) => !scaffold.has(f.path))
-  const files = project.retrofit ? placeInRepo(own, project.retrofit.dir) : own
+  const files = project.retrofit ? withOwnIgnoreFile(placeInRepo(own, project.retrofit.dir), project.retrofit) : own
   return { org, answers, vars, files }
 }
 

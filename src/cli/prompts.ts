@@ -86,8 +86,12 @@ export async function promptAnswers(
   return out
 }
 
-/** Asks what to do with one file that exists with other content; can show the diff first. */
-export async function askConflict(path: string, current: string, proposed: string): Promise<ConflictChoice> {
+/**
+ * Asks what to do with one file that exists with other content; can show the diff first. `note`
+ * says what a choice means for the other files (a kept Dockerfile without the stages they build).
+ */
+export async function askConflict(path: string, current: string, proposed: string, note?: string): Promise<ConflictChoice> {
+  if (note) p.log.info(note)
   for (;;) {
     const choice = unwrap(
       await p.select({

@@ -11,6 +11,8 @@ const LABEL: Record<string, string> = {
   overwritten: 'overwritten',
   kept: 'kept (yours)',
   alongside: 'kept (yours), ours beside it',
+  extend: 'extend (yours, adding what it lacks)',
+  extended: 'extended (yours, with what it lacked)',
 }
 
 /** One aligned line per file: what would happen (dry run) or what happened. */
@@ -20,9 +22,18 @@ export function formatReport(reports: readonly FileReport[]): string {
   return reports.map((r) => `  ${LABEL[key(r)]!.padEnd(width)}  ${r.path}${r.writtenTo ? ` → ${r.writtenTo}` : ''}`).join('\n')
 }
 
-/** The non-interactive command that reproduces a wizard run. */
-export function equivalentCommand(dir: string, answers: Answers): string {
+const CONFLICT_FLAG: Partial<Record<FileReport['action'], string>> = { kept: 'keep', alongside: 'alongside', overwritten: 'overwrite' }
+
+/**
+ * The non-interactive command that reproduces a wizard run. The conflicts the wizard asked about
+ * become `--on-conflict` when they were all settled the same way; without it the command would
+ * stop at the first one.
+ */
+export function equivalentCommand(dir: string, answers: Answers, reports: readonly FileReport[] = []): string {
   const quote = (s: string) => (/^[\w./:@-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`)
   const flags = FIELDS.filter((f) => f.applies?.(answers) ?? true).map((f) => `--${f.flag} ${quote(String(answers[f.key]))}`)
-  return ['npx create-containerized-app', quote(dir), ...flags, '--yes'].join(' ')
+  const settled = [...new Set(reports.filter((r) => r.status === 'conflict').map((r) => CONFLICT_FLAG[r.action]))]
+  const conflict = settled.length === 1 && settled[0] ? [`--on-conflict ${settled[0]}`] : []
+  const command = ['npx create-containerized-app', quote(dir), ...flags, '--yes', ...conflict].join(' ')
+  return settled.length > 1 ? `${command}   (your files were settled one by one: add --on-conflict keep, alongside or overwrite)` : command
 }

@@ -1,6 +1,9 @@
-import type { Generator, PlannedFile } from '../plan.js'
+import type { Generator, Part, PlannedFile } from '../plan.js'
 
 const D = 'ci/github'
+/** The image steps build the app's folder; a workspace member or a kept Dockerfile names both. */
+const APP_CONTEXT = 'context: ${{ env.APP_DIR }}\n'
+const BUILD_FILE = 'context: ${{ env.BUILD_CONTEXT }}\n          file: ${{ env.DOCKERFILE }}\n'
 
 /**
  * GitHub Actions: ci.yml (lint, unit and integration tests), release.yml (image build, scan,
@@ -13,10 +16,14 @@ export const githubActions: Generator = {
   applies: (ctx) => ctx.ci?.provider === 'github',
   plan: (ctx) => {
     const ci = ctx.ci!
+    // A workspace member's lockfile (and Cargo's target folder) is at the workspace root.
+    const setup: Part = ci.build?.workspace
+      ? { template: `${D}/setup/${ci.toolchain.setup}.yml`, replace: { '${{ env.APP_DIR }}/': '${{ env.WORKSPACE_DIR }}/' } }
+      : `${D}/setup/${ci.toolchain.setup}.yml`
     const files: PlannedFile[] = [
       {
         to: `.github/workflows/${ci.workflowFiles.ci}`,
-        parts: [`${D}/ci/head.yml.hbs`, `${D}/ci/policy.yml`, `${D}/ci/env.yml.hbs`, `${D}/ci/test-job.yml`, `${D}/setup/${ci.toolchain.setup}.yml`, `${D}/ci/test-steps.yml`],
+        parts: [`${D}/ci/head.yml.hbs`, `${D}/ci/policy.yml`, `${D}/ci/env.yml.hbs`, `${D}/ci/test-job.yml`, setup, `${D}/ci/test-steps.yml`],
       },
       {
         to: `.github/workflows/${ci.workflowFiles.release}`,
@@ -27,7 +34,7 @@ export const githubActions: Generator = {
           `${D}/registry/${ci.registry}.permissions.yml`,
           `${D}/release/image-outputs.yml`,
           `${D}/registry/${ci.registry}.login.yml`,
-          `${D}/release/image-steps.yml`,
+          ci.build ? { template: `${D}/release/image-steps.yml`, replace: { [APP_CONTEXT]: BUILD_FILE } } : `${D}/release/image-steps.yml`,
           ci.deploy
             ? { template: `${D}/release/deploy-jobs.yml`, replace: { './.github/workflows/deploy.yml': `./.github/workflows/${ci.workflowFiles.deploy}` } }
             : `${D}/release/deploy-compose.yml`,

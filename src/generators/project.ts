@@ -6,7 +6,8 @@ export const project: Generator = {
   id: 'project',
   applies: () => true,
   plan: (ctx, templates) => [
-    { to: '.env.example', template: 'project/_env.example.hbs' },
+    // An existing app's own .env.example is its documentation: ours adds what it lacks.
+    { to: '.env.example', template: 'project/_env.example.hbs', ...(ctx.retrofit ? { merge: 'env' as const } : {}) },
     { to: 'README.containers.md', template: 'project/README.containers.md.hbs' },
     // A new service gets the language's .gitignore; an existing repo keeps its own.
     ...(ctx.starter && templates.exists(`${ctx.language.id}/_gitignore`)

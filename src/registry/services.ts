@@ -1,3 +1,4 @@
+import type { ConnectionPart } from '../detect/types.js'
 import type { Cache, Choice, Database } from '../options.js'
 
 /**
@@ -26,6 +27,15 @@ export interface ServiceSpec {
   secrets: readonly EnvVar[]
   /** The connection URL, in Compose interpolation syntax. */
   url: string
+  /**
+   * The pieces apps read apart (`DB_USER`, `SPRING_DATASOURCE_PASSWORD`), as `${NAME}` references
+   * to the variables above or literals; empty where the service has none (Memcached).
+   */
+  credentials: { user: string; password: string; database: string }
+  /** The JDBC subprotocol (`jdbc:<it>://`); null where Java has no JDBC driver, so the URL is given. */
+  jdbc: string | null
+  /** The connection string .NET's client for it takes (Npgsql, MySqlConnector, StackExchange.Redis...). */
+  connstring: 'npgsql' | 'mysql' | 'url' | 'redis' | 'hostport'
   /** Docker Hub docs, linked from the generated file. */
   docs: string
   /** How the image runs as a dev-only pod in Kubernetes (read-only root filesystem, non-root). */
@@ -78,6 +88,9 @@ const pg: ServiceSpec = {
     { name: 'POSTGRES_DB', devDefault: 'app', description: 'Database name', secret: false },
   ],
   url: 'postgres://${POSTGRES_USER}:${POSTGRES_PASSWORD}@postgres:5432/${POSTGRES_DB}',
+  credentials: { user: '${POSTGRES_USER}', password: '${POSTGRES_PASSWORD}', database: '${POSTGRES_DB}' },
+  jdbc: 'postgresql',
+  connstring: 'npgsql',
   docs: 'https://hub.docker.com/_/postgres',
   k8s: { uid: 999, writableDirs: ['/var/run/postgresql', '/tmp'], memory: '256Mi' },
 }
@@ -110,6 +123,9 @@ const mysqlLike = (kind: 'mysql' | 'mariadb'): ServiceSpec => {
       { name: `${P}_ROOT_PASSWORD`, devDefault: 'dev-only-root-password', description: 'Root password', secret: true },
     ],
     url: `${kind}://\${${P}_USER}:\${${P}_PASSWORD}@${kind}:3306/\${${P}_DATABASE}`,
+    credentials: { user: `\${${P}_USER}`, password: `\${${P}_PASSWORD}`, database: `\${${P}_DATABASE}` },
+    jdbc: kind,
+    connstring: 'mysql',
     docs: `https://hub.docker.com/_/${kind}`,
     // Both images run mysqld as `mysql` (UID 999); the socket directory differs.
     k8s: { uid: 999, writableDirs: [kind === 'mysql' ? '/var/run/mysqld' : '/run/mysqld', '/tmp'], memory: '512Mi' },
@@ -136,6 +152,10 @@ const mongo: ServiceSpec = {
     { name: 'MONGO_DB', devDefault: 'app', description: 'Application database', secret: false },
   ],
   url: 'mongodb://${MONGO_USER}:${MONGO_PASSWORD}@mongodb:27017/${MONGO_DB}?authSource=admin',
+  // The root user lives in the admin database: apps that take the parts must authenticate there.
+  credentials: { user: '${MONGO_USER}', password: '${MONGO_PASSWORD}', database: '${MONGO_DB}' },
+  jdbc: null,
+  connstring: 'url',
   docs: 'https://hub.docker.com/_/mongo',
   k8s: { uid: 999, writableDirs: ['/data/configdb', '/tmp'], memory: '512Mi' },
 }
@@ -156,6 +176,10 @@ const redisLike = (kind: 'redis' | 'valkey'): ServiceSpec => {
     environment: { CACHE_PASSWORD: '${CACHE_PASSWORD}' },
     secrets: [{ name: 'CACHE_PASSWORD', devDefault: 'dev-only-password', description: 'Cache password', secret: true }],
     url: `redis://:\${CACHE_PASSWORD}@${kind}:6379/0`,
+    // `default` is the user `--requirepass` sets the password of (Redis 6 ACLs).
+    credentials: { user: 'default', password: '${CACHE_PASSWORD}', database: '0' },
+    jdbc: null,
+    connstring: 'redis',
     docs: kind === 'redis' ? 'https://hub.docker.com/_/redis' : 'https://hub.docker.com/r/valkey/valkey',
     k8s: { uid: 999, writableDirs: ['/tmp'], memory: '128Mi' },
   }
@@ -180,9 +204,64 @@ const memcached: ServiceSpec = {
   environment: {},
   secrets: [],
   url: 'memcached://memcached:11211',
+  credentials: { user: '', password: '', database: '' },
+  jdbc: null,
+  connstring: 'hostport',
   docs: 'https://hub.docker.com/_/memcached',
   // The image's `memcache` user.
   k8s: { uid: 11211, writableDirs: ['/tmp'], memory: '128Mi' },
+}
+
+/** Where a connection points: Compose's service, an in-cluster Service, a managed endpoint. */
+export interface Endpoint {
+  host: string
+  port: number
+}
+
+/**
+ * One part of the connection to a service as an app reads it, in Compose interpolation syntax,
+ * pointed at `at` (by default the service's own host and port, as Compose and the dev cluster
+ * reach it). Every part that names the host names the port too, so a managed endpoint replaces
+ * both.
+ */
+export function connectionValue(s: ServiceSpec, part: ConnectionPart, at: Endpoint = { host: s.host, port: s.port }): string {
+  const hostport = `${at.host}:${at.port}`
+  const { user, password, database } = s.credentials
+  const url = s.url.replace(`${s.host}:${s.port}`, hostport)
+  switch (part) {
+    case 'url':
+      return url
+    case 'jdbc':
+      // Credentials go apart (SPRING_DATASOURCE_USERNAME...), as JDBC URLs usually leave them out.
+      return s.jdbc ? `jdbc:${s.jdbc}://${hostport}/${database}` : url
+    case 'connstring':
+      switch (s.connstring) {
+        case 'npgsql':
+          return `Host=${at.host};Port=${at.port};Database=${database};Username=${user};Password=${password}`
+        case 'mysql':
+          return `Server=${at.host};Port=${at.port};Database=${database};User=${user};Password=${password}`
+        case 'redis':
+          return `${hostport},password=${password}`
+        case 'hostport':
+          return hostport
+        case 'url':
+          return url
+      }
+      break
+    case 'host':
+      return at.host
+    case 'port':
+      return String(at.port)
+    case 'hostport':
+      return hostport
+    case 'user':
+      return user
+    case 'password':
+      return password
+    case 'database':
+      return database
+  }
+  throw new Error(`internal: no connection part ${String(part)}`)
 }
 
 export const DATABASE_CHOICES: readonly DatabaseChoice[] = [

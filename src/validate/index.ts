@@ -5,12 +5,13 @@ import { answerViolations } from '../config/rules.js'
 import { inspectFiles } from '../policy/inspect.js'
 import { CHART_RULES } from './rules/chart.js'
 import { COMPOSE_RULES } from './rules/compose.js'
+import { buildTargetMissing } from './rules/compose-target.js'
 import { CONSISTENCY_RULES } from './rules/consistency.js'
 import { DOCKERFILE_RULES } from './rules/dockerfile.js'
 import type { Finding, ProjectFiles, Rule } from './types.js'
 
 /** Every built-in rule, in the order reports list their families. */
-export const RULES: readonly Rule[] = [...CONSISTENCY_RULES, ...DOCKERFILE_RULES, ...COMPOSE_RULES, ...CHART_RULES]
+export const RULES: readonly Rule[] = [...CONSISTENCY_RULES, ...DOCKERFILE_RULES, ...COMPOSE_RULES, buildTargetMissing, ...CHART_RULES]
 
 /**
  * The files the built-in rules and the policy read: container files, manifests, pipelines and

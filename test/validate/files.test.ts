@@ -382,9 +382,18 @@ describe('chart-probe-missing', () => {
     const [f] = expectOnly(dropBlock(helm(), `${CHART}/templates/deployment.yaml`, /^ {10}livenessProbe:/), 'chart-probe-missing')
     expect(f!.message).toBe('the Deployment template has no livenessProbe')
   })
-  it('fails when values.yaml or an environment empties a health path', () => {
-    expectOnly(edit(helm(), `${CHART}/values.yaml`, /readinessPath: \/readyz/, 'readinessPath: ""'), 'chart-probe-missing')
-    expectOnly(edit(helm(), `${CHART}/values-dev.yaml`, /\n*$/, '\nhealth:\n  livenessPath: ""\n'), 'chart-probe-missing')
+  it('fails when values.yaml or an environment removes a health path', () => {
+    expectOnly(edit(helm(), `${CHART}/values.yaml`, /readinessPath: \/readyz/, 'readinessPath: null'), 'chart-probe-missing')
+    const [f] = expectOnly(edit(helm(), `${CHART}/values-dev.yaml`, /\n*$/, '\nhealth:\n  livenessPath: null\n'), 'chart-probe-missing')
+    expect(f!.message).toBe('values-dev.yaml removes health.livenessPath, so the probe has no endpoint')
+  })
+  it('an empty path is a TCP probe where the template renders one, and no endpoint where it does not', () => {
+    const tcp = edit(edit(helm(), `${CHART}/values.yaml`, /readinessPath: \/readyz/, 'readinessPath: ""'), `${CHART}/values-dev.yaml`, /\n*$/, '\nhealth:\n  livenessPath: ""\n')
+    expect(check(tcp)).toEqual([])
+    // A chart whose template only knows httpGet would send the kubelet an empty path.
+    const httpOnly = edit(tcp, `${CHART}/templates/deployment.yaml`, /\{\{- else \}\}\n {12}tcpSocket:\n {14}port: http\n/g, '{{- else }}\n            exec:\n              command: [/bin/false]\n')
+    expect(ruleIds(check(httpOnly))).toEqual(['chart-probe-missing'])
+    expect(check(httpOnly).map((f) => f.message).sort()).toEqual(['health.readinessPath is empty, so the probe has no endpoint', 'values-dev.yaml empties health.livenessPath, so the probe has no endpoint'])
   })
   it('checks the committed values alone too (no templates)', () => {
     expectOnly(edit(goldenOnDisk('gke-go-mongodb-helm'), 'deploy/helm/catalog/values.yaml', /livenessPath: \/healthz/, 'livenessPath:'), 'chart-probe-missing')

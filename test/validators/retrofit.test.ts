@@ -2,7 +2,6 @@ import { execa } from 'execa'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { validateAnswers, type Answers } from '../../src/answers.js'
-import { buildContext } from '../../src/context.js'
 import { detect, memoryRepo } from '../../src/detect/index.js'
 import { proposeAnswers } from '../../src/detect/proposal.js'
 import { placeInRepo } from '../../src/cli/retrofit.js'
@@ -43,7 +42,7 @@ const cases = FIXTURES.flatMap((fx) =>
 
 describe.concurrent.each(cases.map((c) => [c.id, c] as const))('retrofit: %s', (_id, c) => {
   it('the Dockerfile passes BuildKit checks and hadolint; Compose validates every environment', async () => {
-    const { files } = generate(c.answers, { retrofit: { dir: '.', app: c.app } })
+    const { files, context: ctx } = generate(c.answers, { retrofit: { dir: '.', app: c.app } })
     const generated = new Set(files.map((f) => f.path))
     const dir = writeTree([...c.own.filter((f) => !generated.has(f.path)), ...files], 'cca-retro-lint-')
     const bk = await execa(buildkitLint, ['--json', join(dir, 'Dockerfile')], { reject: false, env: toolsEnv() })
@@ -51,7 +50,7 @@ describe.concurrent.each(cases.map((c) => [c.id, c] as const))('retrofit: %s', (
     expect(JSON.parse(bk.stdout || '[]')).toEqual([])
     const hl = await execa(hadolint, ['--no-color', '--format', 'json', join(dir, 'Dockerfile')], { reject: false, env: toolsEnv() })
     expect(hl.exitCode, hl.stdout).toBe(0)
-    const ctx = buildContext(c.answers, { name: 't', version: '0' })
+    // The app's own required secrets are among them: compose.prod.yaml refuses to start without them.
     const secrets = Object.fromEntries(ctx.env.filter((v) => v.secret).map((v) => [v.name, `s3cret-${v.name.toLowerCase()}`]))
     for (const set of [['compose.yaml'], ['compose.yaml', 'compose.override.yaml'], ['compose.yaml', 'compose.test.yaml'], ['compose.yaml', 'compose.prod.yaml']]) {
       const r = await execa(compose, [...set.flatMap((f) => ['-f', f]), 'config', '--quiet'], {

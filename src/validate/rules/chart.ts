@@ -291,7 +291,7 @@ const securityContext = k8sRule('chart-security-context', 'error', 'The app runs
 })
 
 const PROBES = ['livenessProbe', 'readinessProbe'] as const
-const PROBE_HINT = 'Probe the app\'s real endpoints: livenessProbe on /healthz, readinessProbe on /readyz (and a startupProbe for slow starts).'
+const PROBE_HINT = 'Probe the app\'s real endpoints: livenessProbe on /healthz, readinessProbe on /readyz (and a startupProbe for slow starts); without a health route, a tcpSocket probe on its port.'
 
 /** The values a template's probes take their paths from (`path: {{ .Values.health.livenessPath }}`), and the usual health.*Path. */
 function probePaths(c: Chart): Path[] {
@@ -302,17 +302,25 @@ function probePaths(c: Chart): Path[] {
   return [...paths.values()]
 }
 
+/**
+ * The Deployment templates probe by TCP when a health path is empty (`{{- if
+ * .Values.health.livenessPath }} httpGet ... {{- else }} tcpSocket`): an empty path is then an
+ * app without a health route, checked on its port.
+ */
+const tcpWhenEmpty = (c: Chart) => c.deployments.length > 0 && c.deployments.every((d) => /^\s*tcpSocket:/m.test(d.text) && /\{\{-?\s*(if|with)\s+\.Values\.[\w.]*[Pp]ath\b/.test(d.text))
+
 function chartProbes(c: Chart, report: Report): void {
   for (const d of c.deployments) {
     for (const probe of PROBES) if (!new RegExp(`^\\s*${probe}:`, 'm').test(d.text)) report(d.file, textLine(d.text, /^\s*containers:/m), `the Deployment template has no ${probe}`, PROBE_HINT)
   }
   if (!c.values) return
-  const empty = (v: unknown) => v === null || (typeof v === 'string' && v.trim() === '')
+  const tcp = tcpWhenEmpty(c)
+  // An environment's null removes the value (Helm's merge), which leaves the probe with nothing.
+  const empty = (v: unknown) => v === null || (!tcp && typeof v === 'string' && v.trim() === '')
   for (const path of probePaths(c)) {
     const base = get(c.values.data, path)
     if (empty(base) || (base === undefined && c.deployments.length > 0)) report(c.values.file, lineOf(c.values, path), `${path.join('.')} is ${base === undefined ? 'not set' : 'empty'}, so the probe has no endpoint`, PROBE_HINT)
-    // An environment's null removes the value, which leaves the probe as empty as "" does.
-    for (const env of c.envValues) if (empty(get(env.data, path)) && !empty(base)) report(env.file, lineOf(env, path), `${posix.basename(env.file)} empties ${path.join('.')}, so the probe has no endpoint`, PROBE_HINT)
+    for (const env of c.envValues) if (empty(get(env.data, path)) && !empty(base)) report(env.file, lineOf(env, path), `${posix.basename(env.file)} ${get(env.data, path) === null ? 'removes' : 'empties'} ${path.join('.')}, so the probe has no endpoint`, PROBE_HINT)
   }
 }
 

@@ -35,7 +35,7 @@ export function yamlLine(doc: Document, lines: LineCounter, path: readonly (stri
   return line
 }
 
-interface ComposeFile {
+export interface ComposeFile {
   path: string
   dir: string
   /** `compose.yaml` and its spellings; the others are read on top of it. */
@@ -71,20 +71,20 @@ function load(path: string, text: string): ComposeFile {
   }
 }
 
-interface Folder {
+export interface Folder {
   base?: ComposeFile
   /** Every parsed file of the folder, the base first. */
   files: ComposeFile[]
 }
 
-interface Project {
+export interface Project {
   all: ComposeFile[]
   byPath: Map<string, ComposeFile>
   folders: Folder[]
   sources: ReadonlyMap<string, string>
 }
 
-function project(files: ReadonlyMap<string, string>): Project {
+export function project(files: ReadonlyMap<string, string>): Project {
   const all = [...files].filter(([p]) => isComposeFile(p)).map(([p, t]) => load(p, t))
   const byPath = new Map(all.map((f) => [f.path, f]))
   const dirs = new Map<string, ComposeFile[]>()
@@ -99,9 +99,9 @@ function project(files: ReadonlyMap<string, string>): Project {
   return { all, byPath, folders, sources: files }
 }
 
-const servicesOf = (f: ComposeFile): Obj => (isObj(f.data?.services) ? f.data.services : {})
+export const servicesOf = (f: ComposeFile): Obj => (isObj(f.data?.services) ? f.data.services : {})
 
-interface Service {
+export interface Service {
   spec: Obj
   /** The folder a `build:` context is relative to: the file that wrote it, through `extends`. */
   buildDir: string
@@ -127,7 +127,7 @@ function resolve(p: Project, file: ComposeFile, name: string, depth = 0): Servic
 }
 
 /** The service as a folder's file sees it: its own keys over the base file's. */
-function inFolder(p: Project, folder: Folder, file: ComposeFile, name: string): Service | undefined {
+export function inFolder(p: Project, folder: Folder, file: ComposeFile, name: string): Service | undefined {
   const base = folder.base && folder.base !== file ? resolve(p, folder.base, name) : undefined
   const own = resolve(p, file, name)
   if (!own) return base
@@ -135,15 +135,16 @@ function inFolder(p: Project, folder: Folder, file: ComposeFile, name: string): 
 }
 
 /** The Dockerfile a `build:` section uses, read from the files; undefined when it is not among them. */
-function builtDockerfile(p: Project, svc: Service): { text: string; target?: string } | undefined {
+export function builtDockerfile(p: Project, svc: Service): { text: string; target?: string; path?: string } | undefined {
   const build = typeof svc.spec.build === 'string' ? { context: svc.spec.build } : svc.spec.build
   if (!isObj(build)) return undefined
   const target = typeof build.target === 'string' ? build.target : undefined
   if (typeof build.dockerfile_inline === 'string') return { text: build.dockerfile_inline, target }
   const context = typeof build.context === 'string' ? build.context : '.'
   const dockerfile = typeof build.dockerfile === 'string' ? build.dockerfile : 'Dockerfile'
-  const text = p.sources.get(posix.join(svc.buildDir, context, dockerfile))
-  return text === undefined ? undefined : { text, target }
+  const path = posix.join(svc.buildDir, context, dockerfile)
+  const text = p.sources.get(path)
+  return text === undefined ? undefined : { text, target, path }
 }
 
 /** `disable: true` or `test: ["NONE"]`: turned off on purpose, so not reported as missing. */
@@ -188,7 +189,7 @@ function isDataStore(image: unknown, serviceName: string): boolean {
   return DATA_STORES.has(repo.split('/').pop()!.toLowerCase())
 }
 
-function composeRule(id: string, severity: Severity, summary: string, check: (p: Project, report: (file: ComposeFile, line: number | undefined, message: string, hint: string) => void) => void): Rule {
+export function composeRule(id: string, severity: Severity, summary: string, check: (p: Project, report: (file: ComposeFile, line: number | undefined, message: string, hint: string) => void) => void): Rule {
   return {
     id,
     severity,

@@ -138,9 +138,13 @@ function writer(chart: Chart, env: ValuesFile, path: YamlPath): { file: string; 
  * values say it derives: PORT from containerPort, SHUTDOWN_TIMEOUT_MS from shutdown.
  */
 function templateNames(chart: Chart, base: ValuesFile): Set<string> {
+  // The port goes into the app's own variable (`{{ .Values.portEnv | default "PORT" }}:`).
+  const portName = asText(base.value.portEnv) || 'PORT'
   const configMaps = chart.templates.filter((t) => /kind:\s*ConfigMap/.test(t.text))
-  if (configMaps.length > 0) return new Set(configMaps.flatMap((t) => [...t.text.matchAll(/^\s+([A-Z][A-Z0-9_]*):/gm)].map((m) => m[1]!)))
-  return new Set([...('containerPort' in base.value ? ['PORT'] : []), ...('shutdown' in base.value ? ['SHUTDOWN_TIMEOUT_MS'] : [])])
+  if (configMaps.length > 0) {
+    return new Set(configMaps.flatMap((t) => [...[...t.text.matchAll(/^\s+([A-Z][A-Z0-9_]*):/gm)].map((m) => m[1]!), ...(/\.Values\.portEnv\b/.test(t.text) ? [portName] : [])]))
+  }
+  return new Set([...('containerPort' in base.value ? [portName] : []), ...('shutdown' in base.value ? ['SHUTDOWN_TIMEOUT_MS'] : [])])
 }
 
 const names = (v: unknown) => asList(v).map((x) => asText(x)).filter((x): x is string => !!x)

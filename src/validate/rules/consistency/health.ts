@@ -13,6 +13,10 @@ type PathClaim = Claim<string> & { kind: Kind }
 
 const PATH = /^\/[A-Za-z0-9._~%/-]*$/
 
+/** A probe that connects to the port instead of asking a path: the app has no health route. */
+export const TCP = 'TCP'
+const show = (v: string) => (v === TCP ? 'a TCP check on the port' : v)
+
 /**
  * The path a health-check command requests from the container itself: from a local URL
  * (`http://127.0.0.1:${PORT}/healthz`) or, where the URL is assembled, a quoted path literal
@@ -25,14 +29,23 @@ export function requestedPath(command: string): string | undefined {
   return path && path !== '/' ? path : undefined
 }
 
+/** What a probe asks: its HTTP path, TCP for a tcpSocket probe, undefined for others (exec, gRPC). */
+function probeCheck(probe: unknown): string | undefined {
+  const p = asObj(probe)
+  return asText(asObj(p.httpGet).path) ?? ('tcpSocket' in p ? TCP : undefined)
+}
+
 function orchestratorClaims(s: Service): PathClaim[] {
   const out: PathClaim[] = []
   for (const chart of s.charts) {
+    // The generated chart's templates probe by TCP when a path is empty.
+    const tcp = chart.templates.some((t) => /^\s*tcpSocket:/m.test(t.text))
     for (const v of chart.values) {
       const health = asObj(v.value.health)
       for (const [key, kind] of [['livenessPath', 'liveness'], ['readinessPath', 'readiness']] as const) {
         const path = asText(health[key])
-        if (path) out.push({ file: v.path, line: v.doc.line(['health', key]), what: `health.${key}`, value: path, votes: true, kind })
+        const value = path || (tcp && path === '' ? TCP : undefined)
+        if (value) out.push({ file: v.path, line: v.doc.line(['health', key]), what: `health.${key}`, value, votes: true, kind, statement: value === TCP ? `health.${key} is empty (a TCP check on the port)` : undefined })
       }
     }
   }
@@ -41,15 +54,16 @@ function orchestratorClaims(s: Service): PathClaim[] {
   const probes = [['startupProbe', 'liveness'], ['livenessProbe', 'liveness'], ['readinessProbe', 'readiness']] as const
   for (const app of appContainers(k)) {
     for (const [probe, kind] of probes) {
-      const path = asText(asObj(asObj(app.container[probe]).httpGet).path)
-      if (path) out.push({ file: app.file, line: app.doc.line([...app.path, probe, 'httpGet', 'path']), what: `the ${probe} path`, value: path, votes: true, kind })
+      const value = probeCheck(app.container[probe])
+      if (value) out.push({ file: app.file, line: app.doc.line([...app.path, probe, ...(value === TCP ? ['tcpSocket'] : ['httpGet', 'path'])]), what: `the ${probe}`, value, votes: true, kind })
     }
   }
   const { ops, merges } = inlinePatches(k)
   for (const op of ops) {
-    const m = /\/containers\/\d+\/(startupProbe|livenessProbe|readinessProbe)\/httpGet\/path$/.exec(op.path)
-    const path = asText(op.value)
-    if (m && path) out.push({ file: op.file, line: op.line, what: `the ${m[1]} path a patch sets`, value: path, votes: true, kind: m[1] === 'readinessProbe' ? 'readiness' : 'liveness' })
+    const m = /\/containers\/\d+\/(startupProbe|livenessProbe|readinessProbe)(\/httpGet\/path|\/httpGet|\/tcpSocket)?$/.exec(op.path)
+    if (!m) continue
+    const value = m[2] === '/httpGet/path' ? asText(op.value) : m[2] === '/httpGet' ? asText(asObj(op.value).path) : m[2] === '/tcpSocket' ? TCP : probeCheck(op.value)
+    if (value) out.push({ file: op.file, line: op.line, what: `the ${m[1]} a patch sets`, value, votes: true, kind: m[1] === 'readinessProbe' ? 'readiness' : 'liveness' })
   }
   const appNames = new Set(appContainers(k).map((a) => asText(a.container.name)))
   for (const m of merges) {
@@ -57,8 +71,8 @@ function orchestratorClaims(s: Service): PathClaim[] {
     for (const c of asList(asObj(asObj(asObj(m.value.spec).template).spec).containers).map(asObj)) {
       if (!appNames.has(asText(c.name))) continue
       for (const [probe, kind] of probes) {
-        const path = asText(asObj(asObj(c[probe]).httpGet).path)
-        if (path) out.push({ file: m.file, line: m.line, what: `the ${probe} path a patch sets`, value: path, votes: true, kind })
+        const value = probeCheck(c[probe])
+        if (value) out.push({ file: m.file, line: m.line, what: `the ${probe} a patch sets`, value, votes: true, kind })
       }
     }
   }
@@ -136,17 +150,29 @@ export const healthPathMismatch: Rule = {
         const group = claims.filter((c) => c.kind === kind)
         const found = settle(group, String)
         if (found) settled[kind] = found
-        for (const d of disagreements(group, String)) findings.push(disagreementFinding(RULE, d, String, `The app serves one ${kind} path: use ${d.settled} here, or change every other place to ${d.claim.value}.`))
+        for (const d of disagreements(group, String)) {
+          const hint = d.settled === TCP || d.claim.value === TCP
+            ? `The app either has a ${kind} route or not: if it serves ${d.settled === TCP ? d.claim.value : d.settled}, ask it everywhere; if not, every check of it always fails, so check the port by TCP everywhere.`
+            : `The app serves one ${kind} path: use ${d.settled} here, or change every other place to ${d.claim.value}.`
+          findings.push(disagreementFinding(RULE, d, show, hint))
+        }
       }
       const { liveness, readiness } = settled
       if (!liveness && !readiness) return findings
+      const paths = [liveness?.settled, readiness?.settled].filter((p): p is string => p !== undefined && p !== TCP)
+      const tcp = liveness?.settled === TCP || readiness?.settled === TCP
       for (const c of claims.filter((x) => x.kind === 'endpoint')) {
         const known = c.value === liveness?.settled || c.value === readiness?.settled
         // With one of the two unknown, a path that looks like it is given the benefit of the doubt.
         const plausible = (!readiness && /ready/i.test(c.value)) || (!liveness && !/ready/i.test(c.value))
-        if (known || plausible) continue
-        const endpoints = [liveness && `${liveness.settled} for liveness (${whereStated(liveness.backers)})`, readiness && `${readiness.settled} for readiness (${whereStated(readiness.backers)})`].filter(Boolean).join(', ')
-        findings.push({ rule: RULE, severity: 'error', file: c.file, ...(c.line ? { line: c.line } : {}), message: `${c.what} is ${c.value}, which is not one of the app's health endpoints: ${endpoints}`, hint: `Check ${[liveness?.settled, readiness?.settled].filter(Boolean).join(' or ')} here, or change the endpoints everywhere to ${c.value}.` })
+        // A load balancer that cannot check TCP asks the root page of an app without a health route.
+        const root = tcp && c.value === '/'
+        if (known || plausible || root) continue
+        const endpoints = [liveness && `${show(liveness.settled)} for liveness (${whereStated(liveness.backers)})`, readiness && `${show(readiness.settled)} for readiness (${whereStated(readiness.backers)})`].filter(Boolean).join(', ')
+        const hint = paths.length
+          ? `Check ${paths.join(' or ')} here, or change the endpoints everywhere to ${c.value}.`
+          : `The probes say the app has no health route, so ${c.value} always fails: check the port by TCP here too, or, if the app serves ${c.value}, probe it everywhere.`
+        findings.push({ rule: RULE, severity: 'error', file: c.file, ...(c.line ? { line: c.line } : {}), message: `${c.what} is ${c.value}, which is not one of the app's health endpoints: ${endpoints}`, hint })
       }
       return findings
     })

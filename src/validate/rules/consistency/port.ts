@@ -13,6 +13,15 @@ const RULE = 'port-mismatch'
 /** Variables that tell the app (or its framework) which port to listen on. */
 const PORT_VARIABLES = new Set(['PORT', 'ASPNETCORE_HTTP_PORTS', 'QUARKUS_HTTP_PORT', 'SERVER_PORT'])
 
+/**
+ * The port variables of a service: the usual ones, and the app's own that a chart names in
+ * `portEnv` (an existing app that reads HTTP_PORT), so the other files are checked on it too.
+ */
+function portVariables(s: Service): ReadonlySet<string> {
+  const own = s.charts.flatMap((c) => c.values.map((v) => asText(v.value.portEnv))).filter((n): n is string => !!n && /^[A-Z_][A-Z0-9_]*$/.test(n))
+  return new Set([...PORT_VARIABLES, ...own])
+}
+
 // ASPNETCORE_HTTP_PORTS may list several ports; the first is the one the app is reached on.
 const firstPort = (v: string) => portNumber(v.split(/[;,]/)[0]!.trim())
 
@@ -22,7 +31,7 @@ const localUrlPort = (text: string) => {
   return m ? Number(m[1]) : undefined
 }
 
-function dockerfileClaims(s: Service): Claim<number>[] {
+function dockerfileClaims(s: Service, names: ReadonlySet<string>): Claim<number>[] {
   const df = s.dockerfile
   if (!df) return []
   const globals = new Map<string, string | undefined>()
@@ -42,7 +51,7 @@ function dockerfileClaims(s: Service): Claim<number>[] {
         for (const [k, v] of assignments(ins)) {
           const value = v === undefined ? vars.get(k) : expand(v, vars)
           vars.set(k, value)
-          const port = PORT_VARIABLES.has(k) && value !== undefined ? firstPort(value) : undefined
+          const port = names.has(k) && value !== undefined ? firstPort(value) : undefined
           if (port !== undefined) out.push({ file: df.path, line: ins.line, what: `${ins.keyword} ${k}`, value: port, votes: true })
         }
       } else if (ins.keyword === 'EXPOSE') {
@@ -65,10 +74,10 @@ function dockerfileClaims(s: Service): Claim<number>[] {
 }
 
 /** PORT, published container ports and health-check URL of one Compose service. */
-function serviceClaims(file: ComposeFile, service: string): Claim<number>[] {
+function serviceClaims(file: ComposeFile, service: string, names: ReadonlySet<string>): Claim<number>[] {
   const out: Claim<number>[] = []
   for (const e of envEntries(file, service)) {
-    const port = PORT_VARIABLES.has(e.name) && e.raw !== undefined ? firstPort(interpolate(e.raw).text) : undefined
+    const port = names.has(e.name) && e.raw !== undefined ? firstPort(interpolate(e.raw).text) : undefined
     if (port !== undefined) out.push({ file: file.path, line: e.line, what: `${e.name} of service "${service}"`, value: port, votes: true })
   }
   const published = publishedPorts(file, service)
@@ -83,15 +92,15 @@ function serviceClaims(file: ComposeFile, service: string): Claim<number>[] {
   return out
 }
 
-function composeClaims(s: Service): Claim<number>[] {
-  return s.compose.files.flatMap((f) => s.compose.apps.filter((a) => f.services[a]).flatMap((a) => serviceClaims(f, a)))
+function composeClaims(s: Service, names: ReadonlySet<string>): Claim<number>[] {
+  return s.compose.files.flatMap((f) => s.compose.apps.filter((a) => f.services[a]).flatMap((a) => serviceClaims(f, a, names)))
 }
 
 /**
  * Services elsewhere that `extends` this folder's app (the repository-wide Compose file of a
  * monorepo) publish its port too.
  */
-function extendingClaims(all: readonly Service[], s: Service): Claim<number>[] {
+function extendingClaims(all: readonly Service[], s: Service, names: ReadonlySet<string>): Claim<number>[] {
   const own = new Set(s.compose.files.map((f) => f.path))
   return all.flatMap((other) =>
     other.compose.files.flatMap((f) =>
@@ -99,20 +108,20 @@ function extendingClaims(all: readonly Service[], s: Service): Claim<number>[] {
         const ext = asObj(svc.extends)
         const target = asText(ext.file)
         if (!target || !own.has(joinPath(other.dir, target)) || !s.compose.apps.includes(asText(ext.service) ?? '')) return []
-        return serviceClaims(f, name)
+        return serviceClaims(f, name, names)
       }),
     ),
   )
 }
 
-function chartClaims(s: Service): Claim<number>[] {
+function chartClaims(s: Service, names: ReadonlySet<string>): Claim<number>[] {
   return s.charts.flatMap((chart) =>
     chart.values.flatMap((v) => {
       const out: Claim<number>[] = []
       const port = portNumber(v.value.containerPort)
       if (port !== undefined) out.push({ file: v.path, line: v.doc.line(['containerPort']), what: 'containerPort', value: port, votes: true })
       for (const [k, raw] of Object.entries(asObj(v.value.config))) {
-        const p = PORT_VARIABLES.has(k) ? firstPort(asText(raw) ?? '') : undefined
+        const p = names.has(k) ? firstPort(asText(raw) ?? '') : undefined
         if (p !== undefined) out.push({ file: v.path, line: v.doc.line(['config', k]), what: `config.${k}`, value: p, votes: true })
       }
       return out
@@ -120,7 +129,7 @@ function chartClaims(s: Service): Claim<number>[] {
   )
 }
 
-function kustomizeClaims(s: Service): { claims: Claim<number>[]; findings: Finding[] } {
+function kustomizeClaims(s: Service, names: ReadonlySet<string>): { claims: Claim<number>[]; findings: Finding[] } {
   const k = s.kustomize
   if (!k) return { claims: [], findings: [] }
   const claims: Claim<number>[] = []
@@ -152,12 +161,12 @@ function kustomizeClaims(s: Service): { claims: Claim<number>[]; findings: Findi
     }
   }
   for (const lit of generatorLiterals(k, 'configMapGenerator')) {
-    const port = PORT_VARIABLES.has(lit.key) && (configMaps.size === 0 || configMaps.has(lit.generator)) ? firstPort(lit.value) : undefined
+    const port = names.has(lit.key) && (configMaps.size === 0 || configMaps.has(lit.generator)) ? firstPort(lit.value) : undefined
     if (port !== undefined) claims.push({ file: lit.file, line: lit.line, what: `${lit.key} in configMapGenerator "${lit.generator}"`, value: port, votes: true })
   }
   for (const cm of kubeDocs(k).filter((d) => kindOf(d) === 'ConfigMap' && configMaps.has(nameOf(d) ?? ''))) {
     for (const [key, raw] of Object.entries(asObj(cm.value.data))) {
-      const port = PORT_VARIABLES.has(key) ? firstPort(asText(raw) ?? '') : undefined
+      const port = names.has(key) ? firstPort(asText(raw) ?? '') : undefined
       if (port !== undefined) claims.push({ file: cm.file, line: cm.doc.line(['data', key]), what: `${key} in ConfigMap "${nameOf(cm)}"`, value: port, votes: true })
     }
   }
@@ -180,10 +189,10 @@ function kustomizeClaims(s: Service): { claims: Claim<number>[]; findings: Findi
   return { claims, findings }
 }
 
-function envExampleClaims(s: Service): Claim<number>[] {
+function envExampleClaims(s: Service, names: ReadonlySet<string>): Claim<number>[] {
   // APP_PORT is the host side (published on localhost), free to differ from the app's port.
   return (s.envExample?.vars ?? []).flatMap((v) => {
-    const port = PORT_VARIABLES.has(v.name) ? firstPort(v.value) : undefined
+    const port = names.has(v.name) ? firstPort(v.value) : undefined
     return port === undefined ? [] : [{ file: s.envExample!.path, line: v.line, what: v.name, value: port, votes: true }]
   })
 }
@@ -195,8 +204,9 @@ export const portMismatch: Rule = {
   check({ files }) {
     const all = readServices(files)
     return all.flatMap((s) => {
-      const kustomize = kustomizeClaims(s)
-      const claims = [...dockerfileClaims(s), ...composeClaims(s), ...extendingClaims(all, s), ...chartClaims(s), ...kustomize.claims, ...envExampleClaims(s)]
+      const names = portVariables(s)
+      const kustomize = kustomizeClaims(s, names)
+      const claims = [...dockerfileClaims(s, names), ...composeClaims(s, names), ...extendingClaims(all, s, names), ...chartClaims(s, names), ...kustomize.claims, ...envExampleClaims(s, names)]
       return [
         ...disagreements(claims, String).map((d) =>
           disagreementFinding(RULE, d, String, `Use port ${d.settled} here, or change every other place to ${d.claim.value} with it.`),
