@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, w
 import { join, relative } from 'node:path'
 import { execa } from 'execa'
 import YAML from 'yaml'
-import { buildImage, compose, dockerCli, inspect, processUid, removeContainer, runContainer, TOOLS_BIN, waitHealthy } from './containers.mjs'
+import { buildImage, compose, dockerCli, inspect, processUid, removeContainer, runContainer, TOOLS_BIN } from './containers.mjs'
 
 const ROOT = new URL('../../../', import.meta.url).pathname
 export const CORPUS_DIR = join(ROOT, 'test/e2e/corpus')
@@ -337,12 +337,33 @@ export async function runningProblems(id, port, health) {
   return problems
 }
 
+/**
+ * Docker's health status once it settles: healthy, the container gone, or unhealthy for 20 s
+ * in a row (a slow start may still recover from an early unhealthy), within `timeoutMs`.
+ */
+async function settledHealth(id, timeoutMs = 180_000) {
+  const deadline = Date.now() + timeoutMs
+  let unhealthySince
+  let state
+  while (Date.now() < deadline) {
+    state = (await inspect(id)).State
+    const status = state.Health?.Status
+    if (status === 'healthy' || !state.Running) break
+    unhealthySince = status === 'unhealthy' ? (unhealthySince ?? Date.now()) : undefined
+    if (unhealthySince && Date.now() - unhealthySince > 20_000) break
+    await new Promise((r) => setTimeout(r, 500))
+  }
+  const { stdout, stderr } = await dockerCli(['logs', '--tail', '30', id], { reject: false })
+  const probes = (state?.Health?.Log ?? []).slice(-2).map((l) => `probe exit ${l.ExitCode}: ${String(l.Output).trim().slice(0, 300)}`)
+  return { status: state?.Health?.Status ?? (state?.Running ? 'none' : `exited (${state?.ExitCode})`), logs: `${probes.join('\n')}\n${stdout}\n${stderr}` }
+}
+
 /** Runs the image alone with the variables a user would pass; the container is removed afterwards. */
 export async function runAlone(app, tag) {
   const t0 = performance.now()
   const { id } = await runContainer(tag, app.port, { env: app.alone ? app.alone.env : {} })
   try {
-    const health = await waitHealthy(id, 180_000)
+    const health = await settledHealth(id)
     return { problems: await runningProblems(id, app.port, health), seconds: seconds(t0) }
   } finally {
     await removeContainer(id)
