@@ -122,6 +122,26 @@ export const CORPUS = [
     alone: { env: { SESSION_SECRET: 'e2e-session-secret', DB_PASSWORD: 'e2e-db-password' } },
   },
 
+  {
+    id: 'bun-hono',
+    language: 'node',
+    modeledOn: ['the `bun create hono` starter (honojs/starter, bun template)'],
+    shape: 'Hono on Bun in TypeScript run directly (no build step, no start script: the dev script names src/index.ts, which default-exports the app), the binary bun.lockb of Bun before 1.2, /health',
+    traps: [
+      'only bun.lockb, no bun.lock (Why: the wrong lockfile mounted)',
+      'no start script and no build: Bun runs src/index.ts, whose default export Bun serves on PORT or 3000 (Why: the start command the app really has)',
+      'health route /health',
+    ],
+    flags: [{ args: ['--port', '3000'], why: 'the code names no port (Bun serves the default export on PORT, else 3000): the CLI asks' }],
+    // Bun 1.2+ writes the text bun.lock by default; the app was locked by an older Bun.
+    prepare: [{ run: ['sh', '-c', 'printf "[install]\\nsaveTextLockfile = false\\n" >bunfig.toml && bun install --lockfile-only --silent && rm bunfig.toml'] }],
+    port: 3000,
+    health: '/health',
+    backing: {},
+    env: {},
+    alone: { env: {} },
+  },
+
   // ---------------------------------------------------------------------------------- Python
   {
     id: 'fastapi-fullstack',
