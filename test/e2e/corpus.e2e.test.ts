@@ -31,7 +31,12 @@ const apps = CORPUS.filter((a) => !only || only.test(a.id))
 const parent = mkdtempSync(join(tmpdir(), 'cca-corpus-'))
 
 /** Per app and step: passed, failed (with the first line of why) or not reached; printed and saved at the end. */
-const results: Record<string, Partial<Record<CorpusStep, { ok: boolean; seconds: number; why?: string }>>> = {}
+const results: Record<string, Partial<Record<CorpusStep, { ok: boolean; seconds: number; why?: string; detail?: string }>>> = {}
+
+/** Fails with the problems as the message (KNOWN_FAILURES match it; the report shows its first line). */
+function noProblems(problems: string[]): void {
+  if (problems.length) throw new Error(`${problems.length} problem(s): ${problems.join('\n')}`)
+}
 
 /**
  * Runs a step. An app listed in KNOWN_FAILURES for this step must still fail, for the stated
@@ -39,8 +44,8 @@ const results: Record<string, Partial<Record<CorpusStep, { ok: boolean; seconds:
  */
 async function step(app: CorpusApp, name: CorpusStep, fn: () => Promise<void>): Promise<void> {
   const t0 = performance.now()
-  const record = (ok: boolean, why?: string) => {
-    results[app.id] = { ...results[app.id], [name]: { ok, seconds: (performance.now() - t0) / 1000, ...(why ? { why } : {}) } }
+  const record = (ok: boolean, why?: string, detail?: string) => {
+    results[app.id] = { ...results[app.id], [name]: { ok, seconds: (performance.now() - t0) / 1000, ...(why ? { why, detail } : {}) } }
   }
   const known = KNOWN_FAILURES.find((k) => k.app === app.id && k.step === name)
   let error: Error | undefined
@@ -49,7 +54,8 @@ async function step(app: CorpusApp, name: CorpusStep, fn: () => Promise<void>): 
   } catch (e) {
     error = e as Error
   }
-  record(!error, error?.message.split('\n').find(Boolean)?.slice(0, 300))
+  const message = error?.message.replace(/^\d+ problem\(s\): /, '')
+  record(!error, message?.split('\n').find(Boolean)?.slice(0, 400), message?.slice(0, 3000))
   if (!known) {
     if (error) throw error
     return
@@ -93,14 +99,14 @@ describe.each(apps)('corpus: $id', (app) => {
   it("writes files that honour the app's port, health route, variables and services", async () => {
     expect(state.retrofitted, 'the retrofit did not complete').toBe(true)
     await step(app, 'contract', async () => {
-      expect(contractProblems(app, state.dir!)).toEqual([])
+      noProblems(contractProblems(app, state.dir!))
     })
   })
 
   it("the files it wrote pass the repository's validators (validate's rules, BuildKit checks, hadolint, compose config, actionlint)", async () => {
     expect(state.retrofitted, 'the retrofit did not complete').toBe(true)
     await step(app, 'validate', async () => {
-      expect((await validateStatic(state.root!, state.dir!)).problems).toEqual([])
+      noProblems((await validateStatic(state.root!, state.dir!)).problems)
     })
   }, 300_000)
 
@@ -121,7 +127,7 @@ describe.each(apps)('corpus: $id', (app) => {
     it(`runs alone: healthy, non-root, reachable on port ${app.port}`, async () => {
       expect(state.built, 'the image was not built').toBe(true)
       await step(app, 'alone', async () => {
-        expect((await runAlone(app, tag)).problems).toEqual([])
+        noProblems((await runAlone(app, tag)).problems)
       })
     }, 300_000)
   }
@@ -129,7 +135,7 @@ describe.each(apps)('corpus: $id', (app) => {
   it(`docker compose up (compose.yaml + compose.prod.yaml${Object.values(app.backing).length ? `, with ${Object.values(app.backing).join(' and ')}` : ''}): every service healthy, the app non-root on port ${app.port}`, async () => {
     expect(state.built, 'the image was not built').toBe(true)
     await step(app, 'compose', async () => {
-      expect((await composeUp(app, state.dir!, `cca-corpus-${app.id}`, tag)).problems).toEqual([])
+      noProblems((await composeUp(app, state.dir!, `cca-corpus-${app.id}`, tag)).problems)
     })
   }, 600_000)
 })

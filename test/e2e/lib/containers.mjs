@@ -61,7 +61,11 @@ export async function buildImage(dir, tag, { target = 'prod', buildArgs = {}, do
   const [b, l] = await Promise.all([build, load])
   const seconds = (performance.now() - started) / 1000
   const log = String(b.stderr)
-  if (b.exitCode !== 0) throw new Error(`build of ${dir} (target ${target}) failed:\n${log.slice(-6000)}`)
+  if (b.exitCode !== 0) {
+    // The cause first (BuildKit's last error line), then the log's tail.
+    const cause = log.split('\n').filter((l) => /^(error: |#\d+ ERROR: )/.test(l)).at(-1) ?? ''
+    throw new Error(`build of ${dir} (target ${target}) failed: ${cause}\n${log.slice(-6000)}`)
+  }
   if (l.exitCode !== 0) throw new Error(`docker load of ${tag} failed: ${l.stderr}`)
   return { seconds, log, steps: parseSteps(log) }
 }

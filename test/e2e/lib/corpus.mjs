@@ -316,7 +316,7 @@ const connects = (host, port) =>
  */
 export async function runningProblems(id, port, health) {
   const problems = []
-  if (health.status !== 'healthy') problems.push(`Docker health: ${health.status}\n${health.logs.slice(-2500)}`)
+  if (!(health.healthy ?? health.status === 'healthy')) problems.push(`Docker health: ${health.status}\n${health.logs.slice(-2500)}`)
   let uid
   try {
     uid = await processUid(id)
@@ -355,7 +355,9 @@ async function settledHealth(id, timeoutMs = 180_000) {
   }
   const { stdout, stderr } = await dockerCli(['logs', '--tail', '30', id], { reject: false })
   const probes = (state?.Health?.Log ?? []).slice(-2).map((l) => `probe exit ${l.ExitCode}: ${String(l.Output).trim().slice(0, 300)}`)
-  return { status: state?.Health?.Status ?? (state?.Running ? 'none' : `exited (${state?.ExitCode})`), logs: `${probes.join('\n')}\n${stdout}\n${stderr}` }
+  const test = (await inspect(id)).Config.Healthcheck?.Test ?? []
+  const status = state?.Health?.Status ?? (state?.Running ? 'none' : `exited (${state?.ExitCode})`)
+  return { status: `${status} (HEALTHCHECK ${JSON.stringify(test).slice(0, 300)})`, healthy: status === 'healthy', logs: `${probes.join('\n')}\n${stdout}\n${stderr}` }
 }
 
 /** Runs the image alone with the variables a user would pass; the container is removed afterwards. */
