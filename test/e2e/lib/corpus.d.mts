@@ -33,4 +33,4 @@ export function userDotenv(dir: string): void
 export function composeUp(app: CorpusApp, dir: string, project: string, tag: string): Promise<{ problems: string[]; states: string[]; seconds: number }>
 export function removeImage(tag: string): Promise<void>
 export function writtenFiles(root: string): Promise<string[]>
-export function runApp(app: CorpusApp, parent: string): Promise<Record<string, { ok: boolean; seconds: number; why?: string }>>
+export function runApp(app: CorpusApp, parent: string): Promise<Record<string, { ok: boolean; seconds: number; why?: string; detail?: string }>>

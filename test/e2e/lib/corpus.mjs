@@ -445,7 +445,8 @@ export async function runApp(app, parent) {
       out[name] = { ok: true, seconds: seconds(t0), ...(extra ?? {}) }
       return true
     } catch (e) {
-      out[name] = { ok: false, seconds: seconds(t0), why: String(e.message).split('\n').find(Boolean)?.slice(0, 200) }
+      const message = String(e.message)
+      out[name] = { ok: false, seconds: seconds(t0), why: message.split('\n').find(Boolean)?.slice(0, 200), detail: message.slice(0, 3000) }
       return false
     }
   }
