@@ -307,6 +307,7 @@ export const CORPUS = [
       'cache URL read from REDIS_URL (Why: env names)',
       'health route /health',
     ],
+    service: 'crates/api',
     flags: [],
     prepare: [{ run: ['cargo', 'generate-lockfile', '--quiet'] }],
     port: 3000,

@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, w
 import { join, relative } from 'node:path'
 import { execa } from 'execa'
 import YAML from 'yaml'
-import { buildImage, compose, dockerCli, inspect, processUid, removeContainer, runContainer, TOOLS_BIN } from './containers.mjs'
+import { buildImage, compose, dockerCli, inspect, processUid, removeContainer, TOOLS_BIN } from './containers.mjs'
 
 const ROOT = new URL('../../../', import.meta.url).pathname
 export const CORPUS_DIR = join(ROOT, 'test/e2e/corpus')
@@ -363,7 +363,10 @@ async function settledHealth(id, timeoutMs = 180_000) {
 /** Runs the image alone with the variables a user would pass; the container is removed afterwards. */
 export async function runAlone(app, tag) {
   const t0 = performance.now()
-  const { id } = await runContainer(tag, app.port, { env: app.alone ? app.alone.env : {} })
+  // Published on localhost like a user's `docker run -p`; the checks reach it by its address.
+  const args = ['run', '-d', '-p', `127.0.0.1::${app.port}`, '--health-interval', '1s']
+  for (const [k, v] of Object.entries(app.alone ? app.alone.env : {})) args.push('-e', `${k}=${v}`)
+  const { stdout: id } = await dockerCli([...args, tag])
   try {
     const health = await settledHealth(id)
     return { problems: await runningProblems(id, app.port, health), seconds: seconds(t0) }
