@@ -297,7 +297,7 @@ describe('retrofit into a repository with files of its own', () => {
     expect(JSON.parse(text(root, '.containerized/answers.json')).retrofit.app.dockerfile).toBe('Dockerfile.generated')
     const readme = text(root, 'README.containers.md')
     expect(readme).toMatch(/^\| `Dockerfile\.generated` \| .*your `Dockerfile` is kept as it is/m)
-    expect(readme).toMatch(/^docker build -f Dockerfile\.generated --target prod -t \S+ \.$/m)
+    expect(readme).toMatch(/^docker build --target prod -f Dockerfile\.generated -t \S+ \.$/m)
     expect(j.notes.join('\n')).toMatch(/Your Dockerfile is kept as it is; ours is Dockerfile\.generated \(with its own Dockerfile\.generated\.dockerignore\), and the generated Compose files and CI build Dockerfile\.generated/)
     // Their Dockerfile builds as before, without an ignore file of ours in its way.
     expect(existsSync(join(root, '.dockerignore'))).toBe(false)
