@@ -139,6 +139,8 @@ function label(kind: Kind): string {
 }
 
 type Axis = 'database' | 'cache'
+/** Services the tool cannot set up that take the database's place when the app's settings select them. */
+const RELATIONAL: ReadonlySet<string> = new Set(['SQL Server', 'Oracle Database'])
 const axisOf = (kind: Kind): Axis | undefined => ('database' in kind || 'embedded' in kind ? 'database' : 'cache' in kind || 'noCache' in kind ? 'cache' : undefined)
 
 /** One place a service is named, and how much it says about the app. */
@@ -377,7 +379,8 @@ export function detectBacking(f: Folder, deps: readonly Dependency[], opts: { ro
   const warnings: DetectionWarning[] = []
   const choose = <T extends string>(axis: Axis): Finding<T | 'none'> => {
     const on = mentions.filter((m) => axisOf(m.kind) === axis)
-    const config = on.filter((m) => m.tier === 'config')
+    // A setting that selects a database the tool cannot set up (DB_CONNECTION=sqlsrv) still decides.
+    const config = [...on, ...(axis === 'database' ? mentions.filter((m) => 'unprovided' in m.kind && RELATIONAL.has(m.kind.unprovided)) : [])].filter((m) => m.tier === 'config')
     const none: Finding<T | 'none'> = { value: 'none', confidence: 'medium', evidence: [{ file: f.path('.'), reason: `no ${axis} client, setting or Compose service found` }] }
     if (config.length) {
       // The first service a setting selects wins; settings that select none only say "none".
@@ -389,6 +392,7 @@ export function detectBacking(f: Folder, deps: readonly Dependency[], opts: { ro
         const agreeing = on.filter((m) => m !== deciding && label(m.kind) === value).map((m) => m.evidence)
         return { value, confidence: 'high', evidence: [deciding.evidence, ...agreeing] }
       }
+      if ('unprovided' in deciding.kind) return { value: 'none', confidence: 'high', evidence: [{ file: deciding.evidence.file, reason: `${deciding.evidence.reason} selects ${deciding.kind.unprovided}, which this tool does not set up` }] }
       if ('embedded' in deciding.kind) notes.push({ file: deciding.evidence.file, reason: `${deciding.evidence.reason}: an embedded database (${deciding.kind.embedded}), not a service` })
       return { value: 'none', confidence: 'high', evidence: [{ file: deciding.evidence.file, reason: `${deciding.evidence.reason} selects ${'noCache' in deciding.kind ? 'no cache service' : 'no database service'}` }] }
     }
@@ -431,7 +435,6 @@ export function detectBacking(f: Folder, deps: readonly Dependency[], opts: { ro
   // Compose services; an env line alone only mentions one.
   const unprovided: UnprovidedService[] = []
   const dbConfig = mentions.find((m) => m.tier === 'config' && axisOf(m.kind) === 'database')
-  const relational = new Set(['SQL Server', 'Oracle Database'])
   for (const m of mentions) {
     if (!('unprovided' in m.kind)) continue
     const service = m.kind.unprovided
@@ -442,7 +445,7 @@ export function detectBacking(f: Folder, deps: readonly Dependency[], opts: { ro
       continue
     }
     // The database the app's settings select is the one it uses; another SQL client is a leftover.
-    if (relational.has(service) && dbConfig && !('unprovided' in dbConfig.kind && dbConfig.kind.unprovided === service)) {
+    if (RELATIONAL.has(service) && dbConfig && !('unprovided' in dbConfig.kind && dbConfig.kind.unprovided === service)) {
       mentioned(service, m.evidence, `${dbConfig.evidence.reason} (${dbConfig.evidence.file}) selects ${label(dbConfig.kind)}`)
       continue
     }

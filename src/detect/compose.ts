@@ -10,8 +10,8 @@ export interface ComposeService {
   image?: string
   /** The build context and Dockerfile, as repository paths. */
   build?: { context: string; dockerfile?: string }
-  /** Port mappings: the container side, and the host side as written (it may be `${APP_PORT:-80}`). */
-  ports: { target: number; published?: string }[]
+  /** Port mappings: the container side, the host side as written (it may be `${APP_PORT:-80}`), the file that maps it. */
+  ports: { target: number; published?: string; file: string }[]
   expose: number[]
   environment: Record<string, string>
   dependsOn: string[]
@@ -99,8 +99,8 @@ export function composeServices(repoFile: string, text: string): ComposeService[
     for (const p of Array.isArray(body.ports) ? body.ports : []) {
       if (typeof p === 'string') {
         const sp = shortPort(p)
-        if (sp) ports.push(sp)
-      } else if (isMap(p) && /^\d+$/.test(str(p.target) ?? '')) ports.push({ target: Number(p.target), ...(str(p.published) ? { published: str(p.published)! } : {}) })
+        if (sp) ports.push({ ...sp, file: repoFile })
+      } else if (isMap(p) && /^\d+$/.test(str(p.target) ?? '')) ports.push({ target: Number(p.target), ...(str(p.published) ? { published: str(p.published)! } : {}), file: repoFile })
     }
     const expose = (Array.isArray(body.expose) ? body.expose : []).map((e) => Number(String(e).replace(/\/\w+$/, ''))).filter((n) => n > 0)
     const deps = body.depends_on

@@ -79,7 +79,7 @@ function composePort(f: Folder): PortFinding | undefined {
       const urls = /:(\d{2,5})\b/.exec(app.environment.ASPNETCORE_URLS ?? '')
       const port = app.ports[0]
       const why = `service "${app.name}"`
-      if (port) return { value: port.target, confidence: 'medium', evidence: [{ file: app.file, reason: `${why} publishes container port ${port.target}${port.published ? ` (host side ${port.published})` : ''}` }] }
+      if (port) return { value: port.target, confidence: 'medium', evidence: [{ file: port.file, reason: `${why} publishes container port ${port.target}${port.published ? ` (host side ${port.published})` : ''}` }] }
       if (env) return { value: Number(env[1]), confidence: 'medium', evidence: [{ file: app.file, reason: `${why} sets ${env[0]}=${env[1]}` }] }
       if (urls) return { value: Number(urls[1]), confidence: 'medium', evidence: [{ file: app.file, reason: `${why} sets ASPNETCORE_URLS=${app.environment.ASPNETCORE_URLS}` }] }
       if (app.expose[0]) return { value: app.expose[0], confidence: 'medium', evidence: [{ file: app.file, reason: `${why} exposes ${app.expose[0]}` }] }

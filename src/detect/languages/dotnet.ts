@@ -86,20 +86,25 @@ function projectDependencies(repo: RepoView, web: string): { deps: Dependency[];
  */
 function configPort(f: Folder, projectDir: string): { port?: PortFinding; note?: Evidence } {
   const inProject = (p: string) => (projectDir === '' ? p : `${projectDir}/${p}`)
+  const out: { port?: PortFinding; note?: Evidence } = {}
   for (const name of ['appsettings.Production.json', 'appsettings.json']) {
     const text = f.read(inProject(name))
     const m = text && (/"Url"\s*:\s*"https?:\/\/[^:"]+:(\d+)"/.exec(text) ?? /"Urls"\s*:\s*"(?:[^"]*;)?https?:\/\/[^:"]+:(\d+)/.exec(text))
-    if (m) return { port: { value: Number(m[1]), confidence: 'high', evidence: [{ file: f.path(inProject(name)), reason: `Kestrel endpoint on ${m[1]}` }] } }
+    if (m) {
+      out.port = { value: Number(m[1]), confidence: 'high', evidence: [{ file: f.path(inProject(name)), reason: `Kestrel endpoint on ${m[1]}` }] }
+      break
+    }
   }
   const launch = f.json(inProject('Properties/launchSettings.json'))
   const profiles = launch?.profiles
   if (profiles && typeof profiles === 'object') {
     for (const [name, profile] of Object.entries(profiles as Record<string, Record<string, unknown>>)) {
       if (profile?.commandName !== 'Project' || typeof profile.applicationUrl !== 'string') continue
-      return { note: { file: f.path(inProject('Properties/launchSettings.json')), reason: `profile "${name}" serves ${profile.applicationUrl} under \`dotnet run\` only; in the container the app listens on ASPNETCORE_HTTP_PORTS` } }
+      out.note = { file: f.path(inProject('Properties/launchSettings.json')), reason: `profile "${name}" serves ${profile.applicationUrl} under \`dotnet run\` only; in the container the app listens on ASPNETCORE_HTTP_PORTS` }
+      break
     }
   }
-  return {}
+  return out
 }
 
 /**
