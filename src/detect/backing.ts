@@ -255,10 +255,11 @@ const JDBC: readonly [RegExp, Kind][] = [
 
 /** Spring's spring.datasource.url (its JDBC scheme) and cache type; Quarkus' db-kind. */
 function springSelections(f: Folder): Mention[] {
-  const files = f.find(/^src\/main\/resources\/application(?:-[\w]+)?\.(?:properties|ya?ml)$/).sort((a, b) => Number(!/-prod/.test(a)) - Number(!/-prod/.test(b)) || a.length - b.length)
+  // The default profile and production's; other profiles (petclinic's -mysql, -postgres) are
+  // alternatives the app may be started with, not a selection.
+  const files = f.find(/^src\/main\/resources\/application(?:-prod\w*)?\.(?:properties|ya?ml)$/).sort((a, b) => Number(!/-prod/.test(a)) - Number(!/-prod/.test(b)) || a.length - b.length)
   const out: Mention[] = []
   for (const file of files) {
-    if (/-(?:test|dev|local)\./.test(file)) continue
     const text = f.read(file) ?? ''
     const pairs: [string, string][] = /\.properties$/.test(file) ? [...text.matchAll(/^\s*([\w.-]+)\s*[=:]\s*(.*?)\s*$/gm)].map((m) => [m[1]!, m[2]!]) : configLeaves(file, text)
     for (const [key, value] of pairs) {
@@ -321,7 +322,7 @@ function composeMentions(f: Folder, wholeRoot: boolean): Mention[] {
     let picked: ComposeService[] = []
     if (dir === f.dir || (dir === '.' && wholeRoot)) picked = services
     else {
-      const app = appComposeService(services, f.dir, dir)
+      const app = appComposeService(services, f.dir, dir, (d) => f.repo.files.some((x) => x.startsWith(`${d}/`)))
       if (app) picked = services.filter((s) => app.dependsOn.includes(s.name))
     }
     for (const s of picked) {
@@ -369,6 +370,10 @@ export function detectBacking(f: Folder, deps: readonly Dependency[], opts: { ro
     }
   }
   mentions.push(...composeMentions(f, opts.rootHints !== undefined))
+  // One line of a file may match two hint patterns (REDIS_URL=redis://): one mention.
+  const unique = mentions.filter((m, i) => mentions.findIndex((x) => x.evidence.file === m.evidence.file && x.evidence.reason === m.evidence.reason && label(x.kind) === label(m.kind)) === i)
+  mentions.length = 0
+  mentions.push(...unique)
   for (const file of testComposeFiles(f)) {
     for (const image of composeImages(f.read(file) ?? '')) {
       const kind = kindOfImage(image)
@@ -382,9 +387,14 @@ export function detectBacking(f: Folder, deps: readonly Dependency[], opts: { ro
     // A setting that selects a database the tool cannot set up (DB_CONNECTION=sqlsrv) still decides.
     const config = [...on, ...(axis === 'database' ? mentions.filter((m) => 'unprovided' in m.kind && RELATIONAL.has(m.kind.unprovided)) : [])].filter((m) => m.tier === 'config')
     const none: Finding<T | 'none'> = { value: 'none', confidence: 'medium', evidence: [{ file: f.path('.'), reason: `no ${axis} client, setting or Compose service found` }] }
-    if (config.length) {
+    // An embedded database in the settings (Django's sqlite3 default, Spring's H2) is the
+    // development setup when the app also depends on a database server's client.
+    const serverDeps = on.filter((m) => m.tier === 'dep' && 'database' in m.kind)
+    const deciding = config.find((m) => 'database' in m.kind || 'cache' in m.kind || ('embedded' in m.kind && serverDeps.length === 0) || 'unprovided' in m.kind) ?? config.find((m) => 'noCache' in m.kind)
+    const yielded = config.find((m) => 'embedded' in m.kind && serverDeps.length > 0)
+    if (yielded && deciding === undefined) notes.push({ file: yielded.evidence.file, reason: `${yielded.evidence.reason}: an embedded database for development; the app also depends on ${serverDeps.map((m) => label(m.kind)).join(', ')}, which production uses` })
+    if (deciding) {
       // The first service a setting selects wins; settings that select none only say "none".
-      const deciding = config.find((m) => 'database' in m.kind || 'cache' in m.kind || 'embedded' in m.kind) ?? config[0]!
       const why = `${deciding.evidence.reason} (${deciding.evidence.file}) selects ${'noCache' in deciding.kind ? 'no cache' : label(deciding.kind)}`
       for (const m of on) if (m !== deciding && label(m.kind) !== label(deciding.kind) && !('noCache' in m.kind)) mentioned(label(m.kind), m.evidence, why)
       if ('database' in deciding.kind || 'cache' in deciding.kind) {

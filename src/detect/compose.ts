@@ -142,13 +142,14 @@ export function folderComposeServices(f: Folder, opts: { testOnly?: boolean } = 
 
 /**
  * The service that builds the app in `serviceDir`: its build context is that folder, or its
- * Dockerfile lies in it. A Compose file in the app's own folder with a single built service
- * is taken to build the app (Laravel Sail builds from vendor/, yet the service is the app's).
+ * Dockerfile lies in it. A Compose file in the app's own folder whose single built service
+ * builds from a folder the repository does not hold (Laravel Sail's vendor/ runtimes) is taken
+ * to build the app; one that builds another folder of the repository is that folder's.
  */
-export function appComposeService(services: readonly ComposeService[], serviceDir: string, composeDir: string): ComposeService | undefined {
+export function appComposeService(services: readonly ComposeService[], serviceDir: string, composeDir: string, holdsFiles: (dir: string) => boolean = () => true): ComposeService | undefined {
   const built = services.filter((s) => s.build)
   const exact = built.find((s) => s.build!.context === serviceDir || (s.build!.dockerfile !== undefined && posix.dirname(s.build!.dockerfile) === serviceDir))
   if (exact) return exact
-  if (composeDir === serviceDir && built.length === 1) return built[0]
+  if (composeDir === serviceDir && built.length === 1 && !holdsFiles(built[0]!.build!.context)) return built[0]
   return undefined
 }

@@ -156,6 +156,36 @@ describe("backing services: the app's own config selects among drivers", () => {
   })
 })
 
+describe('backing services: settings that are the development setup', () => {
+  it("Django's sqlite3 default yields to the psycopg dependency production uses", () => {
+    const s = service(
+      run({
+        'requirements.txt': 'django==5 --hash=sha256:a\npsycopg[binary]==3 --hash=sha256:b\ndj-database-url==2 --hash=sha256:c\n',
+        'requirements-dev.txt': '',
+        'manage.py': 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "blog.settings")\n',
+        'blog/settings.py': "DATABASES = {'default': dj_database_url.config(default=f'sqlite:///{BASE_DIR}/db.sqlite3')}\n",
+        'blog/wsgi.py': 'application = get_wsgi_application()\n',
+      }),
+    )
+    expect(s.database).toMatchObject({ value: 'postgres', confidence: 'high' })
+    expectNote(s, 'blog/settings.py', /database URL default sqlite:\/\/: an embedded database for development; the app also depends on postgres/)
+  })
+
+  it("Spring profiles other than prod (petclinic's -mysql and -postgres) are alternatives, not a selection", () => {
+    const s = service(
+      run({
+        'pom.xml': '<project><parent><groupId>org.springframework.boot</groupId></parent><artifactId>petclinic</artifactId><dependencies><dependency><groupId>com.h2database</groupId><artifactId>h2</artifactId><scope>runtime</scope></dependency><dependency><groupId>com.mysql</groupId><artifactId>mysql-connector-j</artifactId><scope>runtime</scope></dependency><dependency><groupId>org.postgresql</groupId><artifactId>postgresql</artifactId><scope>runtime</scope></dependency></dependencies></project>\n',
+        mvnw: '',
+        'src/main/resources/application.properties': 'database=h2\nspring.sql.init.schema-locations=classpath*:db/${database}/schema.sql\n',
+        'src/main/resources/application-mysql.properties': 'spring.datasource.url=${MYSQL_URL:jdbc:mysql://localhost/petclinic}\n',
+        'src/main/resources/application-postgres.properties': 'spring.datasource.url=${POSTGRES_URL:jdbc:postgresql://localhost/petclinic}\n',
+      }),
+    )
+    expect(s.database.confidence).toBe('low')
+    expect(codes(s)).toContain('several-databases')
+  })
+})
+
 describe('backing services: Cargo features', () => {
   const crate = (deps: string, extra: Record<string, string> = {}) => service(run({ 'Cargo.toml': `[package]\nname = "svc"\n\n[dependencies]\nactix-web = "4"\n${deps}`, 'Cargo.lock': '', 'src/main.rs': 'fn main() {}\n', ...extra }))
 

@@ -103,6 +103,20 @@ describe('a server with its web UI in a sub-folder is one service', () => {
     expectNote(s, 'frontend/package.json', /a web UI inside the server's folder that its code does not name.*--service frontend/)
   })
 
+  it("Django with a theme folder's Tailwind build (django-tailwind's theme/static_src)", () => {
+    const d = run({
+      'requirements.txt': 'django==5 --hash=sha256:a\n',
+      'requirements-dev.txt': '',
+      'manage.py': 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site.settings")\n',
+      'site/settings.py': "INSTALLED_APPS = ['tailwind', 'theme']\n",
+      'site/wsgi.py': 'application = get_wsgi_application()\n',
+      'theme/static_src/package.json': json({ name: 'theme', scripts: { build: 'tailwindcss -i ./src/styles.css -o ../static/css/dist/styles.css --minify' }, devDependencies: { tailwindcss: '4.0.0', '@tailwindcss/cli': '4.0.0' } }),
+      'theme/static_src/package-lock.json': '{}',
+    })
+    expect(d.services.map((s) => s.dir)).toEqual(['.'])
+    expect(service(d).app.ui).toMatchObject({ dir: 'theme/static_src', script: 'build', output: 'theme/static/css/dist' })
+  })
+
   it('--service names the UI folder: it is a service of its own', () => {
     const d = run(
       {

@@ -120,6 +120,20 @@ describe('port: the source order (1 listen/config, 2 flag/config-file defaults, 
     expectEvidence(s.port?.evidence, 'docker-compose.override.yml', /service "web" publishes container port 8080 \(host side 5106\)/)
   })
 
+  it("4: a root Compose file that builds a sub-folder's service is not the root service's", () => {
+    const d = run({
+      'package.json': json({ name: 'gateway', scripts: { start: 'node index.js' }, dependencies: { express: '5.0.0' } }),
+      'package-lock.json': '{}',
+      'index.js': 'app.listen(process.env.PORT)\n',
+      'worker/go.mod': 'module x/worker\n\ngo 1.25\n',
+      'worker/main.go': 'package main\n\nfunc main() { http.ListenAndServe(":"+os.Getenv("PORT"), nil) }\n',
+      'compose.yaml': "services:\n  worker:\n    build: ./worker\n    ports:\n      - '9000:9100'\n",
+    })
+    expect(service(d).port?.value).toBeNull()
+    expect(service(d, 'worker').port?.value).toBe(9100)
+    expectEvidence(service(d, 'worker').port?.evidence, 'compose.yaml', /service "worker" publishes container port 9100/)
+  })
+
   it('5: env examples count for the app\'s port variable only; a client\'s MAIL_PORT in code never wins', () => {
     const s = service(
       run({
