@@ -382,6 +382,7 @@ export function detectBacking(f: Folder, deps: readonly Dependency[], opts: { ro
   }
 
   const warnings: DetectionWarning[] = []
+  const decidedBy: Partial<Record<Axis, Mention>> = {}
   const choose = <T extends string>(axis: Axis): Finding<T | 'none'> => {
     const on = mentions.filter((m) => axisOf(m.kind) === axis)
     // A setting that selects a database the tool cannot set up (DB_CONNECTION=sqlsrv) still decides.
@@ -394,6 +395,7 @@ export function detectBacking(f: Folder, deps: readonly Dependency[], opts: { ro
     const yielded = config.find((m) => 'embedded' in m.kind && serverDeps.length > 0)
     if (yielded && deciding === undefined) notes.push({ file: yielded.evidence.file, reason: `${yielded.evidence.reason}: an embedded database for development; the app also depends on ${serverDeps.map((m) => label(m.kind)).join(', ')}, which production uses` })
     if (deciding) {
+      decidedBy[axis] = deciding
       // The first service a setting selects wins; settings that select none only say "none".
       const why = `${deciding.evidence.reason} (${deciding.evidence.file}) selects ${'noCache' in deciding.kind ? 'no cache' : label(deciding.kind)}`
       for (const m of on) if (m !== deciding && label(m.kind) !== label(deciding.kind) && !('noCache' in m.kind)) mentioned(label(m.kind), m.evidence, why)
@@ -426,7 +428,8 @@ export function detectBacking(f: Folder, deps: readonly Dependency[], opts: { ro
       }
       const weaker = on.filter((m) => m.tier !== tier && m.tier !== 'config' && ('database' in m.kind || 'cache' in m.kind))
       for (const m of weaker) {
-        if (label(m.kind) === value) evidence.push(m.evidence)
+        const same = counts.get(label(m.kind) as T)
+        if (same) same.push(m.evidence)
         else if (tier === 'dep') mentioned(label(m.kind), m.evidence, `the app's dependencies choose ${value}`)
       }
       return { value, confidence: ranked.length > 1 ? 'low' : tier === 'dep' ? 'high' : 'medium', evidence }
@@ -444,7 +447,7 @@ export function detectBacking(f: Folder, deps: readonly Dependency[], opts: { ro
   // Services the tool does not set up: chosen from config, runtime dependencies and the app's
   // Compose services; an env line alone only mentions one.
   const unprovided: UnprovidedService[] = []
-  const dbConfig = mentions.find((m) => m.tier === 'config' && axisOf(m.kind) === 'database')
+  const dbConfig = decidedBy.database
   for (const m of mentions) {
     if (!('unprovided' in m.kind)) continue
     const service = m.kind.unprovided
@@ -461,6 +464,10 @@ export function detectBacking(f: Folder, deps: readonly Dependency[], opts: { ro
     }
     const pick = mentions.find(firm)!
     unprovided.push({ service, evidence: pick.evidence, hint: HINTS[service] ?? `a ${service} service in compose.yaml and its address in the variable the app reads` })
+  }
+  const standIn = unprovided.find((u) => RELATIONAL.has(u.service))
+  if (database.value === 'none' && standIn && !decidedBy.database) {
+    database.evidence = [{ file: standIn.evidence.file, reason: `${standIn.evidence.reason}: ${standIn.service}, which this tool does not set up` }]
   }
   for (const u of unprovided) {
     warnings.push({ code: 'unprovided-service', file: u.evidence.file, message: `uses ${u.service} (${u.evidence.reason}), which this tool does not set up: add ${u.hint}` })

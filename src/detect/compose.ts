@@ -147,7 +147,8 @@ export function folderComposeServices(f: Folder, opts: { testOnly?: boolean } = 
  * to build the app; one that builds another folder of the repository is that folder's.
  */
 export function appComposeService(services: readonly ComposeService[], serviceDir: string, composeDir: string, holdsFiles: (dir: string) => boolean = () => true): ComposeService | undefined {
-  const built = services.filter((s) => s.build)
+  // Test runners built from the app's folder (Playwright, Cypress) are not the app.
+  const built = services.filter((s) => s.build && !/test|playwright|cypress|e2e|selenium/i.test(`${s.name} ${s.build.dockerfile ? posix.basename(s.build.dockerfile) : ''}`))
   const exact = built.find((s) => s.build!.context === serviceDir || (s.build!.dockerfile !== undefined && posix.dirname(s.build!.dockerfile) === serviceDir))
   if (exact) return exact
   if (composeDir === serviceDir && built.length === 1 && !holdsFiles(built[0]!.build!.context)) return built[0]

@@ -123,13 +123,19 @@ export function scanCodePorts(p: ProjectFindings, f: Folder, files: readonly str
  *   4. the app's own service in a Compose file (the container side of its mapping);
  *   5. env examples, for the variable the app reads its port from only.
  * Then the framework's default. Another service's port, a client's `*_PORT` and the host side
- * of a mapping are never candidates. PHP apps are served by the image's web server, so its
- * port is theirs whatever the app's files say. `env` is the variable the app reads, whichever
+ * of a mapping are never candidates. PHP apps and single-page apps are served by the image's
+ * web server, so its port is theirs whatever the app's files say; ASP.NET Core apps listen where
+ * the image says unless their own Kestrel settings say otherwise. `env` is the variable the app reads, whichever
  * source gave the number.
  */
 export function choosePort(p: ProjectFindings, f: Folder, code: readonly CodePort[], flags: readonly CodePort[]): PortFinding | undefined {
   const fallback = (): PortFinding | undefined => (p.defaultPort ? { value: p.defaultPort.port, confidence: p.defaultPort.confidence, evidence: [{ file: p.manifest, reason: p.defaultPort.reason }] } : undefined)
-  if (p.language === 'php') return fallback()
+  // The image's own web server serves PHP apps (FrankenPHP) and single-page apps (nginx).
+  if (p.language === 'php' || p.framework?.value === 'spa') return fallback()
+  // ASP.NET Core listens where ASPNETCORE_HTTP_PORTS says, which the image sets: only the app's
+  // own Kestrel settings or UseUrls call choose; an old Dockerfile's EXPOSE 80 or a Compose
+  // file's ASPNETCORE_URLS are that file's environment, not the app's.
+  const ownOnly = p.language === 'dotnet'
   const fromCode = bestCodePort(code)
   const fromFlags = bestCodePort(flags)
   const envOnly = fromCode?.value === null ? fromCode : undefined
@@ -140,12 +146,14 @@ export function choosePort(p: ProjectFindings, f: Folder, code: readonly CodePor
   }
   push(1, p.configPort)
   push(1, fromCode)
-  push(2, fromFlags)
-  push(2, configFilePort(f))
-  push(3, dockerfilePort(f))
-  push(3, procfilePort(f))
-  push(4, composePort(f))
-  push(5, envExamplePort(f, variable && isAppPortVar(variable, p.name) ? variable : 'PORT'))
+  if (!ownOnly) {
+    push(2, fromFlags)
+    push(2, configFilePort(f))
+    push(3, dockerfilePort(f))
+    push(3, procfilePort(f))
+    push(4, composePort(f))
+    push(5, envExamplePort(f, variable && isAppPortVar(variable, p.name) ? variable : 'PORT'))
+  }
   const pick = ranked[0]
   if (!pick) return envOnly ?? fallback()
   const sameRankConflict = ranked.some((r) => r.rank === pick.rank && r.finding.value !== pick.finding.value)

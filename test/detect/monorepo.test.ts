@@ -185,7 +185,7 @@ describe('a .NET solution: each web project is a service, built from the solutio
     'src/Web/Dockerfile': 'FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build\nCOPY . .\n',
     'src/PublicApi/PublicApi.csproj': '<Project Sdk="Microsoft.NET.Sdk.Web">\n  <ItemGroup>\n    <ProjectReference Include="..\\Infrastructure\\Infrastructure.csproj" />\n  </ItemGroup>\n</Project>\n',
     'src/PublicApi/Program.cs': 'var app = WebApplication.Create(args);\napp.Run();\n',
-    'src/PublicApi/Dockerfile': 'FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build\n',
+    'src/PublicApi/Dockerfile': 'FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build\nEXPOSE 80\n',
     'src/Infrastructure/Infrastructure.csproj': '<Project Sdk="Microsoft.NET.Sdk">\n  <ItemGroup>\n    <PackageReference Include="Microsoft.EntityFrameworkCore.SqlServer" />\n  </ItemGroup>\n</Project>\n',
     'tests/FunctionalTests/FunctionalTests.csproj': '<Project Sdk="Microsoft.NET.Sdk">\n  <ItemGroup>\n    <PackageReference Include="xunit" />\n    <ProjectReference Include="..\\..\\src\\Web\\Web.csproj" />\n  </ItemGroup>\n</Project>\n',
     'docker-compose.yml': "services:\n  eshopwebmvc:\n    build:\n      context: .\n      dockerfile: src/Web/Dockerfile\n    depends_on:\n      - sqlserver\n  eshoppublicapi:\n    build:\n      context: .\n      dockerfile: src/PublicApi/Dockerfile\n    depends_on:\n      - sqlserver\n  sqlserver:\n    image: mcr.microsoft.com/azure-sql-edge\n    ports:\n      - '1433:1433'\n",
@@ -198,8 +198,9 @@ describe('a .NET solution: each web project is a service, built from the solutio
     const web = service(d, 'src/Web')
     expect(web.app).toMatchObject({ buildContext: '../..', memberDir: 'src/Web', appProject: 'src/Web/Web.csproj', testProject: 'tests/FunctionalTests/FunctionalTests.csproj', assembly: 'Web.dll' })
     expect(web.name.value).toBe('web')
-    expect(web.port?.value).toBe(8080)
-    expectEvidence(web.port?.evidence, 'docker-compose.override.yml', /service "eshopwebmvc" publishes container port 8080/)
+    // ASPNETCORE_HTTP_PORTS decides (the image sets it); an old Dockerfile's EXPOSE 80 does not.
+    expect(web.port).toMatchObject({ value: 8080, confidence: 'medium' })
+    expectEvidence(web.port?.evidence, 'src/Web/Web.csproj', /the \.NET 8\+ images listen on 8080/)
     expect(web.languageVersion?.value).toBe('10.0')
     expect(web.app.unprovided?.[0]).toMatchObject({ service: 'SQL Server', evidence: { file: 'src/Web/Web.csproj' } })
     expect(codes(web)).toContain('unprovided-service')

@@ -192,6 +192,37 @@ describe('port: the source order (1 listen/config, 2 flag/config-file defaults, 
   })
 })
 
+describe('port: the image decides for PHP, SPAs and ASP.NET Core', () => {
+  it('a Vite SPA is served by the image\'s nginx on 8080, not by a test runner\'s Compose port', () => {
+    const s = service(
+      run({
+        'package.json': json({ name: 'ui', scripts: { dev: 'vite', build: 'vite build' }, dependencies: { react: '19.0.0' }, devDependencies: { vite: '7.0.0' } }),
+        'package-lock.json': '{}',
+        'vite.config.ts': 'export default { server: { port: 5173 } }\n',
+        '.env.example': 'PORT=5173\n',
+        'compose.yaml': "services:\n  playwright:\n    build:\n      context: .\n      dockerfile: Dockerfile.playwright\n    ports:\n      - '9323:9323'\n",
+      }),
+    )
+    expect(s.port).toMatchObject({ value: 8080 })
+    expectEvidence(s.port?.evidence, 'package.json', /nginx on 8080/)
+  })
+
+  it("ASP.NET Core: an old Dockerfile's EXPOSE 80 and a Compose ASPNETCORE_URLS do not choose", () => {
+    const s = service(
+      run({
+        'Api.csproj': '<Project Sdk="Microsoft.NET.Sdk.Web"><PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup></Project>\n',
+        'Program.cs': 'var app = WebApplication.Create(args);\napp.Run();\n',
+        Dockerfile: 'FROM mcr.microsoft.com/dotnet/aspnet:6.0\nEXPOSE 80\nENV ASPNETCORE_URLS=http://+:80\n',
+        'docker-compose.yml': "services:\n  api:\n    build: .\n    environment:\n      - ASPNETCORE_URLS=http://+:5000\n    ports:\n      - '5000:5000'\n",
+      }),
+    )
+    expect(s.port?.value).toBe(8080)
+    const urls = service(run({ 'Api.csproj': '<Project Sdk="Microsoft.NET.Sdk.Web"></Project>\n', 'Program.cs': 'var builder = WebApplication.CreateBuilder(args);\nbuilder.WebHost.UseUrls("http://0.0.0.0:5005");\n' }))
+    expect(urls.port?.value).toBe(5005)
+    expectEvidence(urls.port?.evidence, 'Program.cs', /listens on 5005: `UseUrls\("http:\/\/0\.0\.0\.0:5005"/)
+  })
+})
+
 describe('localhost-binding: the server\'s own bind call and framework defaults only', () => {
   const node = (files: Record<string, string>, deps: Record<string, string> = { express: '5.0.0' }) =>
     service(run({ 'package.json': json({ name: 'api', scripts: { start: 'node index.js' }, dependencies: deps }), 'package-lock.json': '{}', ...files }))
