@@ -55,6 +55,12 @@ describe('port: the source order (1 listen/config, 2 flag/config-file defaults, 
     expectEvidence(s.notes, 'Properties/launchSettings.json', /dotnet run` only/)
   })
 
+  it('1: axum `Server::bind(&"0.0.0.0:8181".parse()?)` (realworld-axum-sqlx)', () => {
+    const s = service(run({ 'Cargo.toml': '[package]\nname = "conduit"\n\n[dependencies]\naxum = "0.6"\n', 'Cargo.lock': '', 'src/main.rs': 'fn main() {}\n', 'src/http/mod.rs': 'pub async fn serve() {\n    axum::Server::bind(&"0.0.0.0:8181".parse()?).serve(app).await\n}\n' }))
+    expect(s.port).toMatchObject({ value: 8181, confidence: 'high' })
+    expectEvidence(s.port?.evidence, 'src/http/mod.rs', /listens on 8181/)
+  })
+
   it('2: Go flag default, `flag.Int("port", 9898, …)`', () => {
     const s = service(run({ 'go.mod': goMod(), 'main.go': 'package main\n\nvar port = flag.Int("port", 9898, "HTTP port")\n\nfunc main() {\n\tflag.Parse()\n\thttp.ListenAndServe(fmt.Sprintf(":%d", *port), nil)\n}\n' }))
     expect(s.port).toMatchObject({ value: 9898, confidence: 'high' })
