@@ -322,7 +322,7 @@ function composeMentions(f: Folder, wholeRoot: boolean): Mention[] {
     let picked: ComposeService[] = []
     if (dir === f.dir || (dir === '.' && wholeRoot)) picked = services
     else {
-      const app = appComposeService(services, f.dir, dir, (d) => f.repo.files.some((x) => x.startsWith(`${d}/`)))
+      const app = appComposeService(services, f.dir, dir, f.repo.files)
       if (app) picked = services.filter((s) => app.dependsOn.includes(s.name))
     }
     for (const s of picked) {

@@ -140,17 +140,27 @@ export function folderComposeServices(f: Folder, opts: { testOnly?: boolean } = 
   return [...byName.values()]
 }
 
+/** Manifests that make a folder an app of its own. */
+const MANIFEST = /^(?:package\.json|pyproject\.toml|requirements\.txt|go\.mod|Cargo\.toml|pom\.xml|build\.gradle(?:\.kts)?|Gemfile|composer\.json|[\w.-]+\.(?:csproj|fsproj))$/
+
 /**
- * The service that builds the app in `serviceDir`: its build context is that folder, or its
- * Dockerfile lies in it. A Compose file in the app's own folder whose single built service
- * builds from a folder the repository does not hold (Laravel Sail's vendor/ runtimes) is taken
- * to build the app; one that builds another folder of the repository is that folder's.
+ * The service that builds the app in `serviceDir`: the one whose Dockerfile lies in that
+ * folder, else one built from that folder whose Dockerfile is not another app's (eShopOnWeb
+ * builds every project from the solution folder, each with its project's Dockerfile). A
+ * Compose file in the app's own folder whose single built service builds from a folder the
+ * repository does not hold (Laravel Sail's vendor/ runtimes) is taken to build the app.
+ * Test runners built from the app's folder (Playwright, Cypress) are never the app.
  */
-export function appComposeService(services: readonly ComposeService[], serviceDir: string, composeDir: string, holdsFiles: (dir: string) => boolean = () => true): ComposeService | undefined {
-  // Test runners built from the app's folder (Playwright, Cypress) are not the app.
+export function appComposeService(services: readonly ComposeService[], serviceDir: string, composeDir: string, repoFiles: readonly string[] = []): ComposeService | undefined {
+  const under = (dir: string) => (dir === '.' ? '' : `${dir}/`)
+  const holdsFiles = (dir: string) => repoFiles.some((x) => x.startsWith(under(dir)))
+  const holdsManifest = (dir: string) => repoFiles.some((x) => x.startsWith(under(dir)) && !x.slice(under(dir).length).includes('/') && MANIFEST.test(x.slice(under(dir).length)))
   const built = services.filter((s) => s.build && !/test|playwright|cypress|e2e|selenium/i.test(`${s.name} ${s.build.dockerfile ? posix.basename(s.build.dockerfile) : ''}`))
-  const exact = built.find((s) => s.build!.context === serviceDir || (s.build!.dockerfile !== undefined && posix.dirname(s.build!.dockerfile) === serviceDir))
-  if (exact) return exact
+  const dockerfileDir = (s: ComposeService) => (s.build!.dockerfile ? posix.dirname(s.build!.dockerfile) : undefined)
+  const byDockerfile = built.find((s) => dockerfileDir(s) === serviceDir)
+  if (byDockerfile) return byDockerfile
+  const byContext = built.find((s) => s.build!.context === serviceDir && (dockerfileDir(s) === undefined || !holdsManifest(dockerfileDir(s)!)))
+  if (byContext) return byContext
   if (composeDir === serviceDir && built.length === 1 && !holdsFiles(built[0]!.build!.context)) return built[0]
   return undefined
 }

@@ -73,7 +73,7 @@ function procfilePort(f: Folder): PortFinding | undefined {
 function composePort(f: Folder): PortFinding | undefined {
   for (let dir = f.dir; ; dir = parentDir(dir)) {
     const folder = dir === f.dir ? f : new Folder(f.repo, dir)
-    const app = appComposeService(folderComposeServices(folder), f.dir, dir, (d) => f.repo.files.some((x) => x.startsWith(`${d}/`)))
+    const app = appComposeService(folderComposeServices(folder), f.dir, dir, f.repo.files)
     if (app) {
       const env = Object.entries(app.environment).find(([k, v]) => (k === 'PORT' || k === 'ASPNETCORE_HTTP_PORTS') && /^\d{2,5}$/.test(v))
       const urls = /:(\d{2,5})\b/.exec(app.environment.ASPNETCORE_URLS ?? '')
