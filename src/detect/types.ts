@@ -98,6 +98,10 @@ export type WarningCode =
   | 'workspace-lockfile'
   | 'workspace-build'
   | 'missing-manifest'
+  /** A service the app uses that the tool does not set up (SQL Server, RabbitMQ, Kafka...): see `app.unprovided`. */
+  | 'unprovided-service'
+  /** A .gitignore pattern hides files the run writes (`.*` hides .github/ and .dockerignore). */
+  | 'gitignored-output'
 
 export interface DetectionWarning {
   code: WarningCode

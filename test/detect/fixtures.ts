@@ -170,7 +170,8 @@ export const FIXTURES: Fixture[] = [
       'tools/go.mod': 'module github.com/acme/orders/tools\n\ngo 1.23\n',
       'tools/tools.go': '//go:build tools\npackage tools\n',
     },
-    services: [{ dir: '.', language: 'go', framework: 'stdlib', frameworkName: 'gin', packageManager: 'gomod', languageVersion: '1.26.8', port: 9090, database: 'postgres', name: 'orders', app: { mainPackage: './cmd/orders' }, warnings: ['several-entry-points'] }],
+    // cmd/migrate is a helper binary (a note), not a second entry point (issue 18).
+    services: [{ dir: '.', language: 'go', framework: 'stdlib', frameworkName: 'gin', packageManager: 'gomod', languageVersion: '1.26.8', port: 9090, database: 'postgres', name: 'orders', app: { mainPackage: './cmd/orders' } }],
     skipped: ['tools'],
   },
   {
