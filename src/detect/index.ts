@@ -9,6 +9,7 @@ import { byId } from '../registry/lookup.js'
 import { Folder, NON_SERVICE_DIRS, parentDir, type RepoView } from './repo.js'
 import type { DetectedService, Detection, DetectionWarning, Evidence, Finding, PortFinding, SkippedProject } from './types.js'
 import { matchesPattern, workspacePatterns } from './workspace.js'
+import { runtimeContract } from './contract/index.js'
 
 export type * from './types.js'
 export { memoryRepo, type RepoView } from './repo.js'
@@ -141,11 +142,9 @@ function assemble(p: ProjectFindings, others: ProjectFindings[], f: Folder, root
   const codePorts: CodePort[] = []
   const warnings: DetectionWarning[] = [...p.warnings]
   let localhost: DetectionWarning | undefined
-  const health = new Set<string>()
   for (const file of sourceCandidates(f.files, p.sourceExt, 200)) {
     const text = f.read(file)
     if (!text) continue
-    for (const m of text.matchAll(/["'`](\/(?:healthz|readyz|livez|health|ready|up|actuator\/health))["'`]/g)) health.add(m[1]!)
     const port = portInCode(f.path(file), text)
     if (port) codePorts.push(port)
     const lh = localhost ? undefined : localhostBinding(text)
@@ -156,17 +155,6 @@ function assemble(p: ProjectFindings, others: ProjectFindings[], f: Folder, root
     if (runner) localhost = { code: 'localhost-binding', file: f.path(runner), message: 'app.run() without host= serves on 127.0.0.1 only; the image runs gunicorn instead, but `python app.py` in a container is unreachable' }
   }
   if (localhost) warnings.push(localhost)
-  // The healthchecks and probes call /healthz and /readyz (Laravel: its own /up).
-  const wanted = p.framework?.value === 'laravel' ? ['/up'] : ['/healthz', '/readyz']
-  const missing = wanted.filter((w) => !health.has(w))
-  if (missing.length && !(p.framework?.value === 'laravel')) {
-    const other = [...health].filter((h) => !wanted.includes(h))
-    warnings.push({
-      code: 'no-health-endpoint',
-      file: p.manifest,
-      message: `no ${missing.join(' or ')} route found in the code: the healthchecks and Kubernetes probes call GET /healthz (alive) and /readyz (dependencies reachable)${other.length ? `; the app has ${other.join(', ')}: serve the same under the expected paths` : '; add both'}`,
-    })
-  }
   warnings.push(...exampleOnlyConfig(f), ...missingManifests(p, f, warnings))
   const backing = detectBacking(f, p.deps, rootHints && f.dir !== root.dir ? [root] : [])
   warnings.push(...backing.warnings)
@@ -180,6 +168,8 @@ function assemble(p: ProjectFindings, others: ProjectFindings[], f: Folder, root
     ...backing.notes,
     ...others.map((o) => ({ file: o.manifest, reason: `also a ${o.language} manifest: ${o.notRunnable ?? 'weaker evidence than the chosen language'}` })),
   ]
+  const port = choosePort(p, f, bestCodePort(codePorts))
+  const contract = runtimeContract(p, f, root, { database: backing.database.value, cache: backing.cache.value, port }, warnings)
   return {
     dir: f.dir,
     name,
@@ -187,14 +177,16 @@ function assemble(p: ProjectFindings, others: ProjectFindings[], f: Folder, root
     framework: p.framework,
     frameworkName: p.frameworkName,
     packageManager: p.packageManager,
-    languageVersion: p.version,
+    languageVersion: contract.languageVersion,
     buildCommand: p.buildCommand,
     startCommand: p.startCommand,
-    port: choosePort(p, f, bestCodePort(codePorts)),
+    port,
+    ...(contract.health ? { health: contract.health } : {}),
     database: backing.database,
     cache: backing.cache,
-    app: p.app,
-    warnings,
+    app: contract.app,
+    appEvidence: contract.appEvidence,
+    warnings: contract.warnings,
     notes,
   }
 }

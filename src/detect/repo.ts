@@ -11,7 +11,10 @@ export interface RepoView {
   read(path: string): string | undefined
 }
 
-/** Folders that hold dependencies, build output, caches or VCS data: never part of detection. */
+/**
+ * Folders that hold dependencies, build output, caches or VCS data: never part of detection.
+ * `.mvn` is not one: its wrapper and config files are what the Maven install step needs.
+ */
 export const IGNORED_DIRS: ReadonlySet<string> = new Set([
   '.git',
   '.hg',
@@ -40,7 +43,6 @@ export const IGNORED_DIRS: ReadonlySet<string> = new Set([
   '.ruff_cache',
   '.tox',
   '.gradle',
-  '.mvn',
   '.idea',
   '.vscode',
   'obj',

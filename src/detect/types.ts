@@ -98,6 +98,8 @@ export type WarningCode =
   | 'workspace-lockfile'
   | 'workspace-build'
   | 'missing-manifest'
+  | 'no-entry-point'
+  | 'lockfile-wheels'
 
 export interface DetectionWarning {
   code: WarningCode
@@ -174,6 +176,9 @@ export interface AppFacts {
   dockerfile?: string
 }
 
+/** The evidence behind the runtime contract's values, by the `AppFacts` field they fill. */
+export type AppEvidence = { [K in keyof AppFacts]?: Evidence[] }
+
 /** One deployable unit found in the repository. */
 export interface DetectedService {
   /** Folder relative to the repository root, `.` for the root. */
@@ -192,6 +197,8 @@ export interface DetectedService {
   port: PortFinding | undefined
   /** The health routes found (or none: TCP), with the evidence; `app.health` carries the value. */
   health?: Finding<HealthCheck>
+  /** Why each runtime-contract value of `app` was chosen (the file and what in it), by field. */
+  appEvidence?: AppEvidence
   database: Finding<Database>
   cache: Finding<Cache>
   app: AppFacts

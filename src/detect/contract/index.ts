@@ -1,0 +1,49 @@
+import type { Cache, Database } from '../../options.js'
+import type { ProjectFindings } from '../languages/types.js'
+import type { Folder } from '../repo.js'
+import type { AppEvidence, AppFacts, DetectionWarning, Finding, HealthCheck, PortFinding } from '../types.js'
+import { installContract, lockfileWarning } from './install.js'
+import { appCode } from './sources.js'
+
+export interface RuntimeContract {
+  app: AppFacts
+  appEvidence: AppEvidence
+  health: Finding<HealthCheck> | undefined
+  languageVersion: Finding<string> | undefined
+  warnings: DetectionWarning[]
+}
+
+/**
+ * The app's runtime contract: what the generated files must honour to start it unchanged
+ * (install files, entry point, runtime version, folders read at run time, env names, required
+ * variables, health routes). Fills `app` on top of the language rule's facts and settles the
+ * warnings those facts make true or false.
+ */
+export function runtimeContract(
+  p: ProjectFindings,
+  f: Folder,
+  root: Folder,
+  backing: { database: Database; cache: Cache; port: PortFinding | undefined },
+  earlier: readonly DetectionWarning[],
+): RuntimeContract {
+  const code = appCode(p, f, root, backing)
+  const app: AppFacts = { ...p.app }
+  const appEvidence: AppEvidence = {}
+  let warnings = [...earlier]
+
+  const install = installContract(code)
+  if (install.installFiles) {
+    app.installFiles = install.installFiles
+    appEvidence.installFiles = install.evidence
+    if (install.unlocked) app.unlocked = true
+    if (install.requirements) app.requirements = install.requirements
+    // The image now mounts exactly the files present: the rules' warnings about absent
+    // manifests and about frozen installs without a lockfile no longer hold.
+    warnings = warnings.filter((w) => w.code !== 'missing-manifest' && w.code !== 'no-lockfile')
+    warnings.push(...install.warnings)
+    const lock = warnings.some((w) => w.code === 'workspace-lockfile') ? undefined : lockfileWarning(code, install)
+    if (lock) warnings.push(lock)
+  }
+
+  return { app, appEvidence, health: undefined, languageVersion: p.version, warnings }
+}
