@@ -2,6 +2,7 @@ import type { Cache, Database } from '../../options.js'
 import type { ProjectFindings } from '../languages/types.js'
 import type { Folder } from '../repo.js'
 import type { AppEvidence, AppFacts, DetectionWarning, Finding, HealthCheck, PortFinding } from '../types.js'
+import { nodeEntry } from './entry.js'
 import { installContract, lockfileWarning } from './install.js'
 import { appCode } from './sources.js'
 
@@ -43,6 +44,16 @@ export function runtimeContract(
     warnings.push(...install.warnings)
     const lock = warnings.some((w) => w.code === 'workspace-lockfile') ? undefined : lockfileWarning(code, install)
     if (lock) warnings.push(lock)
+  }
+
+  if (p.language === 'node' && code.framework === 'http') {
+    const entry = nodeEntry(code)
+    app.hasBuildScript = entry.hasBuildScript
+    appEvidence.hasBuildScript = entry.buildEvidence
+    appEvidence.nodeEntry = entry.evidence
+    if (entry.nodeEntry) app.nodeEntry = entry.nodeEntry
+    else delete app.nodeEntry
+    if (entry.warning) warnings.push(entry.warning)
   }
 
   return { app, appEvidence, health: undefined, languageVersion: p.version, warnings }
