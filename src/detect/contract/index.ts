@@ -4,6 +4,7 @@ import type { Folder } from '../repo.js'
 import type { AppEvidence, AppFacts, DetectionWarning, Finding, HealthCheck, PortFinding } from '../types.js'
 import { nodeEntry } from './entry.js'
 import { installContract, lockfileWarning } from './install.js'
+import { lockfileVersion } from './python-lock.js'
 import { appCode } from './sources.js'
 
 export interface RuntimeContract {
@@ -56,5 +57,12 @@ export function runtimeContract(
     if (entry.warning) warnings.push(entry.warning)
   }
 
-  return { app, appEvidence, health: undefined, languageVersion: p.version, warnings }
+  let languageVersion = p.version
+  if (p.language === 'python' && !warnings.some((w) => w.code === 'unsupported-version')) {
+    const v = lockfileVersion(code, p.version)
+    if (v.finding) languageVersion = v.finding
+    if (v.warning) warnings.push(v.warning)
+  }
+
+  return { app, appEvidence, health: undefined, languageVersion, warnings }
 }
