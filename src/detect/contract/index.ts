@@ -3,6 +3,7 @@ import type { ProjectFindings } from '../languages/types.js'
 import type { Folder } from '../repo.js'
 import type { AppEvidence, AppFacts, DetectionWarning, Finding, HealthCheck, PortFinding } from '../types.js'
 import { nodeEntry } from './entry.js'
+import { detectHealth } from './health.js'
 import { installContract, lockfileWarning } from './install.js'
 import { lockfileVersion } from './python-lock.js'
 import { appCode } from './sources.js'
@@ -64,5 +65,12 @@ export function runtimeContract(
     if (v.warning) warnings.push(v.warning)
   }
 
-  return { app, appEvidence, health: undefined, languageVersion, warnings }
+  const health = detectHealth(code)
+  if (health) {
+    app.health = health.finding.value
+    appEvidence.health = health.finding.evidence
+    if (health.warning) warnings.push(health.warning)
+  }
+
+  return { app, appEvidence, health: health?.finding, languageVersion, warnings }
 }
