@@ -19,7 +19,7 @@ export function flattenYaml(text: string): Map<string, string> {
     if (!m) continue
     const indent = m[1]!.length
     while (stack.length && stack[stack.length - 1]!.indent >= indent) stack.pop()
-    const key = [...stack.map((s) => s.key), m[3]!].join('.')
+    const key = stack.length ? `${stack[stack.length - 1]!.key}.${m[3]}` : m[3]!
     const value = m[4]?.trim()
     if (value === undefined || value === '' || value === '|' || value === '>') stack.push({ indent, key })
     else out.set(key, value.replace(/^(["'])(.*)\1$/, '$2'))

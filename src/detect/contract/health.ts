@@ -14,7 +14,8 @@ const LIVENESS: readonly RegExp[] = [/\/livez\/?$/, /\/healthz\/?$/, /\/health\/
 const READINESS: readonly RegExp[] = [/\/readyz\/?$/, /\/health\/ready(?:iness)?\/?$/, /\/(?:ready|readiness)\/?$/]
 
 function rank(path: string, order: readonly RegExp[]): number {
-  const i = order.findIndex((re) => re.test(path))
+  // ASP.NET and Spring match paths without regard to case: `/api/Health` is a health route.
+  const i = order.findIndex((re) => re.test(path.toLowerCase()))
   return i < 0 ? Infinity : i
 }
 

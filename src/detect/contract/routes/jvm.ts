@@ -73,7 +73,7 @@ export function dotnetRoutes(code: AppCode): Route[] {
       if (!healthish(full)) continue
       out.push({ path: full, file, reason: `${m[1]}${m[2]}.${m[3]}("${m[4]}")` })
     }
-    for (const c of text.matchAll(/((?:\[[^\]]*\]\s*)*)(?:public\s+)?(?:sealed\s+)?(?:partial\s+)?class\s+(\w+?)(?:Controller)?\s*[:({]/g)) {
+    for (const c of text.matchAll(/((?:\[(?:[^[\]]|\[[^\]]*\])*\]\s*)*)(?:public\s+)?(?:sealed\s+)?(?:partial\s+)?class\s+(\w+?)(?:Controller)?\s*[:({]/g)) {
       const attrs = c[1]!
       if (!/\[(?:Api)?Controller\]|\[Route\(/.test(attrs) && !/Controller\b/.test(c[0])) continue
       const name = c[2]!
@@ -81,7 +81,7 @@ export function dotnetRoutes(code: AppCode): Route[] {
       const start = c.index + c[0].length
       const next = text.slice(start).search(/\bclass\s+\w+/)
       const body = text.slice(start, next < 0 ? undefined : start + next)
-      for (const m of body.matchAll(/\[HttpGet(?:\(\s*"([^"]*)"[^)]*\))?\]((?:\s*\[[^\]]*\])*)/g)) {
+      for (const m of body.matchAll(/\[HttpGet(?:\(\s*"([^"]*)"[^)]*\))?\]((?:\s*\[(?:[^[\]]|\[[^\]]*\])*\])*)/g)) {
         const route = m[1] ?? /\[Route\(\s*"([^"]*)"\s*\)\]/.exec(m[2] ?? '')?.[1] ?? ''
         if (/\[action\]/i.test(base + route)) continue
         const full = route.startsWith('/') || route.startsWith('~/') ? joinPath(route.replace(/^~/, '')) : joinPath('/', base, route)

@@ -74,8 +74,9 @@ function serverRoutes(code: AppCode): Route[] {
       if (APP_CTOR.test(ctor)) objs.push({ file, name: m[1]!, kind: 'app', own })
       else if (ROUTER_CTOR.test(ctor)) objs.push({ file, name: m[1]!, kind: 'router', own })
     }
+    for (const m of text.matchAll(/(?:const|let|var)\s+(\w+)\s*=\s*require\(\s*['"](express|fastify|koa|polka|restify|hono)['"]\s*\)\s*\(/g)) objs.push({ file, name: m[1]!, kind: 'app', own: '' })
     // Fastify plugins: `async function routes(fastify, opts)`, `export default async (app: FastifyInstance) =>`.
-    if (/fastify/i.test(text)) {
+    if (code.p.deps.some((d) => d.name === 'fastify' || d.name.startsWith('@fastify/')) && /fastify|register\(|\.get\(/i.test(text)) {
       for (const m of text.matchAll(/(?:function\s*\w*\s*\(\s*(\w+)\s*(?::\s*FastifyInstance)?\s*[,)]|\(\s*(\w+)\s*:\s*FastifyInstance\b)/g)) {
         objs.push({ file, name: (m[1] ?? m[2])!, kind: 'router', own: '' })
       }
