@@ -3,7 +3,10 @@ import type { ProjectFindings } from '../languages/types.js'
 import type { Folder } from '../repo.js'
 import type { AppEvidence, AppFacts, DetectionWarning, Finding, HealthCheck, PortFinding } from '../types.js'
 import { nodeEntry } from './entry.js'
+import { connectionKind, connectionPart, detectBindings } from './bindings.js'
+import { envReads } from './env-reads.js'
 import { detectHealth } from './health.js'
+import { requiredEnv, schemaReads } from './required.js'
 import { installContract, lockfileWarning } from './install.js'
 import { lockfileVersion } from './python-lock.js'
 import { appCode } from './sources.js'
@@ -63,6 +66,43 @@ export function runtimeContract(
     const v = lockfileVersion(code, p.version)
     if (v.finding) languageVersion = v.finding
     if (v.warning) warnings.push(v.warning)
+  }
+
+  // Env names: the connections, port and bind address the app reads, then what it requires at boot.
+  const reads = [...schemaReads(code), ...envReads(code)]
+  const b = detectBindings(code, reads)
+  const bound = new Set<string>(['PORT'])
+  for (const [kind, service] of [['databaseEnv', code.database], ['cacheEnv', code.cache]] as const) {
+    if (service === 'none') continue
+    let list = b[kind]
+    // A connection part the app requires (a settings field without default) must be set to the
+    // service the tool runs: it joins the binding rather than asking the user for a value.
+    for (const r of reads) {
+      const part = connectionPart(r.name, code.examples.get(r.name)?.value)
+      if (!r.required || r.hasDefault || !part || connectionKind(r.name) !== (kind === 'databaseEnv' ? 'database' : 'cache')) continue
+      bound.add(r.name)
+      const ownDefault = b.defaults[kind] && r.name === (kind === 'databaseEnv' ? 'DATABASE_URL' : 'CACHE_URL')
+      if (p.language === 'java' || ownDefault || list?.some((x) => x.name === r.name)) continue
+      list = [...(list ?? (b.defaults[kind] ? [{ name: kind === 'databaseEnv' ? 'DATABASE_URL' : 'CACHE_URL', part: 'url' as const }] : [])), { name: r.name, part }]
+      b.evidence[kind].push({ file: f.path(r.file), reason: `requires ${r.name}: \`${r.snippet}\`` })
+    }
+    if (list) {
+      app[kind] = list
+      for (const x of list) bound.add(x.name)
+    }
+    if (b.evidence[kind].length) appEvidence[kind] = b.evidence[kind]
+  }
+  for (const k of ['portEnv', 'hostEnv'] as const) {
+    if (b[k]) {
+      app[k] = b[k]
+      bound.add(b[k])
+      appEvidence[k] = b.evidence[k]
+    }
+  }
+  const required = requiredEnv(code, reads, bound, b.selectors)
+  if (required.length) {
+    app.requiredEnv = required
+    appEvidence.requiredEnv = required.map((v) => v.evidence)
   }
 
   const health = detectHealth(code)
