@@ -78,10 +78,10 @@ function choose(kind: 'database' | 'cache', service: string, cands: Candidate[])
   const hosts = ok.filter((c) => c.part === 'host' || c.part === 'hostport')
   if (urls.length && (urls.some((u) => u.inExample) || hosts.length === 0 || !hosts.some((h) => h.inExample))) return [prefer(urls)]
   if (hosts.length === 0) return []
-  const listed = ok.some((c) => c.inExample)
   const out: Candidate[] = []
   for (const part of ORDER.slice(3)) {
-    const of = ok.filter((c) => c.part === part && (!listed || c.inExample || part === 'host' || part === 'hostport'))
+    // Every part the app reads is bound, defaults or not: its default password or database name is not the tool's.
+    const of = ok.filter((c) => c.part === part)
     if (of.length) out.push(prefer(of))
   }
   // host and hostport name the same thing: keep the one the app's example shows.

@@ -27,6 +27,8 @@ const NAME = '([A-Za-z_][A-Za-z0-9_]*)'
 
 interface Pattern {
   re: RegExp
+  /** The variable a call reads when it names none (dj_database_url.config() reads DATABASE_URL). */
+  name?: string
   /** Given the match and the text after it: is a default given, does the read fail when unset. */
   kind: (m: RegExpMatchArray, after: string) => { hasDefault: boolean; required: boolean }
 }
@@ -44,12 +46,16 @@ const PATTERNS: Readonly<Record<string, readonly Pattern[]>> = {
     { re: new RegExp(`(?:os\\.environ\\.get|os\\.getenv|environ\\.get|getenv)\\(\\s*['"]${NAME}['"]\\s*(,)?`, 'g'), kind: (m) => ({ hasDefault: !!m[2], required: false }) },
     // django-environ and python-decouple: `env("X")` / `config("X")` fail without a default.
     {
-      re: new RegExp(`(?<![.\\w])(?:env|config)(?:\\.(?:str|int|bool|float|url|list|json|db_url|cache_url|path))?\\(\\s*['"]${NAME}['"]\\s*([,)])`, 'g'), kind: (m, a) => {
+      re: new RegExp(`(?<![.\\w])(?:env|config)(?:\\.(?:str|int|bool|float|url|list|json|db|db_url|cache|cache_url|search_url|email_url|path))?\\(\\s*['"]${NAME}['"]\\s*([,)])`, 'g'), kind: (m, a) => {
         // decouple's second argument is the default; django-environ's is the cast.
         const dflt = m[2] === ',' && (m[0].startsWith('config') || /default\s*=/.test(a.split(')')[0] ?? ''))
         return { hasDefault: dflt, required: !dflt }
       },
     },
+    // dj-database-url and django-environ read these names when none is given.
+    { re: /(?<![\w.])(?:dj_database_url\.config\((?![^)]*\benv\s*=)[^)]*\)|env\.(?:db|db_url)\(\s*\))()/g, kind: optional, name: 'DATABASE_URL' },
+    { re: /(?<![\w.])env\.(?:cache|cache_url)\(\s*\)()/g, kind: optional, name: 'CACHE_URL' },
+    { re: new RegExp(`dj_database_url\\.config\\([^)]*\\benv\\s*=\\s*['"]${NAME}['"]`, 'g'), kind: optional },
   ],
   go: [
     { re: new RegExp(`os\\.(?:Getenv|LookupEnv)\\(\\s*"${NAME}"\\s*\\)`, 'g'), kind: optional },
@@ -90,7 +96,7 @@ export function envReads(code: AppCode): EnvRead[] {
       for (const p of patterns) {
         for (const m of text.matchAll(p.re)) {
           const after = text.slice(m.index! + m[0].length, m.index! + m[0].length + 160)
-          add({ name: m[1]!, file, snippet: `${oneLine(m[0], 70)} (line ${lineOf(text, m.index!)})`, ...p.kind(m, after) })
+          add({ name: p.name ?? m[1]!, file, snippet: `${oneLine(m[0], 70)} (line ${lineOf(text, m.index!)})`, ...p.kind(m, after) })
         }
       }
     }
