@@ -7,6 +7,7 @@ import { connectionKind, connectionPart, detectBindings } from './bindings.js'
 import { envReads } from './env-reads.js'
 import { detectHealth } from './health.js'
 import { requiredEnv, schemaReads } from './required.js'
+import { runtimePaths } from './runtime-paths.js'
 import { installContract, lockfileWarning } from './install.js'
 import { lockfileVersion } from './python-lock.js'
 import { appCode } from './sources.js'
@@ -66,6 +67,12 @@ export function runtimeContract(
     const v = lockfileVersion(code, p.version)
     if (v.finding) languageVersion = v.finding
     if (v.warning) warnings.push(v.warning)
+  }
+
+  const paths = runtimePaths({ ...code, p: { ...p, app } })
+  if (paths.paths.length) {
+    app.runtimePaths = paths.paths
+    appEvidence.runtimePaths = paths.evidence
   }
 
   // Env names: the connections, port and bind address the app reads, then what it requires at boot.
