@@ -1,3 +1,4 @@
+import { contractLines } from './contract/report.js'
 import type { DetectedService, Detection, Finding } from './types.js'
 
 const MARK = { high: 'sure', medium: 'likely', low: 'guess' } as const
@@ -22,6 +23,7 @@ export function formatService(s: DetectedService): string {
     row('cache', s.cache),
     ...(s.buildCommand ? [row('build', s.buildCommand)] : []),
     ...(s.startCommand ? [row('start', s.startCommand)] : []),
+    ...contractLines(s),
   ]
   for (const w of s.warnings) lines.push(`    ! ${w.code}: ${w.file}: ${w.message}`)
   for (const n of s.notes) lines.push(`    · ${n.file}: ${n.reason}`)

@@ -384,3 +384,15 @@ describe('variables required at boot', () => {
     expect(s.app.requiredEnv?.map((v) => v.name)).toEqual(['JWT_SECRET'])
   })
 })
+
+describe('the evidence report', () => {
+  it('shows the contract with its evidence', async () => {
+    const { formatService } = await import('../../src/detect/report.js')
+    const s = nodeApp({ express: '^4', ioredis: '^5' }, { 'src/index.js': "const app = require('express')()\nnew Redis(process.env.REDIS_URL)\napp.get('/healthz', h)\napp.listen(3000)\n" })
+    const text = formatService(s)
+    expect(text).toMatch(/health check +GET \/healthz +src\/index\.js: liveness and readiness: GET \/healthz/)
+    expect(text).toMatch(/entry point +node src\/index\.js +package\.json: "start": "node src\/index\.js" runs src\/index\.js/)
+    expect(text).toMatch(/install files +package\.json, package-lock\.json/)
+    expect(text).toMatch(/cache env +REDIS_URL +src\/index\.js: reads REDIS_URL/)
+  })
+})

@@ -236,7 +236,9 @@ export function detectBindings(code: AppCode, reads: readonly EnvRead[]): Bindin
     ev.hostEnv.push(crate!.how, { file: code.f.path(hostKey.file), reason: `${hostKey.key}: ${hostKey.value} → ${hostKey.name}` })
   } else if (['node', 'go', 'rust', 'dotnet'].includes(code.p.language) && fw !== 'next') {
     const listens = new Set(code.sources.filter((s) => /\.listen\(|ListenAndServe|\.bind\(|\.Run\(|\.Start\(|serve\(|TcpListener/.test(s.text)).map((s) => s.file))
-    const host = reads.find((r) => listens.has(r.file) && /^(?:[A-Z]+_)?(?:HOST|HOSTNAME|BIND_HOST|LISTEN_HOST|BIND_IP|LISTEN_IP|INTERFACE)$/.test(r.name) && !connectionKind(r.name) && !OTHER_SERVICE.test(r.name))
+    // BIND and BIND_ADDRESS often carry host:port; they are the bind address only when the example shows none.
+    const hostOnly = (name: string) => /^(?:[A-Z]+_)?(?:HOST|HOSTNAME|BIND_HOST|LISTEN_HOST|BIND_IP|LISTEN_IP|INTERFACE)$/.test(name) || (/^(?:[A-Z]+_)?BIND(?:_ADDR(?:ESS)?)?$/.test(name) && !/:\d+$/.test(code.examples.get(name)?.value ?? ''))
+    const host = reads.find((r) => listens.has(r.file) && hostOnly(r.name) && !connectionKind(r.name) && !OTHER_SERVICE.test(r.name))
     if (host) {
       out.hostEnv = host.name
       ev.hostEnv.push({ file: code.f.path(host.file), reason: `the server binds to ${host.name}: \`${host.snippet}\`` })

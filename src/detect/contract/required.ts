@@ -8,7 +8,7 @@ import { lineOf, oneLine } from './sources.js'
 /** Variables the image or the tool's own files set: never asked of the user. */
 const SET_BY_THE_IMAGE = new Set(['PORT', 'NODE_ENV', 'RAILS_ENV', 'RACK_ENV', 'APP_ENV', 'PYTHONUNBUFFERED', 'PYTHONDONTWRITEBYTECODE', 'PYTHONPATH', 'ASPNETCORE_URLS', 'ASPNETCORE_HTTP_PORTS', 'ASPNETCORE_ENVIRONMENT', 'DOTNET_ENVIRONMENT', 'GIN_MODE', 'LOG_LEVEL', 'DATABASE_URL', 'CACHE_URL', 'HOSTNAME', 'HOME', 'PATH', 'TZ', 'CI'])
 
-const SECRET = /SECRET|TOKEN|PASSWORD|PASSWD|PRIVATE|CREDENTIAL|SALT|(?:^|_)(?:PASS|PWD)(?:_|$)|KEY(?:S)?(?:_|$)|APIKEY/
+const SECRET = /SECRET|TOKEN|PASSWORD|PASSWD|PASSPHRASE|PRIVATE|CREDENTIAL|SALT|(?:^|_)(?:PASS|PWD)(?:_|$)|KEY(?:S)?(?:_|$)|APIKEY/
 
 export const isSecret = (name: string): boolean => SECRET.test(name.toUpperCase())
 
