@@ -261,6 +261,18 @@ describe('health routes: JVM and .NET', () => {
     ).toEqual({ liveness: '/health', readiness: '/ops/ready' })
   })
 
+  it('a solution: only the published web project’s routes count', () => {
+    const s = service({
+      'Shop.sln': '',
+      'src/Api/Api.csproj': '<Project Sdk="Microsoft.NET.Sdk.Web"><PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup></Project>\n',
+      'src/Api/Program.cs': 'var app = WebApplication.Create(args);\napp.MapGet("/api/items", () => "[]");\napp.Run();\n',
+      'src/Admin/Admin.csproj': '<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup></Project>\n',
+      'src/Admin/Program.cs': 'var app = WebApplication.Create(args);\napp.MapHealthChecks("/health");\napp.Run();\n',
+    })
+    expect(s.app.appProject).toBe('src/Api/Api.csproj')
+    expect(s.app.health).toEqual({ liveness: null, readiness: null })
+  })
+
   it('ASP.NET Core controller: [Route("api/[controller]")] + [HttpGet]', () => {
     expect(
       health({

@@ -58,8 +58,11 @@ export function javaRoutes(code: AppCode): Route[] {
 /** ASP.NET Core minimal APIs (MapGet, MapHealthChecks, MapGroup) and attribute-routed controllers. */
 export function dotnetRoutes(code: AppCode): Route[] {
   const out: Route[] = []
+  // In a solution, only the published web project's routes are the service's.
+  const project = code.p.app.appProject
+  const dir = project && project.includes('/') ? `${project.slice(0, project.lastIndexOf('/'))}/` : ''
   for (const { file, text } of code.sources) {
-    if (!file.endsWith('.cs')) continue
+    if (!file.endsWith('.cs') || !file.startsWith(dir)) continue
     const groups = new Map<string, { parent: string; prefix: string }>()
     for (const m of text.matchAll(/(?:var|RouteGroupBuilder)\s+(\w+)\s*=\s*(\w+)\.MapGroup\(\s*"([^"]*)"/g)) groups.set(m[1]!, { parent: m[2]!, prefix: m[3]! })
     const prefixOf = (name: string, depth = 0): string => {
