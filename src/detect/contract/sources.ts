@@ -1,4 +1,3 @@
-import { posix } from 'node:path'
 import type { Cache, Database } from '../../options.js'
 import { ENV_EXAMPLES } from '../backing.js'
 import { sourceCandidates } from '../code.js'
@@ -44,7 +43,7 @@ const CONFIG_FILES = /^(?:src\/main\/resources\/application(?:-[\w-]+)?\.(?:prop
 export function appCode(p: ProjectFindings, f: Folder, root: Folder, backing: { database: Database; cache: Cache; port: PortFinding | undefined }): AppCode {
   const sources: SourceFile[] = []
   for (const file of sourceCandidates(f.files, p.sourceExt, 400)) {
-    if (NOT_SERVER.test(file) && !/^app\/(?:api|.*\/route\.[jt]s$)/.test(file)) continue
+    if (NOT_SERVER.test(file)) continue
     const text = f.read(file)
     if (text !== undefined && text.length < 400_000) sources.push({ file, text })
   }
@@ -131,7 +130,31 @@ export function joinPath(...parts: string[]): string {
   return trailing && path !== '/' ? `${path}/` : path
 }
 
-/** A file path relative to another file's folder, normalised (`./x`, `../y`). */
-export function relativeTo(fromFile: string, spec: string): string {
-  return posix.normalize(posix.join(posix.dirname(fromFile), spec)).replace(/^\.\//, '')
+/** Top-level comma-separated arguments of a call's argument text. */
+export function splitArgs(s: string): string[] {
+  const out: string[] = []
+  let depth = 0
+  let quote: string | undefined
+  let cur = ''
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!
+    if (quote) {
+      if (c === '\\') {
+        cur += c + (s[i + 1] ?? '')
+        i++
+        continue
+      }
+      if (c === quote) quote = undefined
+    } else if (c === '"' || c === "'" || c === '`') quote = c
+    else if ('([{'.includes(c)) depth++
+    else if (')]}'.includes(c)) depth--
+    else if (c === ',' && depth === 0) {
+      out.push(cur.trim())
+      cur = ''
+      continue
+    }
+    cur += c
+  }
+  if (cur.trim()) out.push(cur.trim())
+  return out
 }

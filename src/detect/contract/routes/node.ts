@@ -1,6 +1,6 @@
 import { posix } from 'node:path'
 import type { AppCode } from '../sources.js'
-import { closing, joinPath, oneLine } from '../sources.js'
+import { closing, joinPath, oneLine, splitArgs } from '../sources.js'
 import { healthish, type Route } from './types.js'
 
 interface Obj {
@@ -168,35 +168,6 @@ function serverRoutes(code: AppCode): Route[] {
       reason: prefix === null ? `\`${oneLine(r.snippet, 60)}\` on a router whose mount path is not written out` : `\`${oneLine(r.snippet, 60)}\`${prefix ? ` (mounted at ${prefix})` : ''}`,
     })
   }
-  return out
-}
-
-/** Top-level comma-separated arguments of a call. */
-export function splitArgs(s: string): string[] {
-  const out: string[] = []
-  let depth = 0
-  let quote: string | undefined
-  let cur = ''
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!
-    if (quote) {
-      if (c === '\\') {
-        cur += c + (s[i + 1] ?? '')
-        i++
-        continue
-      }
-      if (c === quote) quote = undefined
-    } else if (c === '"' || c === "'" || c === '`') quote = c
-    else if ('([{'.includes(c)) depth++
-    else if (')]}'.includes(c)) depth--
-    else if (c === ',' && depth === 0) {
-      out.push(cur.trim())
-      cur = ''
-      continue
-    }
-    cur += c
-  }
-  if (cur.trim()) out.push(cur.trim())
   return out
 }
 

@@ -1,7 +1,6 @@
 import { posix } from 'node:path'
 import type { AppCode } from '../sources.js'
-import { closing, joinPath, oneLine } from '../sources.js'
-import { splitArgs } from './node.js'
+import { closing, joinPath, oneLine, splitArgs } from '../sources.js'
 import { healthish, type Route } from './types.js'
 
 interface Obj {
