@@ -20,6 +20,3 @@ export function healthish(path: string): boolean {
   const last = segs[segs.length - 1]
   return last !== undefined && HEALTH_SEGMENT.test(last)
 }
-
-/** A prefix that may be unknown (null) joined with a path. */
-export const under = (prefix: string | null, path: string, join: (...p: string[]) => string): string | null => (prefix === null ? null : join(prefix, path))
