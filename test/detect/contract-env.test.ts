@@ -313,6 +313,13 @@ describe('port and bind address variables', () => {
     expect(evidenceOf(s, 'hostEnv')[0]).toMatch(/^src\/index\.js: the server binds to HOST/)
   })
 
+  it('an APP_PORT only in the env example (Laravel Sail’s host port) is not portEnv', () => {
+    const s = service({ 'composer.json': json({ require: { 'laravel/framework': '^12.0' } }), 'composer.lock': '{}', artisan: '', '.env.example': 'APP_PORT=8000\n' })
+    expect(s.app.portEnv).toBeUndefined()
+    const node = nodeApp({ express: '^4' }, { 'src/index.js': "require('express')().listen(process.env.PORT || 3000)\n", '.env.example': 'APP_PORT=8080\n' })
+    expect(node.app.portEnv).toBeUndefined()
+  })
+
   it('a database port variable is never portEnv, and DB_HOST is never hostEnv', () => {
     const s = nodeApp({ express: '^4', pg: '^8' }, { 'src/index.js': "const app = require('express')()\nnew Pool({ host: process.env.DB_HOST, port: process.env.DB_PORT })\napp.listen(process.env.PORT || 3000)\n" })
     expect(s.app.portEnv).toBeUndefined()

@@ -222,7 +222,8 @@ export function detectBindings(code: AppCode, reads: readonly EnvRead[]): Bindin
   if (portKey) {
     out.portEnv = portKey.name
     ev.portEnv.push(crate!.how, { file: code.f.path(portKey.file), reason: `${portKey.key}: ${portKey.value} → ${portKey.name}` })
-  } else if (code.port?.env && code.port.env !== 'PORT' && /(?:^|_)PORT$/.test(code.port.env) && !connectionKind(code.port.env) && !OTHER_SERVICE.test(code.port.env)) {
+  } else if (code.port?.env && code.port.env !== 'PORT' && /(?:^|_)PORT$/.test(code.port.env) && !connectionKind(code.port.env) && !OTHER_SERVICE.test(code.port.env) && code.p.language !== 'php' && reads.some((r) => r.name === code.port!.env)) {
+    // Only a variable the app itself reads: an env example's APP_PORT may be a host-side port (Laravel Sail).
     out.portEnv = code.port.env
     ev.portEnv.push(...code.port.evidence.filter((e) => e.reason.includes(code.port!.env!)))
   } else if (fw === 'spring-boot' && !code.port?.env) {
