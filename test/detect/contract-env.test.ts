@@ -386,6 +386,17 @@ describe('variables required at boot', () => {
     expect(go.app.requiredEnv?.map((v) => v.name).sort()).toEqual(['API_TOKEN', 'SIGNING_KEY'])
   })
 
+  it('another binary’s and a script’s requirements are not the service’s', () => {
+    const s = service({
+      'go.mod': 'module example.com/shop\n\ngo 1.25\n',
+      'cmd/shop/main.go': 'package main\n\nfunc main() {\n\tkey := mustGetenv("SESSION_KEY")\n\thttp.ListenAndServe(":8080", nil)\n}\n',
+      'cmd/backfill/main.go': 'package main\n\nfunc main() {\n\tmustGetenv("BACKFILL_TOKEN")\n}\n',
+      'scripts/release.go': 'package main\n\nfunc main() { mustGetenv("GITHUB_TOKEN") }\n',
+    })
+    expect(s.app.mainPackage).toBe('./cmd/shop')
+    expect(s.app.requiredEnv?.map((v) => v.name)).toEqual(['SESSION_KEY'])
+  })
+
   it('Rust env::var("X").expect(...) is required; with unwrap_or it is not', () => {
     const s = service({ 'Cargo.toml': '[package]\nname = "svc"\n\n[dependencies]\naxum = "0.8"\n', 'Cargo.lock': '', 'src/main.rs': 'fn main() {\n    let key = std::env::var("JWT_SECRET").expect("JWT_SECRET must be set");\n    let lvl = std::env::var("RUST_LOG").unwrap_or("info".into());\n}\n' })
     expect(s.app.requiredEnv?.map((v) => v.name)).toEqual(['JWT_SECRET'])

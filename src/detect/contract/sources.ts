@@ -36,14 +36,25 @@ export interface AppCode {
 }
 
 /** Client-side and generated folders: code there never registers a server route or reads server env. */
-const NOT_SERVER = /(^|\/)(?:public|static|assets|client|frontend|webapp|ui|web\/src|www|dist|build|node_modules|vendor|migrations?|seeds?|spec|tests?|__tests__|e2e|stories|storybook)\//i
+const NOT_SERVER = /(^|\/)(?:public|static|assets|client|frontend|webapp|ui|web\/src|www|dist|build|node_modules|vendor|migrations?|seeds?|spec|tests?|__tests__|e2e|stories|storybook|scripts|tools|hack|deploy|infra|docs?|benchmarks?)\//i
+
+/** Another binary of the same module (cmd/worker next to cmd/api, src/bin/admin.rs): not this service's code. */
+function otherBinary(p: ProjectFindings, file: string): boolean {
+  const main = p.app.mainPackage?.replace(/^\.\//, '')
+  if (p.language === 'go' && main !== undefined && file.startsWith('cmd/')) return main === '.' || !file.startsWith(`${main}/`)
+  if (p.language === 'rust' && p.app.binary) {
+    const bin = /^src\/bin\/([\w-]+)(?:\.rs|\/)/.exec(file)?.[1]
+    return bin !== undefined && bin !== p.app.binary
+  }
+  return false
+}
 
 const CONFIG_FILES = /^(?:src\/main\/resources\/application(?:-[\w-]+)?\.(?:properties|ya?ml)|(?:[\w.-]+\/){0,3}appsettings(?:\.[\w-]+)?\.json|configuration\/[\w.-]+\.(?:ya?ml|toml|json)|config\/[\w.-]+\.(?:ya?ml|toml|json)|(?:[Ss]ettings|config)\.(?:ya?ml|toml|json))$/
 
 export function appCode(p: ProjectFindings, f: Folder, root: Folder, backing: { database: Database; cache: Cache; port: PortFinding | undefined }): AppCode {
   const sources: SourceFile[] = []
   for (const file of sourceCandidates(f.files, p.sourceExt, 400)) {
-    if (NOT_SERVER.test(file)) continue
+    if (NOT_SERVER.test(file) || otherBinary(p, file)) continue
     const text = f.read(file)
     if (text !== undefined && text.length < 400_000) sources.push({ file, text })
   }
