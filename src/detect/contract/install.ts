@@ -31,8 +31,8 @@ const DEV_REQUIREMENTS = ['requirements-dev.txt', 'requirements/dev.txt', 'requi
 export function installContract(code: AppCode): InstallContract {
   const { f, p } = code
   const pm = p.packageManager?.value
-  // A workspace member whose build context is the workspace root: its files are the workspace's.
-  if (p.app.buildContext || !pm) return { evidence: [], warnings: [] }
+  // A workspace member built from the workspace root: its install files are the workspace's, set with the build context.
+  if (p.app.buildContext || p.app.installFiles || !pm) return { evidence: [], warnings: [] }
   switch (p.language) {
     case 'node':
       return node(f, pm)
