@@ -50,6 +50,18 @@ describe('Python version a lockfile can install', () => {
     expect(s.languageVersion?.value).toBe('3.14.10')
   })
 
+  it('a uv workspace member reads the root uv.lock', () => {
+    const s = service({
+      'pyproject.toml': '[tool.uv.workspace]\nmembers = ["apps/api"]\n',
+      'uv.lock': uvLock('>=3.12', pkg('httptools', linux([12, 13]))),
+      'apps/api/pyproject.toml': pyproject('>=3.12'),
+      'apps/api/main.py': fastapi['main.py'],
+    })
+    expect(s.dir).toBe('apps/api')
+    expect(s.languageVersion?.value).toBe('3.13')
+    expect(s.languageVersion!.evidence.map((e) => `${e.file}: ${e.reason}`)).toContain('uv.lock: httptools has Linux wheels for CPython 3.12, 3.13 only')
+  })
+
   it('an exact version the repository pins is kept; the lockfile’s missing wheels are a warning', () => {
     const s = service({ 'pyproject.toml': pyproject('>=3.12'), '.python-version': '3.14\n', 'uv.lock': uvLock('>=3.12', pkg('httptools', linux([12, 13]))), ...fastapi })
     expect(s.languageVersion?.value).toBe('3.14')

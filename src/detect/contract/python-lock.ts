@@ -80,9 +80,11 @@ export interface LockVersion {
  * lockfile's wheels do not cover it.
  */
 export function lockfileVersion(code: AppCode, current: Finding<string> | undefined): LockVersion {
-  const { f } = code
+  const { f: service } = code
+  // A uv or Poetry workspace member installs from the workspace root's lockfile.
+  const f = service.first('uv.lock', 'poetry.lock') || service.dir === code.root.dir ? service : code.root
   const lockfile = f.first('uv.lock', 'poetry.lock')
-  const py = f.read('pyproject.toml') ?? ''
+  const py = service.read('pyproject.toml') ?? ''
   const lock = lockfile ? (f.read(lockfile) ?? '') : ''
   const requires =
     /^requires-python\s*=\s*"([^"]+)"/m.exec(lock)?.[1] ??
@@ -109,7 +111,7 @@ export function lockfileVersion(code: AppCode, current: Finding<string> | undefi
   const pick = admitted[0]
   const limiting = constraints.filter((c) => !c.minors.has(currentMinor)).sort((a, b) => a.max - b.max)
   const evidence: Evidence[] = []
-  if (requires) evidence.push({ file: f.path(lockfile && /requires-python|python-versions/.test(lock) ? lockfile : 'pyproject.toml'), reason: `requires-python "${requires}"` })
+  if (requires) evidence.push({ file: lockfile && /requires-python|python-versions/.test(lock) ? f.path(lockfile) : service.path('pyproject.toml'), reason: `requires-python "${requires}"` })
   for (const c of limiting.slice(0, 3)) evidence.push({ file: f.path(lockfile!), reason: `${c.name} has Linux wheels for CPython ${[...c.minors].sort((a, b) => a - b).map((m) => `3.${m}`).join(', ')} only` })
 
   if (exact) {
@@ -130,7 +132,7 @@ export function lockfileVersion(code: AppCode, current: Finding<string> | undefi
     finding: {
       value: `3.${pick}`,
       confidence: 'medium',
-      evidence: [...(current?.evidence ?? []), ...evidence, { file: f.path(lockfile ?? 'pyproject.toml'), reason: `3.${pick}: the newest version ${limiting.length ? `every locked package has wheels for` : 'requires-python admits'}` }],
+      evidence: [...(current?.evidence ?? []), ...evidence, { file: lockfile ? f.path(lockfile) : service.path('pyproject.toml'), reason: `3.${pick}: the newest version ${limiting.length ? `every locked package has wheels for` : 'requires-python admits'}` }],
     },
   }
 }
