@@ -13,6 +13,7 @@ import { Folder, NON_SERVICE_DIRS, parentDir, type RepoView } from './repo.js'
 import type { DetectedService, Detection, DetectionWarning, Evidence, Finding, SkippedProject } from './types.js'
 import { inUiFolder, isUiPackage, uiBuild } from './ui.js'
 import { matchesPattern, workspacePatterns } from './workspace.js'
+import { runtimeContract } from './contract/index.js'
 
 export type * from './types.js'
 export { memoryRepo, type RepoView } from './repo.js'
@@ -133,25 +134,8 @@ function assemble(p: ProjectFindings, others: ProjectFindings[], f: Folder, root
   const warnings: DetectionWarning[] = [...p.warnings]
   // The server's own code: a UI folded into it is read for its build only.
   const files = p.app.ui ? f.files.filter((x) => !x.startsWith(`${p.app.ui!.dir}/`)) : f.files
-  const health = new Set<string>()
-  for (const file of sourceCandidates(files, p.sourceExt, 200)) {
-    const text = f.read(file)
-    if (!text) continue
-    for (const m of text.matchAll(/["'`](\/(?:healthz|readyz|livez|health|ready|up|actuator\/health))["'`]/g)) health.add(m[1]!)
-  }
   const localhost = localhostWarning(p, f, files)
   if (localhost) warnings.push(localhost)
-  // The healthchecks and probes call /healthz and /readyz (Laravel: its own /up).
-  const wanted = p.framework?.value === 'laravel' ? ['/up'] : ['/healthz', '/readyz']
-  const missing = wanted.filter((w) => !health.has(w))
-  if (missing.length && !(p.framework?.value === 'laravel')) {
-    const other = [...health].filter((h) => !wanted.includes(h))
-    warnings.push({
-      code: 'no-health-endpoint',
-      file: p.manifest,
-      message: `no ${missing.join(' or ')} route found in the code: the healthchecks and Kubernetes probes call GET /healthz (alive) and /readyz (dependencies reachable)${other.length ? `; the app has ${other.join(', ')}: serve the same under the expected paths` : '; add both'}`,
-    })
-  }
   warnings.push(...exampleOnlyConfig(f), ...missingManifests(p, f, warnings))
   const backing = detectBacking(f, p.deps, rootHints && f.dir !== root.dir ? { rootHints: root } : {})
   warnings.push(...backing.warnings)
@@ -169,6 +153,8 @@ function assemble(p: ProjectFindings, others: ProjectFindings[], f: Folder, root
     ...others.map((o) => ({ file: o.manifest, reason: `also a ${o.language} manifest: ${o.notRunnable ?? 'weaker evidence than the chosen language'}` })),
   ]
   const { code, flags } = scanCodePorts(p, f, files)
+  const port = choosePort(p, f, code, flags)
+  const contract = runtimeContract(p, f, root, { database: backing.database.value, cache: backing.cache.value, port }, warnings)
   return {
     dir: f.dir,
     name,
@@ -176,14 +162,16 @@ function assemble(p: ProjectFindings, others: ProjectFindings[], f: Folder, root
     framework: p.framework,
     frameworkName: p.frameworkName,
     packageManager: p.packageManager,
-    languageVersion: p.version,
+    languageVersion: contract.languageVersion,
     buildCommand: p.buildCommand,
     startCommand: p.startCommand,
-    port: choosePort(p, f, code, flags),
+    port,
+    ...(contract.health ? { health: contract.health } : {}),
     database: backing.database,
     cache: backing.cache,
-    app: p.app,
-    warnings,
+    app: contract.app,
+    appEvidence: contract.appEvidence,
+    warnings: contract.warnings,
     notes,
   }
 }

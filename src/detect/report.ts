@@ -1,3 +1,4 @@
+import { contractLines } from './contract/report.js'
 import type { DetectedService, Detection, Finding } from './types.js'
 
 const MARK = { high: 'sure', medium: 'likely', low: 'guess' } as const
@@ -29,6 +30,7 @@ export function formatService(s: DetectedService): string {
     row('cache', s.cache),
     ...(s.buildCommand ? [row('build', s.buildCommand)] : []),
     ...(s.startCommand ? [row('start', s.startCommand)] : []),
+    ...contractLines(s),
   ]
   if (s.app.buildContext) {
     lines.push(plain('build context', s.app.buildContext, `the image builds from the ${s.app.workspacePackage ? 'workspace' : 'solution'} root; this service is ${s.app.memberDir ?? s.dir} there${s.app.workspacePackage ? `, package ${s.app.workspacePackage}` : ''}`))

@@ -102,6 +102,8 @@ export type WarningCode =
   | 'unprovided-service'
   /** A .gitignore pattern hides files the run writes (`.*` hides .github/ and .dockerignore). */
   | 'gitignored-output'
+  | 'no-entry-point'
+  | 'lockfile-wheels'
 
 export interface DetectionWarning {
   code: WarningCode
@@ -178,6 +180,9 @@ export interface AppFacts {
   dockerfile?: string
 }
 
+/** The evidence behind the runtime contract's values, by the `AppFacts` field they fill. */
+export type AppEvidence = { [K in keyof AppFacts]?: Evidence[] }
+
 /** One deployable unit found in the repository. */
 export interface DetectedService {
   /** Folder relative to the repository root, `.` for the root. */
@@ -196,6 +201,8 @@ export interface DetectedService {
   port: PortFinding | undefined
   /** The health routes found (or none: TCP), with the evidence; `app.health` carries the value. */
   health?: Finding<HealthCheck>
+  /** Why each runtime-contract value of `app` was chosen (the file and what in it), by field. */
+  appEvidence?: AppEvidence
   database: Finding<Database>
   cache: Finding<Cache>
   app: AppFacts

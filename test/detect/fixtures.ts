@@ -143,7 +143,7 @@ export const FIXTURES: Fixture[] = [
       'config/settings.example.json': '{"secret": "change-me"}\n',
       'Dockerfile': 'FROM python:3.12\nEXPOSE 5000\n',
     },
-    services: [{ dir: '.', language: 'python', framework: 'flask', packageManager: 'pip', port: 5000, cache: 'memcached', app: { wsgiApp: 'app:app' }, warnings: ['no-lockfile', 'localhost-binding', 'example-only-config', 'missing-manifest'] }],
+    services: [{ dir: '.', language: 'python', framework: 'flask', packageManager: 'pip', port: 5000, cache: 'memcached', app: { wsgiApp: 'app:app', installFiles: ['requirements.txt'], requirements: { prod: 'requirements.txt', hashes: false } }, warnings: ['no-lockfile', 'localhost-binding', 'example-only-config'] }],
     existing: ['Dockerfile'],
   },
   {

@@ -123,8 +123,9 @@ export const pythonRule: LanguageRule = {
     else if (f.has('poetry.lock')) out.packageManager = found('poetry', 'high', f.path('poetry.lock'), 'lockfile')
     else if (f.has('Pipfile.lock') || f.has('Pipfile')) out.packageManager = found('pipenv', f.has('Pipfile.lock') ? 'high' : 'medium', f.path(f.first('Pipfile.lock', 'Pipfile')!), 'Pipenv')
     else if (/^\[tool\.poetry\]/m.test(py)) out.packageManager = found('poetry', 'medium', file, '[tool.poetry] without poetry.lock')
-    else if (f.has('requirements.txt')) {
-      out.packageManager = found('pip', 'high', f.path('requirements.txt'), 'requirements.txt')
+    else if (f.has('requirements.txt') || f.find(/^requirements\/[\w.-]+\.txt$/).length) {
+      const reqs = f.first('requirements.txt') ?? f.find(/^requirements\/[\w.-]+\.txt$/)[0]!
+      out.packageManager = found('pip', 'high', f.path(reqs), reqs)
       const text = f.read('requirements.txt') ?? ''
       if (!text.includes('--hash=')) {
         warnings.push({ code: 'no-lockfile', file: f.path('requirements.txt'), message: 'requirements.txt has no hashes: the image installs with --require-hashes; lock it with `uv pip compile --generate-hashes` (and requirements-dev.txt for the dev and test images)' })
