@@ -48,8 +48,7 @@ export function uiStage(app: AppFacts, declared: DeclaredArgs): UiStage | null {
   }
   const lines: string[] = [
     '# ---------------------------------------------------------------- web UI',
-    `# ${dir}/ builds with its own package manager (${pm.label}) and ${locked ? 'lockfile' : 'manifest'}; the server's build`,
-    `# takes its output (${output}) from here${ui.embedded ? ' and compiles it in' : ''}.`,
+    ...wrap(`${dir}/ builds with its own package manager (${pm.id}) and ${locked ? 'lockfile' : 'manifest'}; the server's build takes its output (${output}) from here${ui.embedded ? ' and compiles it in' : ''}.`),
   ]
   let toolchain: string[] = []
   if (pm.id === 'pnpm') {
