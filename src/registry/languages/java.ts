@@ -1,3 +1,4 @@
+import { commonContract, portEnv, relPath, runtimeCopies } from './contract.js'
 import type { FrameworkChoice, LanguageChoice, PackageManagerChoice, TemplateDataInput } from './types.js'
 
 // Pinned tool versions; templates/java/app/PINS.md says where each comes from.
@@ -48,7 +49,7 @@ const FRAMEWORKS: readonly FrameworkChoice[] = [
 ]
 
 /** Exec-form argv of the dev and test targets, and the paths the Dockerfile copies. */
-function templateData({ languageVersion, packageManager, framework }: TemplateDataInput): Record<string, unknown> {
+function templateData({ languageVersion, packageManager, framework, app = {} }: TemplateDataInput): Record<string, unknown> {
   const maven = packageManager.id === 'maven'
   const quarkus = framework.id === 'quarkus'
   const javaMajor = languageVersion.split(/[._]/)[0]!
@@ -75,7 +76,15 @@ function templateData({ languageVersion, packageManager, framework }: TemplateDa
   }
 
   const out = maven ? 'target' : 'build'
+  const common = commonContract(app, quarkus && app.hostEnv === 'QUARKUS_HTTP_HOST' ? { hostEnv: null } : {})
   return {
+    ...common,
+    // Quarkus's own variable is set below in any case: the app's, when another, beside it.
+    envPort: quarkus && portEnv(app) === 'QUARKUS_HTTP_PORT' ? 'PORT' : common.portEnv,
+    // The build files mounted before the source: the app's own, as they exist.
+    mounts: (app.installFiles ?? packageManager.manifests).map(relPath).filter((f): f is string => f !== null),
+    // The jar holds the code and resources; files the app opens from its working directory come beside it.
+    runtimeCopies: runtimeCopies(app),
     javaMajor,
     maven,
     quarkus,
