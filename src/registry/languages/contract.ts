@@ -37,9 +37,16 @@ export function runtimeCopies(app: AppFacts, covered: readonly string[] = []): s
   return out.filter((p) => !out.some((o) => o !== p && within(p, o)))
 }
 
+/** The image builds from a workspace root above the service folder (`app.buildContext`). */
+export function fromWorkspaceRoot(app: AppFacts): boolean {
+  const context = app.buildContext && posix.normalize(app.buildContext.replace(/\\/g, '/')).replace(/\/+$/, '')
+  return !!context && context !== '.'
+}
+
 /** The service folder as seen from the build context: `apps/api/` in a workspace, else nothing. */
 export function memberPrefix(app: AppFacts): string {
-  return app.buildContext && app.memberDir && app.memberDir !== '.' ? `${app.memberDir.replace(/\/+$/, '')}/` : ''
+  const member = fromWorkspaceRoot(app) && app.memberDir ? relPath(app.memberDir) : null
+  return member ? `${member}/` : ''
 }
 
 /**
@@ -60,7 +67,7 @@ export function dockerignoreTail(app: AppFacts): { drop: string[]; keep: string[
  * workspace root: every member has its own node_modules, .venv, dist and .env.
  */
 export function ignoreDepth(app: AppFacts): string {
-  return app.buildContext ? '**/' : ''
+  return fromWorkspaceRoot(app) ? '**/' : ''
 }
 
 /** The variable the app reads its port from (the image sets it, the healthcheck reads it). */

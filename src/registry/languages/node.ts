@@ -1,4 +1,4 @@
-import { commonContract, hasLockfile, relPath, runtimeCopies, unlockedNote } from './contract.js'
+import { commonContract, fromWorkspaceRoot, hasLockfile, relPath, runtimeCopies, unlockedNote } from './contract.js'
 import { NODE_DEFAULT_VERSION, NODE_LOCKFILES, NODE_PACKAGE_MANAGERS, YARN_CLASSIC_VERSION } from './node-package-managers.js'
 import type { FrameworkChoice, LanguageChoice, PackageManagerChoice, TemplateDataInput } from './types.js'
 import { uiStage, wrap, type DeclaredArgs } from './ui-stage.js'
@@ -100,7 +100,7 @@ function templateData({ packageManager: pm, framework, port, languageVersion, ap
 
   const files = (app.installFiles ?? pm.manifests).map(relPath).filter((f): f is string => f !== null)
   const locked = !app.unlocked && (app.installFiles === undefined || hasLockfile(files, NODE_LOCKFILES))
-  const pkg = app.buildContext && app.workspacePackage ? app.workspacePackage : null
+  const pkg = fromWorkspaceRoot(app) && app.workspacePackage ? app.workspacePackage : null
   const ws = pkg ? workspaceCommands(pm, pkg, locked) : null
   const member = (pkg && app.memberDir && relPath(app.memberDir)) || null
 

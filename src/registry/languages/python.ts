@@ -1,5 +1,5 @@
 import type { AppFacts } from '../../detect/types.js'
-import { commonContract, memberPrefix, relPath, runtimeCopies, unlockedNote } from './contract.js'
+import { commonContract, fromWorkspaceRoot, memberPrefix, relPath, runtimeCopies, unlockedNote } from './contract.js'
 import type { FrameworkChoice, LanguageChoice, PackageManagerChoice, TemplateDataInput } from './types.js'
 import { uiStage, wrap } from './ui-stage.js'
 
@@ -168,7 +168,7 @@ function install(pm: PackageManagerChoice, app: AppFacts): { mounts: string[]; d
 
 /** A uv workspace member's package name, safe for a shell word; null otherwise. */
 function workspacePackage(pm: PackageManagerChoice, app: AppFacts): string | null {
-  return pm.id === 'uv' && app.buildContext && app.workspacePackage && /^[\w.-]+$/.test(app.workspacePackage) ? app.workspacePackage : null
+  return pm.id === 'uv' && fromWorkspaceRoot(app) && app.workspacePackage && /^[\w.-]+$/.test(app.workspacePackage) ? app.workspacePackage : null
 }
 
 /**
