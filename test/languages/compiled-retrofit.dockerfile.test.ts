@@ -110,6 +110,20 @@ describe('Java retrofit', () => {
     expect(binds(r.runs('source').find((x) => x.includes('dependencies'))!)).toEqual(['build.gradle.kts', 'settings.gradle.kts', 'gradle/libs.versions.toml'])
   })
 
+  it('Maven without the wrapper: Maven’s own image and `mvn`, never a mount or call of a missing mvnw', () => {
+    const r = java({ installFiles: ['pom.xml'] }, { packageManager: 'maven' })
+    expect(r.global.map((i) => i.args)).toContain('MAVEN_IMAGE=maven:${MAVEN_VERSION}-eclipse-temurin-25-noble')
+    expect(r.stage('toolchain').from).toBe('${MAVEN_IMAGE}')
+    expect(r.stage('source').from).toBe('${MAVEN_IMAGE}')
+    expect(binds(r.runs('deps')[0]!)).toEqual(['pom.xml'])
+    expect(command(r.runs('deps')[0]!)).toBe('mvn -B -ntp dependency:go-offline')
+    expect(r.text).not.toMatch(/mvnw|JDK_IMAGE/)
+    // With the wrapper, as a new service: the JDK image and ./mvnw.
+    const wrapped = java({ installFiles: ['pom.xml', 'mvnw', '.mvn/wrapper/maven-wrapper.properties'] }, { packageManager: 'maven' })
+    expect(wrapped.stage('toolchain').from).toBe('${JDK_IMAGE}')
+    expect(command(wrapped.runs('deps')[0]!)).toBe('sh ./mvnw -B -ntp dependency:go-offline')
+  })
+
   it('the inline HealthCheck class asks the app’s route on its port variable', () => {
     const r = java({ health: { liveness: '/actuator/health', readiness: '/actuator/health/readiness' }, portEnv: 'SERVER_PORT' })
     const src = r.heredocs.get('HealthCheck.java')!

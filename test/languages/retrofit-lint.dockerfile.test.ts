@@ -58,6 +58,7 @@ const CASES: [string, RawAnswers, AppFacts][] = [
   ['go: route, served pnpm UI', { language: 'go' }, { mainPackage: '.', installFiles: ['go.mod', 'go.sum'], health: route('/healthz'), ui: ui('pnpm', 'pnpm-lock.yaml') }],
   ['rust: no Cargo.lock, TCP, run-time files, bun UI', { language: 'rust' }, { binary: 'api-server', installFiles: ['Cargo.toml'], unlocked: true, health: TCP, portEnv: 'APP_PORT', hostEnv: 'APP_HOST', runtimePaths: ['config'], ui: ui('bun', 'bun.lockb') }],
   ['rust: route, embedded UI', { language: 'rust' }, { binary: 'server', installFiles: ['Cargo.toml', 'Cargo.lock'], health: route('/api/health'), ui: ui('npm', 'package-lock.json', { embedded: true }) }],
+  ['java: Maven without its wrapper', { language: 'java', packageManager: 'maven' }, { installFiles: ['pom.xml'], health: TCP }],
   ['java: Maven, actuator route, SERVER_PORT', { language: 'java', packageManager: 'maven' }, { health: route('/actuator/health'), portEnv: 'SERVER_PORT' }],
   ['java: Gradle Kotlin DSL, TCP, run-time files', { language: 'java', packageManager: 'gradle-kotlin' }, { installFiles: ['build.gradle.kts', 'settings.gradle.kts', 'gradle/libs.versions.toml'], health: TCP, runtimePaths: ['config'] }],
   ['java: Quarkus, its own port variable', { language: 'java', framework: 'quarkus', packageManager: 'gradle' }, { health: route('/q/health/live'), portEnv: 'QUARKUS_HTTP_PORT', hostEnv: 'QUARKUS_HTTP_HOST' }],

@@ -53,7 +53,10 @@ function templateData({ languageVersion, packageManager, framework, app = {} }: 
   const maven = packageManager.id === 'maven'
   const quarkus = framework.id === 'quarkus'
   const javaMajor = languageVersion.split(/[._]/)[0]!
-  const tool = maven ? ['sh', './mvnw', '-B', '-ntp'] : ['gradle', '--no-daemon']
+  // An existing Maven project without the wrapper builds with the Maven of the official image.
+  const mavenWrapper = maven && (app.installFiles === undefined || app.installFiles.some((f) => relPath(f) === 'mvnw'))
+  const mvn = mavenWrapper ? 'sh ./mvnw' : 'mvn'
+  const tool = maven ? [...mvn.split(' '), '-B', '-ntp'] : ['gradle', '--no-daemon']
   const jdwp = `-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=*:${DEBUG_PORT}`
 
   let dev: string[]
@@ -65,10 +68,10 @@ function templateData({ languageVersion, packageManager, framework, app = {} }: 
     // mode, so a loop recompiles whenever a synced file under src/main is newer than the last
     // compile.
     const loop =
-      'sh ./mvnw -B -ntp -q compile || exit 1; touch target/.compiled; ' +
+      `${mvn} -B -ntp -q compile || exit 1; touch target/.compiled; ` +
       '(while sleep 2; do if [ -n "$(find src/main -newer target/.compiled -print -quit)" ]; then ' +
-      'touch target/.compiled; sh ./mvnw -B -ntp -q compile; fi; done) & ' +
-      `exec sh ./mvnw -B -ntp spring-boot:run -Dspring-boot.run.jvmArguments=${jdwp}`
+      `touch target/.compiled; ${mvn} -B -ntp -q compile; fi; done) & ` +
+      `exec ${mvn} -B -ntp spring-boot:run -Dspring-boot.run.jvmArguments=${jdwp}`
     dev = ['sh', '-c', loop]
   } else {
     // Gradle's continuous build recompiles on change; DevTools restarts the app.
@@ -87,10 +90,15 @@ function templateData({ languageVersion, packageManager, framework, app = {} }: 
     runtimeCopies: runtimeCopies(app),
     javaMajor,
     maven,
+    mavenWrapper,
+    // The build image: the JDK (Maven comes from ./mvnw), Maven's own image, or Gradle's.
+    toolImage: mavenWrapper ? 'JDK_IMAGE' : maven ? 'MAVEN_IMAGE' : 'GRADLE_IMAGE',
+    toolFrom: mavenWrapper ? '${JDK_IMAGE}' : maven ? '${MAVEN_IMAGE}' : '${GRADLE_IMAGE}',
+    install: maven ? `${mvn} -B -ntp dependency:go-offline` : packageManager.install,
     quarkus,
     tool: tool.join(' '),
     // Compiles and packages without running the tests (the test target runs them).
-    package: maven ? 'sh ./mvnw -B -ntp package -DskipTests' : quarkus ? 'gradle --no-daemon quarkusBuild' : 'gradle --no-daemon bootJar',
+    package: maven ? `${mvn} -B -ntp package -DskipTests` : quarkus ? 'gradle --no-daemon quarkusBuild' : 'gradle --no-daemon bootJar',
     jarGlob: maven ? 'target/*.jar' : 'build/libs/*.jar',
     quarkusApp: `${out}/quarkus-app`,
     commands: { dev, test: [...tool, 'test'] },
