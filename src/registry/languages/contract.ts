@@ -94,8 +94,8 @@ export function hasLockfile(files: readonly string[], lockfiles: readonly string
 }
 
 /** The comment above an install that has no lockfile to follow. */
-export function unlockedNote(lockfile: string): string {
-  return `No ${lockfile} in the app: the install resolves the newest versions the manifest allows, so two builds can differ. Commit a ${lockfile} to pin them (the install then follows it exactly).`
+export function unlockedNote(lockfile: string, where = 'the app'): string {
+  return `No ${lockfile} in ${where}: the install resolves the newest versions the manifest allows, so two builds can differ. Commit a ${lockfile} to pin them (the install then follows it exactly).`
 }
 
 /** The contract values every language's templates read (spread into each templateData). */

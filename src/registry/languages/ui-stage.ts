@@ -74,12 +74,13 @@ export function uiStage(app: AppFacts, declared: DeclaredArgs): UiStage | null {
   }
   const install = locked ? pm.install : (pm.installUnlocked ?? pm.install)
   lines.push('FROM ${NODE_IMAGE} AS ui', ...toolchain, `WORKDIR /app/${dir}`)
-  if (!locked) lines.push(...wrap(unlockedNote('lockfile')))
+  if (!locked) lines.push(...wrap(unlockedNote(pm.manifests.find((m) => m !== 'package.json' && !m.startsWith('.')) ?? 'lockfile', `${dir}/`)))
   lines.push(
     `RUN ${[...files.map((f) => `--mount=type=bind,source=${at}${dir}/${f},target=${f}`), `--mount=type=cache,target=${pm.cacheDir}`].join(' \\\n    ')} \\`,
     `    ${install}`,
     `COPY ${at}${dir}/ ./`,
-    `RUN ${pm.run} ${ui.script}`,
+    // A script name is a shell word here: anything beyond the usual characters is quoted.
+    `RUN ${pm.run} ${/^[\w:.-]+$/.test(ui.script) ? ui.script : JSON.stringify(ui.script)}`,
   )
   return { args, stage: lines.join('\n'), output, serve: !ui.embedded }
 }
