@@ -80,6 +80,12 @@ export interface UiBuild {
   script: string
   /** Where the build writes, relative to the service folder (`ui/dist`): the server reads or embeds it there. */
   output: string
+  /**
+   * The server compiles the output into its binary (Go `//go:embed`, Rust `rust-embed` or
+   * `include_dir!`): the image needs it at build time only. Absent: the server reads it at run
+   * time, so the prod image carries it too.
+   */
+  embedded?: boolean
 }
 
 export type WarningCode =
