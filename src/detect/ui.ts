@@ -44,7 +44,7 @@ const SERVES = /go:embed|http\.Dir|FileServer|StaticFiles|static_folder|template
  * `StaticFiles(directory="frontend/dist")`, `ServeDir::new("ui/dist")`,
  * `express.static(path.join(__dirname, 'client', 'build'))`.
  */
-function serverReference(server: Folder, sourceExt: RegExp, rel: string): { path: string; evidence: Evidence } | undefined {
+function serverReference(server: Folder, sourceExt: RegExp, rel: string): { path: string; evidence: Evidence; embedded: boolean } | undefined {
   for (const file of sourceCandidates(server.files.filter((p) => !p.startsWith(`${rel}/`)), sourceExt, 200)) {
     const text = server.read(file) ?? ''
     for (const line of text.split('\n')) {
@@ -58,7 +58,9 @@ function serverReference(server: Folder, sourceExt: RegExp, rel: string): { path
           if (!/^[\w.-]+$/.test(next)) break
           path = `${path}/${next}`
         }
-        return { path, evidence: { file: server.path(file), reason: `serves the UI: \`${line.trim().slice(0, 90)}\`` } }
+        // Compiled into the binary (go:embed, rust-embed, include_dir!): the prod image needs no copy.
+        const embedded = /go:embed|rust_embed|#\[folder|include_dir/.test(line)
+        return { path, evidence: { file: server.path(file), reason: `${embedded ? 'embeds' : 'serves'} the UI: \`${line.trim().slice(0, 90)}\`` }, embedded }
       }
     }
   }
@@ -116,5 +118,5 @@ export function uiBuild(server: Folder, sourceExt: RegExp, uiDir: string): { ui:
     notes.push({ file: ref.evidence.file, reason: `the server reads ${ref.path} while the UI build writes ${output} (${out.reason}): check the output folder` })
   }
   if (own.length === 0) notes.push({ file: ui.path('package.json'), reason: `no lockfile in ${rel}: the UI stage installs without one` })
-  return { ui: { dir: rel, packageManager, installFiles, script, output }, notes }
+  return { ui: { dir: rel, packageManager, installFiles, script, output, ...(ref?.embedded ? { embedded: true } : {}) }, notes }
 }

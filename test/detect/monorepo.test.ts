@@ -15,7 +15,7 @@ describe('a server with its web UI in a sub-folder is one service', () => {
     })
     expect(d.services.map((s) => s.dir)).toEqual(['.'])
     const s = service(d)
-    expect(s.app.ui).toEqual({ dir: 'ui', packageManager: 'pnpm', installFiles: ['package.json', 'pnpm-lock.yaml'], script: 'build', output: 'ui/dist' })
+    expect(s.app.ui).toEqual({ dir: 'ui', packageManager: 'pnpm', installFiles: ['package.json', 'pnpm-lock.yaml'], script: 'build', output: 'ui/dist', embedded: true })
     expectNote(s, 'ui/package.json', /the web UI the server serves \(main\.go: reads ui\/dist\)/)
     expect(d.skipped).toContainEqual({ dir: 'ui', reason: 'the web UI of the root service, built into its image' })
     // The UI's code is not the server's: no localhost warning from its fetch call.
@@ -33,6 +33,8 @@ describe('a server with its web UI in a sub-folder is one service', () => {
       }),
     )
     expect(s.app.ui).toMatchObject({ dir: 'web', packageManager: 'npm', output: 'web/build' })
+    // Served from the disk at run time: the prod image must carry it.
+    expect(s.app.ui?.embedded).toBeUndefined()
     expectNote(s, 'web/package.json', /main\.go: reads web\/build/)
   })
 
@@ -73,6 +75,18 @@ describe('a server with its web UI in a sub-folder is one service', () => {
     })
     expect(d.services.map((s) => s.dir)).toEqual(['.'])
     expect(service(d).app.ui).toMatchObject({ dir: 'ui', packageManager: 'bun', installFiles: ['package.json', 'bun.lock'], output: 'ui/dist' })
+  })
+
+  it('Rust: `#[derive(RustEmbed)] #[folder = "web/dist/"]` is embedded: the binary carries the UI', () => {
+    const d = run({
+      'Cargo.toml': '[package]\nname = "kv"\n\n[dependencies]\naxum = "0.8"\nrust-embed = "8"\n',
+      'Cargo.lock': '',
+      'src/main.rs': '#[derive(RustEmbed)]\n#[folder = "web/dist/"]\nstruct Assets;\nfn main() { let listener = tokio::net::TcpListener::bind("0.0.0.0:3000"); }\n',
+      'web/package.json': vitePkg('kv-web'),
+      'web/package-lock.json': '{}',
+    })
+    expect(service(d).app.ui).toMatchObject({ dir: 'web', output: 'web/dist', embedded: true })
+    expectNote(service(d), 'web/package.json', /main\.rs: reads web\/dist/)
   })
 
   it("Express: `express.static(path.join(__dirname, 'client', 'build'))` with a react-scripts client", () => {
