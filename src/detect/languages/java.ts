@@ -82,7 +82,7 @@ export const javaRule: LanguageRule = {
     if (maven) {
       out.packageManager = found('maven', 'high', file, 'pom.xml')
       if (!f.has('mvnw')) {
-        warnings.push({ code: 'no-maven-wrapper', file, message: 'no Maven wrapper (mvnw): the image builds with ./mvnw; add it with `mvn wrapper:wrapper` and commit mvnw and .mvn/wrapper' })
+        warnings.push({ code: 'no-maven-wrapper', file, message: 'no Maven wrapper (mvnw): the image builds with the official Maven image\'s pinned mvn; to build with the Maven your team uses, add the wrapper (`mvn wrapper:wrapper`) and commit mvnw and .mvn/wrapper' })
       }
       out.buildCommand = found('./mvnw -B package', 'medium', file, 'Maven')
     } else {
