@@ -27,7 +27,7 @@ describe('CI builds what Compose builds', () => {
       ['${{ env.BUILD_CONTEXT }}', '${{ env.DOCKERFILE }}'],
       ['${{ env.BUILD_CONTEXT }}', '${{ env.DOCKERFILE }}'],
     ])
-    expect(f.get('README.containers.md')).toMatch(/^docker build -f \.\.\/\.\.\/apps\/api\/Dockerfile --target prod -t \S+ \.\.\/\.\.$/m)
+    expect(f.get('README.containers.md')).toMatch(/^docker build --target prod -f Dockerfile -t \S+ \.\.\/\.\.$/m)
     // What Compose builds, read from the service folder, is the same context and Dockerfile.
     const compose = parse(f.get('compose.yaml')!)
     expect(compose.services.app.build).toMatchObject({ context: '../..', dockerfile: 'apps/api/Dockerfile' })

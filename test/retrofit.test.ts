@@ -157,8 +157,8 @@ describe('retrofit through the CLI', () => {
     expect(readFileSync(join(root, '.github/workflows/api-release.yml'), 'utf8')).toContain('uses: ./.github/workflows/api-deploy.yml')
     expect(JSON.parse(readFileSync(join(root, 'apps/web/.containerized/answers.json'), 'utf8')).retrofit.workflowPrefix).toBe('web')
     for (const [path, hash] of Object.entries(before)) expect(snapshot(root)[path], path).toBe(hash)
-    // The workspace's lockfile is at its root, outside the folders the images build from.
-    expect(j.detection.services[0].warnings.map((w: { code: string }) => w.code)).toContain('workspace-lockfile')
+    // The workspace's lockfile is at its root: the member builds from the root (issue 18), a note, not a warning.
+    expect(j.detection.services[0].app).toMatchObject({ buildContext: '../..', memberDir: 'apps/api', workspacePackage: '@acme/api' })
     const again = await run(['--cwd', root, '--service', 'all', '--json'], tmpdir())
     expect(again.code, again.stderr).toBe(0)
     expect(JSON.parse(again.stdout).files.every((f: { status: string }) => f.status === 'identical')).toBe(true)
@@ -174,7 +174,8 @@ describe('retrofit through the CLI', () => {
     const s = j.detection.services[0]
     expect(s.port).toMatchObject({ value: 9090, env: 'PORT', confidence: 'high' })
     expect(s.port.evidence[0]).toMatchObject({ file: 'cmd/orders/main.go' })
-    expect(s.warnings.map((w: { code: string }) => w.code)).toContain('several-entry-points')
+    // cmd/migrate is a helper binary beside the server (issue 18): noted, not a second entry point.
+    expect(s.notes.map((n: { reason: string }) => n.reason).join('\n')).toMatch(/\.\/cmd\/migrate: helper binaries/)
     expect(j.files.every((f: { action: string }) => f.action === 'planned')).toBe(true)
     expect(snapshot(root)).toEqual(before)
     const text = await run(['--cwd', root, '--dry-run'], tmpdir())
@@ -297,7 +298,7 @@ describe('retrofit into a repository with files of its own', () => {
     expect(JSON.parse(text(root, '.containerized/answers.json')).retrofit.app.dockerfile).toBe('Dockerfile.generated')
     const readme = text(root, 'README.containers.md')
     expect(readme).toMatch(/^\| `Dockerfile\.generated` \| .*your `Dockerfile` is kept as it is/m)
-    expect(readme).toMatch(/^docker build -f Dockerfile\.generated --target prod -t \S+ \.$/m)
+    expect(readme).toMatch(/^docker build --target prod -f Dockerfile\.generated -t \S+ \.$/m)
     expect(j.notes.join('\n')).toMatch(/Your Dockerfile is kept as it is; ours is Dockerfile\.generated \(with its own Dockerfile\.generated\.dockerignore\), and the generated Compose files and CI build Dockerfile\.generated/)
     // Their Dockerfile builds as before, without an ignore file of ours in its way.
     expect(existsSync(join(root, '.dockerignore'))).toBe(false)

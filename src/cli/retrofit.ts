@@ -85,7 +85,11 @@ export async function prepareRetrofit(
   if (!existsSync(dir)) return undefined
   const own = readRecord(dir)
   if (own && !own.retrofit) return undefined
-  const detection = detect(scanRepo(dir), { rootName: opts.rootName ?? basename(dir) })
+  const wanted = (raw: string) => raw.replace(/^\.\//, '').replace(/\/$/, '') || '.'
+  // --service names any folder holding an app, even one discovery classes as a sample, a
+  // solution's project or a server's UI: detection considers it whatever it would class it as.
+  const include = opts.services.filter((s) => s !== 'all').map(wanted)
+  const detection = detect(scanRepo(dir), { rootName: opts.rootName ?? basename(dir), include })
   if (own?.retrofit) {
     // A re-run replays what was decided the first time: the same answers, the same names.
     const service = detection.services.find((s) => s.dir === '.')
@@ -104,9 +108,12 @@ export async function prepareRetrofit(
   if (opts.services.includes('all')) chosen = detection.services
   else if (opts.services.length > 0) {
     chosen = opts.services.map((raw) => {
-      const want = raw.replace(/^\.\//, '').replace(/\/$/, '') || '.'
+      const want = wanted(raw)
       const match = detection.services.find((s) => s.dir === want)
-      if (!match) throw new UsageError(`--service "${raw}" is not a service here. Services found: ${detection.services.map((s) => s.dir).join(', ')}.`)
+      if (!match) {
+        const skipped = detection.skipped.find((s) => s.dir === want)
+        throw new UsageError(`--service "${raw}" is not a service here${skipped ? ` (${skipped.reason})` : ''}. Services found: ${detection.services.map((s) => s.dir).join(', ')}.`)
+      }
       return match
     })
     chosen = [...new Set(chosen)]

@@ -11,7 +11,10 @@ export interface RepoView {
   read(path: string): string | undefined
 }
 
-/** Folders that hold dependencies, build output, caches or VCS data: never part of detection. */
+/**
+ * Folders that hold dependencies, build output, caches or VCS data: never part of detection.
+ * (.mvn is not one: it holds the Maven wrapper's settings, a manifest the image needs.)
+ */
 export const IGNORED_DIRS: ReadonlySet<string> = new Set([
   '.git',
   '.hg',
@@ -40,7 +43,6 @@ export const IGNORED_DIRS: ReadonlySet<string> = new Set([
   '.ruff_cache',
   '.tox',
   '.gradle',
-  '.mvn',
   '.idea',
   '.vscode',
   'obj',
@@ -66,6 +68,11 @@ export const NON_SERVICE_DIRS: ReadonlySet<string> = new Set([
   'doc',
   'website',
   'e2e',
+  // Apps under test folders are the test suite's fixtures (dotnet-docker's TestAppArtifacts).
+  'test',
+  'tests',
+  '__tests__',
+  'spec',
   'benchmarks',
   'scripts',
   'tools',

@@ -80,6 +80,12 @@ export interface UiBuild {
   script: string
   /** Where the build writes, relative to the service folder (`ui/dist`): the server reads or embeds it there. */
   output: string
+  /**
+   * The server compiles the output into its binary (Go `//go:embed`, Rust `rust-embed` or
+   * `include_dir!`): the image needs it at build time only. Absent: the server reads it at run
+   * time, so the prod image carries it too.
+   */
+  embedded?: boolean
 }
 
 export type WarningCode =
@@ -98,6 +104,12 @@ export type WarningCode =
   | 'workspace-lockfile'
   | 'workspace-build'
   | 'missing-manifest'
+  /** A service the app uses that the tool does not set up (SQL Server, RabbitMQ, Kafka...): see `app.unprovided`. */
+  | 'unprovided-service'
+  /** A .gitignore pattern hides files the run writes (`.*` hides .github/ and .dockerignore). */
+  | 'gitignored-output'
+  | 'no-entry-point'
+  | 'lockfile-wheels'
 
 export interface DetectionWarning {
   code: WarningCode
@@ -174,6 +186,9 @@ export interface AppFacts {
   dockerfile?: string
 }
 
+/** The evidence behind the runtime contract's values, by the `AppFacts` field they fill. */
+export type AppEvidence = { [K in keyof AppFacts]?: Evidence[] }
+
 /** One deployable unit found in the repository. */
 export interface DetectedService {
   /** Folder relative to the repository root, `.` for the root. */
@@ -192,6 +207,8 @@ export interface DetectedService {
   port: PortFinding | undefined
   /** The health routes found (or none: TCP), with the evidence; `app.health` carries the value. */
   health?: Finding<HealthCheck>
+  /** Why each runtime-contract value of `app` was chosen (the file and what in it), by field. */
+  appEvidence?: AppEvidence
   database: Finding<Database>
   cache: Finding<Cache>
   app: AppFacts

@@ -835,7 +835,13 @@ app.MapRazorPages();
 app.Run();
 `,
     },
-    expect: { services: [{ dir: '.', language: 'dotnet', framework: 'aspnetcore', packageManager: 'nuget', warnings: ['unsupported-version', 'several-entry-points'] }] },
+    // Issue 18: each web project of a solution is a service of its own, built from the solution folder.
+    expect: {
+      services: [
+        { dir: 'src/Gateway.Admin', language: 'dotnet', framework: 'aspnetcore', packageManager: 'nuget', warnings: ['unsupported-version'] },
+        { dir: 'src/Gateway.Public', language: 'dotnet', framework: 'aspnetcore', packageManager: 'nuget', warnings: ['unsupported-version'] },
+      ],
+    },
   },
 
   {

@@ -143,7 +143,7 @@ export const FIXTURES: Fixture[] = [
       'config/settings.example.json': '{"secret": "change-me"}\n',
       'Dockerfile': 'FROM python:3.12\nEXPOSE 5000\n',
     },
-    services: [{ dir: '.', language: 'python', framework: 'flask', packageManager: 'pip', port: 5000, cache: 'memcached', app: { wsgiApp: 'app:app' }, warnings: ['no-lockfile', 'localhost-binding', 'example-only-config', 'missing-manifest'] }],
+    services: [{ dir: '.', language: 'python', framework: 'flask', packageManager: 'pip', port: 5000, cache: 'memcached', app: { wsgiApp: 'app:app', installFiles: ['requirements.txt'], requirements: { prod: 'requirements.txt', hashes: false } }, warnings: ['no-lockfile', 'localhost-binding', 'example-only-config'] }],
     existing: ['Dockerfile'],
   },
   {
@@ -170,7 +170,8 @@ export const FIXTURES: Fixture[] = [
       'tools/go.mod': 'module github.com/acme/orders/tools\n\ngo 1.23\n',
       'tools/tools.go': '//go:build tools\npackage tools\n',
     },
-    services: [{ dir: '.', language: 'go', framework: 'stdlib', frameworkName: 'gin', packageManager: 'gomod', languageVersion: '1.26.8', port: 9090, database: 'postgres', name: 'orders', app: { mainPackage: './cmd/orders' }, warnings: ['several-entry-points'] }],
+    // cmd/migrate is a helper binary (a note), not a second entry point (issue 18).
+    services: [{ dir: '.', language: 'go', framework: 'stdlib', frameworkName: 'gin', packageManager: 'gomod', languageVersion: '1.26.8', port: 9090, database: 'postgres', name: 'orders', app: { mainPackage: './cmd/orders' } }],
     skipped: ['tools'],
   },
   {

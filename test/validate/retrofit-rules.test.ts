@@ -137,3 +137,17 @@ describe('env-name-mismatch on the app\'s own names', () => {
     expect(f!.message).toMatch(/secrets.devValues has no JWT_SECRET/)
   })
 })
+
+describe('compiled probes (images without a shell) name the route as their argument', () => {
+  for (const language of ['go', 'rust', 'dotnet'] as const) {
+    it(`${language}: the probe's route is a claim, checked against the chart`, () => {
+      const answers = validateAnswers({ name: 'board', language, port: 9898, platform: 'kubernetes', k8sFormat: 'helm' } as RawAnswers)
+      const app: AppFacts = { health: { liveness: '/status', readiness: '/status' }, ...(language === 'rust' ? { binary: 'board' } : language === 'go' ? { mainPackage: './cmd/board' } : {}) }
+      const files: Files = new Map(generate(answers, { retrofit: { dir: '.', app } }).files.map((f) => [f.path, f.content]))
+      expect(files.get('Dockerfile')).toMatch(/healthcheck(?:\.dll)?", "\/status"\]/i)
+      expect(show(check(files))).toBe('')
+      const findings = expectOnly(edit(files, 'Dockerfile', /", "\/status"\]/, '", "/wrong"]'), 'health-path-mismatch', 'Dockerfile')
+      expect(findings[0]!.message).toMatch(/requests is \/wrong/)
+    })
+  }
+})

@@ -19,6 +19,26 @@ function mainPackages(f: Folder): string[] {
   return dirs.filter((d) => !/(^|\/)(?:examples?|testdata|tools|scripts|hack|internal\/tools)(\/|$)/.test(d))
 }
 
+/** A module path's name: its last element, past a major-version suffix (`github.com/acme/api/v2` → `api`). */
+export function moduleName(module: string): string {
+  const parts = module.replace(/\.git$/, '').split('/').filter((p) => p !== '')
+  while (parts.length > 1 && /^v\d+$/.test(parts[parts.length - 1]!)) parts.pop()
+  // gopkg.in/yaml.v3 carries its version after a dot.
+  return parts[parts.length - 1]!.replace(/\.v\d+$/, '')
+}
+
+/** Names of the tools a module builds beside its server: migrations, CLIs, admin and code generators. */
+const HELPER = /^(?:migrate|migrations?|migrator|cli|[\w-]*cli|[\w-]*ctl|admin|tools?|seed(?:er)?|gen|generate|codegen|xtask|setup|init|bootstrap|bench(?:mark)?|loadtest|dump|import(?:er)?|export(?:er)?|backup|version|healthcheck|mock\w*)$/
+
+/** A main package that starts an HTTP server (not a migration tool or a CLI). */
+function startsServer(f: Folder, pkg: string): boolean {
+  const dir = pkg === '.' ? '' : `${pkg.slice(2)}/`
+  return f
+    .find(/\.go$/)
+    .filter((p) => p.startsWith(dir) && !p.slice(dir.length).includes('/') && !p.endsWith('_test.go'))
+    .some((p) => /ListenAndServe|\.Run\(\s*(?:":|[\w.]*[Aa]ddr|fmt\.Sprintf|"0\.0\.0\.0)|\.Start\(|\.Listen\(|http\.Server\s*\{|fasthttp\.|\bServe\(/.test(f.read(p) ?? ''))
+}
+
 /** Go modules: go.mod. */
 export const goRule: LanguageRule = {
   id: 'go',
@@ -40,17 +60,26 @@ export const goRule: LanguageRule = {
       app: {},
       warnings,
       notes,
-      ...(module ? { name: module.split('/').pop()! } : {}),
+      ...(module ? { name: moduleName(module) } : {}),
     }
     const mains = mainPackages(f)
     if (mains.length === 0) out.notRunnable = 'no main package: a library'
     else {
-      const base = module?.split('/').pop()
-      const preferred = mains.find((m) => m === '.') ?? mains.find((m) => m === `./cmd/${base}`) ?? mains.find((m) => /\/(?:server|api|web|app)$/.test(m))
-      const pick = preferred ?? mains[0]!
+      const base = module ? moduleName(module) : undefined
+      // Extra cmd/* binaries beside the server (migrations, CLIs, admin tools) are helpers, not
+      // services; a worker or a second server is another entry point and is warned about.
+      const servers = mains.filter((m) => startsServer(f, m))
+      const helper = (m: string) => !servers.includes(m) && HELPER.test(m.split('/').pop()!)
+      const among = mains.filter((m) => !helper(m))
+      const preferred = among.find((m) => m === '.') ?? among.find((m) => m === `./cmd/${base}`) ?? among.find((m) => /\/(?:server|api|web|app)$/.test(m)) ?? (servers.length === 1 ? servers[0] : undefined)
+      const pick = preferred ?? among[0] ?? mains[0]!
       out.app.mainPackage = pick
-      if (mains.length > 1) {
-        warnings.push({ code: 'several-entry-points', file, message: `several main packages (${mains.join(', ')}); the image builds ${pick}: pass --build-arg MAIN_PACKAGE=… to build another` })
+      const helpers = mains.filter((m) => m !== pick && helper(m))
+      if (among.length > 1) {
+        warnings.push({ code: 'several-entry-points', file, message: `several main packages (${among.join(', ')}); the image builds ${pick}: pass --build-arg MAIN_PACKAGE=… to build another` })
+        if (helpers.length) notes.push({ file, reason: `${helpers.join(', ')}: helper binaries, not services` })
+      } else if (helpers.length) {
+        notes.push({ file, reason: `${helpers.join(', ')}: helper binaries (no HTTP server), not services; the image builds ${pick}, the one that serves` })
       }
       out.startCommand = found(`go run ${pick}`, mains.length === 1 || preferred ? 'high' : 'medium', f.path(pick === '.' ? 'main.go' : `${pick.slice(2)}/`), 'package main')
       const router = Object.keys(ROUTERS).find((r) => requires.some((q) => q === r || q.startsWith(`${r}/`)))

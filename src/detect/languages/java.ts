@@ -1,22 +1,45 @@
 import type { Dependency } from '../backing.js'
 import type { Folder } from '../repo.js'
 import type { DetectionWarning, Evidence, PortFinding } from '../types.js'
+import { configLeaves } from '../config-files.js'
 import { firstVersion, toolVersionFiles, type RawVersion } from '../versions.js'
 import { found, type LanguageRule, type ProjectFindings } from './types.js'
 
-/** `server.port` (Spring) or `quarkus.http.port`, from properties or YAML. */
+/** `server.port` (Spring) or `quarkus.http.port`, from properties or YAML, a production profile first. */
 function configPort(f: Folder): PortFinding | undefined {
-  for (const file of f.find(/^src\/main\/resources\/application(?:-prod)?\.(?:properties|ya?ml)$/).sort()) {
+  const files = f.find(/^src\/main\/resources\/application(?:-prod)?\.(?:properties|ya?ml)$/).sort((a, b) => Number(!a.includes('-prod')) - Number(!b.includes('-prod')) || a.localeCompare(b))
+  for (const file of files) {
     const text = f.read(file) ?? ''
-    const m =
-      /^\s*(?:server\.port|quarkus\.http\.port)\s*[=:]\s*(?:\$\{(\w+):(\d+)\}|(\d+))/m.exec(text) ??
-      /^server:\s*\n(?:\s+.*\n)*?\s+port:\s*(?:["']?\$\{(\w+):(\d+)\}["']?|(\d+))/m.exec(text)
-    if (m) {
+    const pairs: [string, string][] = /\.properties$/.test(file) ? [...text.matchAll(/^\s*([\w.-]+)\s*[=:]\s*(.*?)\s*$/gm)].map((m) => [m[1]!, m[2]!]) : configLeaves(file, text)
+    for (const [key, value] of pairs) {
+      if (!/^(?:server\.port|quarkus\.http\.port)$/.test(key)) continue
+      const m = /^\$\{(\w+):(\d{2,5})\}$|^(\d{2,5})$/.exec(value.replace(/^["']|["']$/g, ''))
+      if (!m) continue
       const port = Number(m[2] ?? m[3])
-      return { value: port, confidence: 'high', evidence: [{ file: f.path(file), reason: m[1] ? `port from ${m[1]}, default ${port}` : `port ${port}` }], ...(m[1] ? { env: m[1] } : {}) }
+      return { value: port, confidence: 'high', evidence: [{ file: f.path(file), reason: m[1] ? `${key} from ${m[1]}, default ${port}` : `${key} ${port}` }], ...(m[1] ? { env: m[1] } : {}) }
     }
   }
   return undefined
+}
+
+/** Maven's dependencies (not dependencyManagement's), a test or provided scope flagged. */
+function mavenDeps(text: string, file: string): Dependency[] {
+  const body = text.replace(/<dependencyManagement>[\s\S]*?<\/dependencyManagement>/g, '').replace(/<parent>[\s\S]*?<\/parent>/g, '')
+  return [...body.matchAll(/<dependency>([\s\S]*?)<\/dependency>/g)].flatMap((m) => {
+    const g = /<groupId>([^<]+)<\/groupId>/.exec(m[1]!)?.[1]
+    const a = /<artifactId>([^<]+)<\/artifactId>/.exec(m[1]!)?.[1]
+    if (!g || !a) return []
+    const dev = /<scope>\s*test\s*<\/scope>/.test(m[1]!)
+    return [{ name: `${g}:${a}`, file, ...(dev ? { dev } : {}) }]
+  })
+}
+
+/** Gradle's dependencies; test and development-only configurations flagged. */
+function gradleDeps(text: string, file: string): Dependency[] {
+  return [...text.matchAll(/^\s*(\w+)\s*\(?\s*(?:platform\()?["']([\w.-]+):([\w.-]+)(?::[^"']*)?["']/gm)].map((m) => {
+    const dev = /^(?:test\w*|androidTest\w*|developmentOnly|testFixtures\w*|integrationTest\w*|annotationProcessor|kapt|ksp)$/.test(m[1]!)
+    return { name: `${m[2]}:${m[3]}`, file, ...(dev ? { dev } : {}) }
+  })
 }
 
 /** Java and Kotlin on the JVM: Maven (pom.xml) or Gradle (build.gradle[.kts]). */
@@ -31,9 +54,7 @@ export const javaRule: LanguageRule = {
     const warnings: DetectionWarning[] = []
     const notes: Evidence[] = []
     const maven = manifest === 'pom.xml'
-    const deps: Dependency[] = maven
-      ? [...text.matchAll(/<groupId>([^<]+)<\/groupId>\s*<artifactId>([^<]+)<\/artifactId>/g)].map((m) => ({ name: `${m[1]}:${m[2]}`, file }))
-      : [...text.matchAll(/["']([\w.-]+):([\w.-]+)(?::[^"']*)?["']/g)].map((m) => ({ name: `${m[1]}:${m[2]}`, file }))
+    const deps: Dependency[] = maven ? mavenDeps(text, file) : gradleDeps(text, file)
     const withoutParent = text.replace(/<parent>[\s\S]*?<\/parent>/, '')
     const name = maven ? /<artifactId>([^<]+)<\/artifactId>/.exec(withoutParent)?.[1] : /rootProject\.name\s*=\s*["']([^"']+)/.exec(f.read('settings.gradle.kts') ?? f.read('settings.gradle') ?? '')?.[1]
     const out: ProjectFindings = { language: 'java', manifest: file, strength: 1, sourceExt: /\.(?:java|kt)$/, deps, app: {}, warnings, notes, ...(name ? { name } : {}) }
@@ -61,7 +82,7 @@ export const javaRule: LanguageRule = {
     if (maven) {
       out.packageManager = found('maven', 'high', file, 'pom.xml')
       if (!f.has('mvnw')) {
-        warnings.push({ code: 'no-maven-wrapper', file, message: 'no Maven wrapper (mvnw): the image builds with ./mvnw; add it with `mvn wrapper:wrapper` and commit mvnw and .mvn/wrapper' })
+        warnings.push({ code: 'no-maven-wrapper', file, message: 'no Maven wrapper (mvnw): the image builds with the official Maven image\'s pinned mvn; to build with the Maven your team uses, add the wrapper (`mvn wrapper:wrapper`) and commit mvnw and .mvn/wrapper' })
       }
       out.buildCommand = found('./mvnw -B package', 'medium', file, 'Maven')
     } else {

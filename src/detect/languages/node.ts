@@ -3,6 +3,7 @@ import { ENV_EXAMPLES } from '../backing.js'
 import type { Folder } from '../repo.js'
 import type { DetectionWarning, Evidence, Finding } from '../types.js'
 import { firstVersion, toolVersionFiles, versionFile, type RawVersion } from '../versions.js'
+import { nodeWorkspaceMember } from '../workspace.js'
 import { found, record, type LanguageRule, type ProjectFindings } from './types.js'
 
 const SERVERS: Readonly<Record<string, string>> = {
@@ -63,7 +64,7 @@ const LOCKFILES: readonly [string, string][] = [
   ['npm-shrinkwrap.json', 'npm'],
 ]
 
-function packageManager(f: Folder, root: Folder, pkg: Pkg, warnings: DetectionWarning[]): Finding<string> | undefined {
+function packageManager(f: Folder, root: Folder, pkg: Pkg, warnings: DetectionWarning[]): { pm: Finding<string> | undefined; lockAtRoot?: string } {
   const yarnFlavour = (folder: Folder): string => {
     const lock = folder.read('yarn.lock') ?? ''
     return folder.has('.yarnrc.yml') || lock.includes('__metadata:') ? 'yarn' : 'yarn-classic'
@@ -71,15 +72,10 @@ function packageManager(f: Folder, root: Folder, pkg: Pkg, warnings: DetectionWa
   const lockIn = (folder: Folder) =>
     LOCKFILES.filter(([file]) => folder.has(file)).map(([file, id]) => ({ file: folder.path(file), id: id === 'yarn' ? yarnFlavour(folder) : id }))
   let locks = lockIn(f)
+  let lockAtRoot: string | undefined
   if (locks.length === 0 && f.dir !== root.dir) {
     locks = lockIn(root)
-    if (locks.length) {
-      warnings.push({
-        code: 'workspace-lockfile',
-        file: locks[0]!.file,
-        message: `the lockfile is at the workspace root (${locks[0]!.file}), outside ${f.dir}, where the image is built: give the service a lockfile of its own, or build it from the root with a pruned copy (\`pnpm deploy\`, \`turbo prune\`)`,
-      })
-    }
+    if (locks.length) lockAtRoot = locks[0]!.file
   }
   const rootPkg = f.dir !== root.dir ? root.json('package.json') : undefined
   const declared = (typeof pkg.packageManager === 'string' ? pkg.packageManager : undefined) ?? (typeof rootPkg?.packageManager === 'string' ? rootPkg.packageManager : undefined)
@@ -90,19 +86,20 @@ function packageManager(f: Folder, root: Folder, pkg: Pkg, warnings: DetectionWa
       message: `several lockfiles (${locks.map((l) => l.file).join(', ')}): installs differ by tool; keep the one your team uses and delete the others`,
     })
   }
+  const done = (pm: Finding<string>) => ({ pm, ...(lockAtRoot ? { lockAtRoot } : {}) })
   if (declared) {
     const m = /^(npm|pnpm|yarn|bun)@(\d+)/.exec(declared)
     if (m) {
       const id = m[1] === 'yarn' ? (Number(m[2]) >= 2 ? 'yarn' : 'yarn-classic') : m[1]!
-      return found(id, 'high', f.dir !== root.dir && !pkg.packageManager ? root.path('package.json') : f.path('package.json'), `"packageManager": "${declared}"`)
+      return done(found(id, 'high', f.dir !== root.dir && !pkg.packageManager ? root.path('package.json') : f.path('package.json'), `"packageManager": "${declared}"`))
     }
   }
-  if (locks.length === 1) return found(locks[0]!.id, 'high', locks[0]!.file, 'lockfile')
+  if (locks.length === 1) return done(found(locks[0]!.id, 'high', locks[0]!.file, lockAtRoot ? "the workspace root's lockfile" : 'lockfile'))
   if (locks.length > 1) {
-    return { value: locks[0]!.id, confidence: 'low', evidence: locks.map((l) => ({ file: l.file, reason: `lockfile of ${l.id}` })) }
+    return done({ value: locks[0]!.id, confidence: 'low', evidence: locks.map((l) => ({ file: l.file, reason: `lockfile of ${l.id}` })) })
   }
   warnings.push({ code: 'no-lockfile', file: f.path('package.json'), message: 'no lockfile: the image installs exactly what a lockfile says; run your package manager once and commit its lockfile' })
-  return { value: 'npm', confidence: 'low', evidence: [{ file: f.path('package.json'), reason: 'no lockfile and no "packageManager" field' }] }
+  return { pm: { value: 'npm', confidence: 'low', evidence: [{ file: f.path('package.json'), reason: 'no lockfile and no "packageManager" field' }] } }
 }
 
 /** Node.js and TypeScript projects: package.json. */
@@ -125,7 +122,7 @@ export const nodeRule: LanguageRule = {
       manifest: file,
       strength: 1,
       sourceExt: /\.(?:[cm]?[jt]sx?)$|(^|\/)bin\/www$/,
-      deps: [...Object.keys(all).map((name): Dependency => ({ name, file })), ...(prisma ? [prisma] : [])],
+      deps: [...Object.keys(all).map((name): Dependency => ({ name, file, ...(name in deps ? {} : { dev: true }) })), ...(prisma ? [prisma] : [])],
       app: { hasBuildScript: typeof scripts.build === 'string', ...devScript(scripts) },
       warnings,
       notes,
@@ -164,7 +161,22 @@ export const nodeRule: LanguageRule = {
     }
     if (out.framework) out.strength = out.framework.confidence === 'high' ? 3 : 2
     else out.notRunnable = 'no server dependency and no start script: a library or tooling'
-    out.packageManager = out.strength > 1 ? packageManager(f, root, pkg, warnings) : undefined
+    if (out.strength > 1) {
+      const { pm, lockAtRoot } = packageManager(f, root, pkg, warnings)
+      out.packageManager = pm
+      // A workspace member installs from the root's lockfile: the image builds from the root.
+      const ws = lockAtRoot && pm ? nodeWorkspaceMember(f, root, pkg, pm.value) : undefined
+      if (ws) {
+        Object.assign(out.app, { buildContext: ws.buildContext, memberDir: ws.memberDir, workspacePackage: ws.workspacePackage, installFiles: ws.installFiles })
+        notes.push(ws.note)
+      } else if (lockAtRoot) {
+        warnings.push({
+          code: 'workspace-lockfile',
+          file: lockAtRoot,
+          message: `the lockfile is at the repository root (${lockAtRoot}), outside ${f.dir}, and ${f.dir} is not a member of a workspace declared there: give the service a lockfile of its own, or declare the workspace`,
+        })
+      }
+    }
     const run = out.packageManager?.value === 'npm' ? 'npm run' : `${(out.packageManager?.value ?? 'npm').replace('-classic', '')} run`
     if (scripts.build) out.buildCommand = found(`${run} build`, 'high', file, `"build": "${scripts.build}"`)
     if (scripts.start) {

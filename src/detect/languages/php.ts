@@ -16,7 +16,7 @@ export const phpRule: LanguageRule = {
     const warnings: DetectionWarning[] = []
     const notes: Evidence[] = []
     const name = typeof composer.name === 'string' ? composer.name.split('/').pop() : undefined
-    const out: ProjectFindings = { language: 'php', manifest: file, strength: 1, sourceExt: /\.php$|(^|\/)Caddyfile$/, deps: Object.keys(all).map((n) => ({ name: n, file })), app: {}, warnings, notes, ...(name ? { name } : {}) }
+    const out: ProjectFindings = { language: 'php', manifest: file, strength: 1, sourceExt: /\.php$|(^|\/)Caddyfile$/, deps: Object.keys(all).map((n) => ({ name: n, file, ...(n in require ? {} : { dev: true }) })), app: {}, warnings, notes, ...(name ? { name } : {}) }
     if ('laravel/framework' in require || f.has('artisan')) {
       out.framework = found('laravel', 'laravel/framework' in require ? 'high' : 'medium', file, 'laravel/framework' in require ? 'requires laravel/framework' : 'an artisan script')
     } else if (f.has('public/index.php') || f.has('index.php')) {

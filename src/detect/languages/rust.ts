@@ -8,6 +8,51 @@ const WEB: Readonly<Record<string, string>> = { axum: 'axum', 'actix-web': 'acti
 /** A TOML table's body, up to the next table header. */
 const table = (toml: string, name: string): string => new RegExp(`^\\[${name.replace(/\./g, '\\.')}\\]\\s*$([\\s\\S]*?)(?=^\\[|(?![\\s\\S]))`, 'm').exec(toml)?.[1] ?? ''
 
+/** A crate as a Cargo.toml names it: its features, whether it inherits the workspace's, dev or build only. */
+interface Crate {
+  name: string
+  features: string[]
+  workspace: boolean
+  dev: boolean
+}
+
+/**
+ * The dependency tables of a Cargo.toml: `[dependencies]` (inline tables, `features` arrays over
+ * several lines), `[dependencies.sqlx]` tables, target-specific tables, and the dev and build
+ * tables, flagged.
+ */
+function crates(toml: string, prefix = ''): Crate[] {
+  const out: Crate[] = []
+  const tables = [...toml.matchAll(/^\[([^\]\n]+)\]\s*$([\s\S]*?)(?=^\[|(?![\s\S]))/gm)]
+  const depTable = new RegExp(`^(?:target\\.[^.]+(?:\\.[^.]+)*?\\.)?${prefix.replace(/\./g, '\\.')}(dev-|build-)?dependencies(?:\\.([\\w-]+))?$`)
+  const arr = (text: string | undefined) => [...(text ?? '').matchAll(/"([^"]+)"/g)].map((m) => m[1]!)
+  for (const t of tables) {
+    const m = depTable.exec(t[1]!.trim().replace(/'/g, ''))
+    if (!m) continue
+    const dev = m[1] !== undefined
+    if (m[2]) {
+      // [dependencies.sqlx] version = ..., features = [ ... ]
+      out.push({ name: m[2], features: arr(/^features\s*=\s*\[([\s\S]*?)\]/m.exec(t[2]!)?.[1]), workspace: /^workspace\s*=\s*true/m.test(t[2]!), dev })
+      continue
+    }
+    for (const d of t[2]!.matchAll(/^([\w-]+)\s*=\s*(\{[\s\S]*?\}|"[^"]*"|[^\n]*)/gm)) {
+      const spec = d[2]!
+      out.push({ name: d[1]!, features: arr(/features\s*=\s*\[([\s\S]*?)\]/.exec(spec)?.[1]), workspace: /workspace\s*=\s*true/.test(spec), dev })
+    }
+  }
+  return out
+}
+
+/** Client crates a crate's features stand for (sqlx's `postgres`, actix-session's `redis-session`). */
+const FEATURE_CLIENTS: readonly [RegExp, RegExp, string][] = [
+  [/^(?:sqlx|sea-orm|diesel|sqlx-core|refinery|barrel)$/, /^(?:sqlx-)?postgres(?:ql)?$|^with-postgres$|^runtime-\w+-postgres$/, 'tokio-postgres'],
+  [/^(?:sqlx|sea-orm|diesel|sqlx-core)$/, /^(?:sqlx-)?mysql$/, 'mysql_async'],
+  [/^(?:sqlx|sea-orm|diesel|sqlx-core)$/, /^(?:sqlx-)?sqlite$|^returning_clauses_for_sqlite_3_35$/, 'rusqlite'],
+  [/^(?:sqlx|sqlx-core)$/, /^mssql$/, 'tiberius'],
+  [/^(?:actix-session|tower-sessions|axum-sessions|salvo-session)$/, /^redis(?:-[\w-]+)?$/, 'redis'],
+  [/^(?:cached|moka)$/, /^redis(?:_[\w]+)?$/, 'redis'],
+]
+
 /** Rust crates: Cargo.toml. */
 export const rustRule: LanguageRule = {
   id: 'rust',
@@ -18,15 +63,20 @@ export const rustRule: LanguageRule = {
     const file = f.path('Cargo.toml')
     const warnings: DetectionWarning[] = []
     const notes: Evidence[] = []
-    const depTable = table(toml, 'dependencies') + table(toml, 'workspace.dependencies')
+    // A member's `sqlx = { workspace = true, features = [...] }` adds to the workspace's own.
+    const rootToml = f.dir !== root.dir ? (root.read('Cargo.toml') ?? '') : toml
+    const shared = new Map(crates(rootToml, 'workspace.').map((c) => [c.name, c]))
     const deps: Dependency[] = []
-    for (const m of depTable.matchAll(/^([\w-]+)\s*=\s*(.*)$/gm)) {
-      deps.push({ name: m[1]!, file })
-      // sqlx, diesel and sea-orm name the database in their features.
-      if (/^(?:sqlx|diesel|sea-orm)$/.test(m[1]!)) {
-        for (const [feature, dep] of [['postgres', 'tokio-postgres'], ['mysql', 'mysql_async'], ['sqlite', 'rusqlite']] as const) {
-          if (m[2]!.includes(feature)) deps.push({ name: dep, file })
-        }
+    for (const c of crates(toml)) {
+      const inherited = c.workspace ? shared.get(c.name) : undefined
+      const features = [...c.features, ...(inherited?.features ?? [])]
+      const from = inherited && f.dir !== root.dir ? `${file} and ${root.path('Cargo.toml')}` : file
+      deps.push({ name: c.name, file, ...(c.dev ? { dev: true } : {}) })
+      // sqlx, diesel, sea-orm and the session crates name their database or store in features.
+      for (const [crate, feature, client] of FEATURE_CLIENTS) {
+        if (!crate.test(c.name)) continue
+        const on = features.find((x) => feature.test(x))
+        if (on) deps.push({ name: client, file, reason: `depends on ${c.name} with the "${on}" feature${from !== file ? ` (${from})` : ''}`, ...(c.dev ? { dev: true } : {}) })
       }
     }
     const pkgName = /^name\s*=\s*"([^"]+)"/m.exec(table(toml, 'package'))?.[1]

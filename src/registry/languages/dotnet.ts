@@ -1,3 +1,4 @@
+import { commonContract, memberPrefix, portEnv, runtimeCopies } from './contract.js'
 import type { LanguageChoice, PackageManagerChoice } from './types.js'
 
 /**
@@ -57,7 +58,14 @@ export const DOTNET: LanguageChoice = {
     const appProject = app.appProject ?? APP_PROJECT
     // An existing solution without a test project: `dotnet test` builds the app and finds no tests.
     const testProject = app.appProject ? (app.testProject ?? appProject) : TEST_PROJECT
+    const common = commonContract(app)
+    const at = memberPrefix(app)
     return {
+      ...common,
+      // ASPNETCORE_HTTP_PORTS is set below in any case: the app's own variable, when another, beside it.
+      envPort: portEnv(app) === 'ASPNETCORE_HTTP_PORTS' ? 'PORT' : common.portEnv,
+      // Files the app opens from its content root (/app) that publishing leaves out.
+      runtimeCopies: runtimeCopies(app).map((p) => ({ from: `${at}${p}`, to: `./${p}` })),
       sdkVersion: languageVersion === line ? line : (SDK_PINS[line] ?? line),
       targetFramework: `net${line}`,
       appProject,

@@ -1,4 +1,7 @@
+import { posix } from 'node:path'
+import { commonContract, relPath, runtimeCopies } from './contract.js'
 import type { LanguageChoice, PackageManagerChoice } from './types.js'
+import { uiStage, wrap } from './ui-stage.js'
 
 const GO_MODULES: PackageManagerChoice = {
   id: 'gomod',
@@ -34,7 +37,13 @@ export const GO: LanguageChoice = {
   versionHint: 'a Go version such as 1.26 or 1.26.8 (1.25 or later)',
   templateData: ({ name, languageVersion, app = {} }) => {
     const [major, minor] = languageVersion.split('.')
+    const files = app.installFiles?.map(relPath).filter((f): f is string => f !== null)
+    // Without go.sum nothing pins the module versions: the build may record their sums itself.
+    const unlocked = app.unlocked === true || (files !== undefined && !files.some((f) => posix.basename(f) === 'go.sum'))
+    const copies = runtimeCopies(app)
+    const ui = uiStage(app, {})
     return {
+      ...commonContract(app),
       // The module path, which prefixes every import of the app's own packages. Go reserves
       // import paths that start with `vendor/` for vendored code.
       module: name === 'vendor' ? 'vendor-service' : name,
@@ -42,6 +51,16 @@ export const GO: LanguageChoice = {
       goDirective: `${major}.${minor}.0`,
       mainPackage: app.mainPackage ?? MAIN_PACKAGE,
       buildCache: '/root/.cache/go-build',
+      // The manifests copied before the source; `go.sum*`: a new module has no go.sum until it has dependencies.
+      manifests: files?.length ? files.join(' ') : 'go.mod go.sum*',
+      unlocked: unlocked
+        ? wrap('No go.sum in the app: nothing checks the downloaded modules against known hashes, and -mod=mod lets the build record their sums. Commit a go.sum (go mod tidy) to pin them.')
+        : [],
+      runtimeCopies: copies,
+      ui,
+      uiToProd: ui !== null && ui.serve,
+      // The binary's working directory holds what it opens at run time.
+      prodWorkdir: copies.length > 0 || (ui !== null && ui.serve),
     }
   },
   packageManagers: [GO_MODULES],

@@ -1,3 +1,4 @@
+import { commonContract, portEnv, relPath, runtimeCopies } from './contract.js'
 import type { FrameworkChoice, LanguageChoice, PackageManagerChoice, TemplateDataInput } from './types.js'
 
 // Pinned tool versions; templates/java/app/PINS.md says where each comes from.
@@ -48,11 +49,14 @@ const FRAMEWORKS: readonly FrameworkChoice[] = [
 ]
 
 /** Exec-form argv of the dev and test targets, and the paths the Dockerfile copies. */
-function templateData({ languageVersion, packageManager, framework }: TemplateDataInput): Record<string, unknown> {
+function templateData({ languageVersion, packageManager, framework, app = {} }: TemplateDataInput): Record<string, unknown> {
   const maven = packageManager.id === 'maven'
   const quarkus = framework.id === 'quarkus'
   const javaMajor = languageVersion.split(/[._]/)[0]!
-  const tool = maven ? ['sh', './mvnw', '-B', '-ntp'] : ['gradle', '--no-daemon']
+  // An existing Maven project without the wrapper builds with the Maven of the official image.
+  const mavenWrapper = maven && (app.installFiles === undefined || app.installFiles.some((f) => relPath(f) === 'mvnw'))
+  const mvn = mavenWrapper ? 'sh ./mvnw' : 'mvn'
+  const tool = maven ? [...mvn.split(' '), '-B', '-ntp'] : ['gradle', '--no-daemon']
   const jdwp = `-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=*:${DEBUG_PORT}`
 
   let dev: string[]
@@ -64,10 +68,10 @@ function templateData({ languageVersion, packageManager, framework }: TemplateDa
     // mode, so a loop recompiles whenever a synced file under src/main is newer than the last
     // compile.
     const loop =
-      'sh ./mvnw -B -ntp -q compile || exit 1; touch target/.compiled; ' +
+      `${mvn} -B -ntp -q compile || exit 1; touch target/.compiled; ` +
       '(while sleep 2; do if [ -n "$(find src/main -newer target/.compiled -print -quit)" ]; then ' +
-      'touch target/.compiled; sh ./mvnw -B -ntp -q compile; fi; done) & ' +
-      `exec sh ./mvnw -B -ntp spring-boot:run -Dspring-boot.run.jvmArguments=${jdwp}`
+      `touch target/.compiled; ${mvn} -B -ntp -q compile; fi; done) & ` +
+      `exec ${mvn} -B -ntp spring-boot:run -Dspring-boot.run.jvmArguments=${jdwp}`
     dev = ['sh', '-c', loop]
   } else {
     // Gradle's continuous build recompiles on change; DevTools restarts the app.
@@ -75,13 +79,26 @@ function templateData({ languageVersion, packageManager, framework }: TemplateDa
   }
 
   const out = maven ? 'target' : 'build'
+  const common = commonContract(app, quarkus && app.hostEnv === 'QUARKUS_HTTP_HOST' ? { hostEnv: null } : {})
   return {
+    ...common,
+    // Quarkus's own variable is set below in any case: the app's, when another, beside it.
+    envPort: quarkus && portEnv(app) === 'QUARKUS_HTTP_PORT' ? 'PORT' : common.portEnv,
+    // The build files mounted before the source: the app's own, as they exist.
+    mounts: (app.installFiles ?? packageManager.manifests).map(relPath).filter((f): f is string => f !== null),
+    // The jar holds the code and resources; files the app opens from its working directory come beside it.
+    runtimeCopies: runtimeCopies(app),
     javaMajor,
     maven,
+    mavenWrapper,
+    // The build image: the JDK (Maven comes from ./mvnw), Maven's own image, or Gradle's.
+    toolImage: mavenWrapper ? 'JDK_IMAGE' : maven ? 'MAVEN_IMAGE' : 'GRADLE_IMAGE',
+    toolFrom: mavenWrapper ? '${JDK_IMAGE}' : maven ? '${MAVEN_IMAGE}' : '${GRADLE_IMAGE}',
+    install: maven ? `${mvn} -B -ntp dependency:go-offline` : packageManager.install,
     quarkus,
     tool: tool.join(' '),
     // Compiles and packages without running the tests (the test target runs them).
-    package: maven ? 'sh ./mvnw -B -ntp package -DskipTests' : quarkus ? 'gradle --no-daemon quarkusBuild' : 'gradle --no-daemon bootJar',
+    package: maven ? `${mvn} -B -ntp package -DskipTests` : quarkus ? 'gradle --no-daemon quarkusBuild' : 'gradle --no-daemon bootJar',
     jarGlob: maven ? 'target/*.jar' : 'build/libs/*.jar',
     quarkusApp: `${out}/quarkus-app`,
     commands: { dev, test: [...tool, 'test'] },

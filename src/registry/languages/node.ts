@@ -1,73 +1,13 @@
-import type { FrameworkChoice, LanguageChoice, PackageManagerChoice } from './types.js'
+import { commonContract, fromWorkspaceRoot, hasLockfile, relPath, runtimeCopies, unlockedNote } from './contract.js'
+import { NODE_DEFAULT_VERSION, NODE_LOCKFILES, NODE_PACKAGE_MANAGERS, YARN_CLASSIC_VERSION } from './node-package-managers.js'
+import type { FrameworkChoice, LanguageChoice, PackageManagerChoice, TemplateDataInput } from './types.js'
+import { uiStage, wrap, type DeclaredArgs } from './ui-stage.js'
 
-/**
- * Yarn classic is pinned here rather than in `version`: the starter's package.json writes
- * `"packageManager": "<id>@<version>"`, and `yarn-classic@…` is not a valid value there (it
- * would have to be `yarn@1.22.22`). Without the field, Corepack and Yarn 1 both run as is.
- */
-export const YARN_CLASSIC_VERSION = '1.22.22'
+export { YARN_CLASSIC_VERSION }
 /** nginx stable for the SPA runtime (nginxinc/nginx-unprivileged, Debian trixie variant). */
 export const NGINX_VERSION = '1.30.5'
 
-const PACKAGE_MANAGERS: readonly PackageManagerChoice[] = [
-  {
-    id: 'npm',
-    label: 'npm',
-    available: true,
-    version: null,
-    manifests: ['package.json', 'package-lock.json'],
-    cacheDir: '/root/.npm',
-    install: 'npm ci',
-    installProd: 'npm ci --omit=dev',
-    run: 'npm run',
-  },
-  {
-    id: 'pnpm',
-    label: 'pnpm',
-    available: true,
-    version: '10.34.9',
-    manifests: ['package.json', 'pnpm-lock.yaml'],
-    cacheDir: '/root/.local/share/pnpm/store',
-    install: 'pnpm install --frozen-lockfile',
-    installProd: 'pnpm install --frozen-lockfile --prod',
-    run: 'pnpm run',
-  },
-  {
-    id: 'yarn',
-    label: 'Yarn Berry (2+)',
-    available: true,
-    version: '4.18.1',
-    manifests: ['package.json', 'yarn.lock', '.yarnrc.yml'],
-    cacheDir: '/root/.cache/yarn',
-    install: 'yarn install --immutable',
-    installProd: 'yarn workspaces focus --all --production',
-    run: 'yarn run',
-  },
-  {
-    id: 'yarn-classic',
-    label: 'Yarn classic (1.x)',
-    hint: `yarn@${YARN_CLASSIC_VERSION}, frozen lockfile`,
-    available: true,
-    version: null,
-    manifests: ['package.json', 'yarn.lock'],
-    // Yarn 1's cache when it runs as root on Linux.
-    cacheDir: '/usr/local/share/.cache/yarn',
-    install: 'yarn install --frozen-lockfile',
-    installProd: 'yarn install --frozen-lockfile --production',
-    run: 'yarn run',
-  },
-  {
-    id: 'bun',
-    label: 'Bun (as package manager)',
-    available: true,
-    version: '1.4.5',
-    manifests: ['package.json', 'bun.lock'],
-    cacheDir: '/root/.bun/install/cache',
-    install: 'bun install --frozen-lockfile',
-    installProd: 'bun install --frozen-lockfile --production',
-    run: 'bun run',
-  },
-]
+const PACKAGE_MANAGERS = NODE_PACKAGE_MANAGERS
 
 /**
  * Only `http` has a starter app; the others generate container files for an app that follows
@@ -95,6 +35,124 @@ const RUNTIME: Readonly<Record<string, { entry: string[] | null; devScript: stri
   spa: { entry: null, devScript: 'dev', prodDeps: false },
 }
 
+/** Folders a build writes a server into: an entry inside one ships that folder alone. */
+const OUTPUT_DIRS = ['dist', 'build', 'lib', 'out', '.output']
+
+/** Node options that take the next argument as their value (`-r dotenv/config`). */
+const VALUE_OPTIONS = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '-C', '--conditions'])
+
+/** The script file a `node …` argv starts, or null when the command is not node's. */
+export function entryFile(argv: readonly string[]): string | null {
+  if (argv[0] !== 'node') return null
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i]!
+    if (VALUE_OPTIONS.has(a)) i++
+    else if (!a.startsWith('-')) return relPath(a)
+  }
+  return null
+}
+
+/** How the prod image gets the app's code. */
+type Shipping =
+  /** the build output folder the entry sits in, and package.json */
+  | 'output'
+  /** the whole built tree minus dev dependencies: the entry is source the build sits beside */
+  | 'tree'
+  /** the source as it is: no build step */
+  | 'source'
+  /** pnpm deploy of a workspace member: the package, its workspace dependencies and production node_modules */
+  | 'deploy'
+  /** a workspace without a per-package deploy: the whole built workspace */
+  | 'workspace'
+
+/** How each package manager installs, builds and runs one member of a workspace at its root. */
+function workspaceCommands(pm: PackageManagerChoice, pkg: string, locked: boolean): { install: string; build: string } {
+  const q = JSON.stringify(pkg)
+  const install = locked ? pm.install : (pm.installUnlocked ?? pm.install)
+  switch (pm.id) {
+    // `<pkg>...`: the package and the workspace packages it depends on (the root's own
+    // dependencies are always installed).
+    case 'pnpm':
+      return { install: `${install} --filter ${JSON.stringify(`${pkg}...`)}`, build: `pnpm --filter ${JSON.stringify(`${pkg}...`)} run --if-present build` }
+    case 'yarn':
+      return { install, build: `yarn workspaces foreach --recursive --topological --from ${q} run build` }
+    case 'yarn-classic':
+      return { install, build: `yarn workspace ${q} run build` }
+    case 'bun':
+      return { install, build: `bun run --filter ${q} build` }
+    default:
+      return { install, build: `npm run build --workspace ${q} --if-present` }
+  }
+}
+
+function templateData({ packageManager: pm, framework, port, languageVersion, app = {} }: TemplateDataInput): Readonly<Record<string, unknown>> {
+  const run = pm.run!.split(' ')
+  const rt = RUNTIME[framework.id]
+  if (!rt) throw new Error(`internal: no Node runtime for framework ${framework.id}`)
+  // Vite's dev server listens on localhost:5173 unless told otherwise; npm needs `--` to
+  // pass the flags on, the other managers pass them as they are.
+  const devArgs = framework.id === 'spa' ? [...(pm.id === 'npm' ? ['--'] : []), '--host', '0.0.0.0', '--port', String(port), '--strictPort'] : []
+  // An existing plain-JavaScript app has no build step; the image then ships its source.
+  const hasBuild = app.hasBuildScript ?? true
+  const server = framework.id === 'http' || framework.id === 'nest'
+  const entry = rt.entry && (server && app.nodeEntry?.length ? [...app.nodeEntry] : !hasBuild && server ? ['node', 'index.js'] : rt.entry)
+  const file = entry && entryFile(entry)
+
+  const files = (app.installFiles ?? pm.manifests).map(relPath).filter((f): f is string => f !== null)
+  const locked = !app.unlocked && (app.installFiles === undefined || hasLockfile(files, NODE_LOCKFILES))
+  const pkg = fromWorkspaceRoot(app) && app.workspacePackage ? app.workspacePackage : null
+  const ws = pkg ? workspaceCommands(pm, pkg, locked) : null
+  const member = (pkg && app.memberDir && relPath(app.memberDir)) || null
+
+  let shipping: Shipping = 'source'
+  let outDir = 'dist'
+  if (ws) shipping = pm.id === 'pnpm' && server ? 'deploy' : 'workspace'
+  else if (hasBuild) {
+    const top = file?.includes('/') ? file.slice(0, file.indexOf('/')) : null
+    if (top && OUTPUT_DIRS.includes(top)) {
+      shipping = 'output'
+      outDir = top
+    } else shipping = 'tree'
+  }
+  // The files the app opens at run time, where the image does not ship the whole tree.
+  const at = member ? `${member}/` : ''
+  const copies = shipping === 'output' || shipping === 'deploy' || framework.id === 'next' ? runtimeCopies(app, framework.id === 'next' ? ['public', '.next'] : [outDir]) : []
+  const declared: Record<string, string> = { NODE_VERSION: languageVersion, NODE_IMAGE: 'node:${NODE_VERSION}-trixie-slim' }
+  if (pm.version && pm.id !== 'npm') declared[`${pm.id.toUpperCase()}_VERSION`] = pm.version
+  if (pm.id === 'yarn-classic') declared.YARN_VERSION = YARN_CLASSIC_VERSION
+  const ui = framework.id === 'spa' ? null : uiStage(app, declared as DeclaredArgs)
+  const common = commonContract(app, framework.id === 'next' && app.hostEnv === 'HOSTNAME' ? { hostEnv: null } : {})
+
+  return {
+    ...common,
+    // Exec-form argv for the dev and test targets (rendered with `json`).
+    commands: { dev: [...run, app.devScript ?? rt.devScript, ...devArgs], test: [...run, 'test'] },
+    // The prod CMD, written out as `["node", "dist/server.js"]`; null when nginx serves the app.
+    prodCmd: entry && `[${entry.map((a) => JSON.stringify(a)).join(', ')}]`,
+    hasBuild,
+    // The build stage runs this; `build` also removes the dev dependencies when the prod image
+    // takes the whole tree from it.
+    buildRun: ws ? ws.build : `${pm.run} build`,
+    pruneBuild: shipping === 'tree',
+    // What a NestJS build must have written for the CMD to start.
+    buildCheck: file ? `${at}${/\.[cm]?js$/.test(file) ? file : `${file}.js`}` : 'dist/main.js',
+    prodDeps: rt.prodDeps && (shipping === 'output' || shipping === 'tree' || shipping === 'source'),
+    shipping,
+    outDir,
+    install: {
+      mounts: files,
+      dev: ws ? ws.install : locked ? pm.install : (pm.installUnlocked ?? pm.install),
+      prod: locked ? pm.installProd : (pm.installProdUnlocked ?? pm.installProd),
+      note: locked ? [] : wrap(unlockedNote(pm.manifests.find((m) => m !== 'package.json' && !m.startsWith('.')) ?? 'lockfile')),
+    },
+    workspace: ws && { member: member ?? '.', deploy: shipping === 'deploy' ? `pnpm deploy --filter ${JSON.stringify(pkg)} --prod --legacy /out` : null },
+    runtimeCopies: copies.map((p) => ({ from: `/app/${at}${p}`, to: `./${p}` })),
+    ui: ui && { ...ui, into: `${at}${ui.output}` },
+    yarnClassicVersion: YARN_CLASSIC_VERSION,
+    nginxVersion: NGINX_VERSION,
+  }
+}
+
 /** Node.js with TypeScript: the starter app runs on node:http with no runtime dependencies. */
 export const NODE: LanguageChoice = {
   id: 'node',
@@ -102,29 +160,11 @@ export const NODE: LanguageChoice = {
   available: true,
   defaultPort: 3000,
   dev: { debugPort: 9229, environment: { NODE_OPTIONS: '--inspect=0.0.0.0:9229' }, sync: ['src'] },
-  defaultVersion: '24.21.0',
+  defaultVersion: NODE_DEFAULT_VERSION,
   // The official images publish major, minor and patch tags.
   versionPattern: /^\d{2}(\.\d+){0,2}$/,
   versionHint: 'a Node.js version such as 24, 24.21 or 24.21.0',
-  templateData: ({ packageManager, framework, port, app = {} }) => {
-    const run = packageManager.run!.split(' ')
-    const rt = RUNTIME[framework.id]
-    if (!rt) throw new Error(`internal: no Node runtime for framework ${framework.id}`)
-    // Vite's dev server listens on localhost:5173 unless told otherwise; npm needs `--` to
-    // pass the flags on, the other managers pass them as they are.
-    const devArgs = framework.id === 'spa' ? [...(packageManager.id === 'npm' ? ['--'] : []), '--host', '0.0.0.0', '--port', String(port), '--strictPort'] : []
-    return {
-      // Exec-form argv for the dev and test targets (rendered with `json`).
-      commands: { dev: [...run, app.devScript ?? rt.devScript, ...devArgs], test: [...run, 'test'] },
-      // The prod CMD, written out as `["node", "dist/server.js"]`; null when nginx serves the app.
-      prodCmd: rt.entry && `[${(framework.id === 'http' && app.nodeEntry ? app.nodeEntry : rt.entry).map((a) => JSON.stringify(a)).join(', ')}]`,
-      // An existing plain-JavaScript app has no build step; the image then ships its source.
-      hasBuild: app.hasBuildScript ?? true,
-      prodDeps: rt.prodDeps,
-      yarnClassicVersion: YARN_CLASSIC_VERSION,
-      nginxVersion: NGINX_VERSION,
-    }
-  },
+  templateData,
   packageManagers: PACKAGE_MANAGERS,
   frameworks: FRAMEWORKS,
 }

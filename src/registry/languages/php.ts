@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto'
+import { commonContract, relPath, unlockedNote } from './contract.js'
 import type { LanguageChoice, PackageManagerChoice, TemplateDataInput } from './types.js'
+import { wrap } from './ui-stage.js'
 
 const COMPOSER: PackageManagerChoice = {
   id: 'composer',
@@ -38,30 +40,43 @@ export function composerName(name: string): string {
   return `app/${name.replace(/-{3,}/g, '--')}`
 }
 
-function templateData({ name, port, framework }: TemplateDataInput): Readonly<Record<string, unknown>> {
+function templateData({ name, port, framework, packageManager, app = {} }: TemplateDataInput): Readonly<Record<string, unknown>> {
   const laravel = framework.id === 'laravel'
+  // The web server binds, not the app: its address is the Caddyfile's, so no host variable.
+  const common = commonContract(app, { hostEnv: null })
+  const files = (app.installFiles ?? packageManager.manifests).map(relPath).filter((f): f is string => f !== null)
+  const locked = !app.unlocked && files.includes('composer.lock')
+  const serve = ['frankenphp', 'run', '--config', '/etc/frankenphp/Caddyfile']
+  // Exec-form argv of each target (rendered with the `json` helper). The server reads its
+  // settings at start, so a shell runs the start-up step, then `exec` hands PID 1 (or
+  // tini's child) to FrankenPHP, which receives SIGTERM itself.
+  const commands = laravel
+    ? {
+        prod: ['sh', '-c', 'php artisan config:cache --no-interaction --quiet && exec frankenphp run --config /etc/frankenphp/Caddyfile'],
+        dev: serve,
+        // Laravel's tests need an APP_KEY; a throw-away one is made unless the environment sets one.
+        test: ['sh', '-c', 'APP_KEY="${APP_KEY:-$(php artisan key:generate --show --no-ansi)}" exec php artisan test'],
+      }
+    : {
+        prod: ['sh', '-c', 'php bin/preflight.php && exec frankenphp run --config /etc/frankenphp/Caddyfile'],
+        dev: ['sh', '-c', 'php bin/preflight.php && exec frankenphp run --config /etc/frankenphp/Caddyfile'],
+        test: ['php', 'tests/run.php'],
+      }
   return {
+    ...common,
     frankenphpVersion: FRANKENPHP_VERSION,
     composerName: composerName(name),
     composerContentHash: composerContentHash(composerName(name)),
     laravel,
-    // Caddyfile site address: plain HTTP on PORT (read when the server starts), this default.
-    caddyAddress: `http://:{$PORT:${port}}`,
-    // Exec-form argv of each target (rendered with the `json` helper). The server reads its
-    // settings at start, so a shell runs the start-up step, then `exec` hands PID 1 (or
-    // tini's child) to FrankenPHP, which receives SIGTERM itself.
-    commands: laravel
-      ? {
-          prod: ['sh', '-c', 'php artisan config:cache --no-interaction --quiet && exec frankenphp run --config /etc/frankenphp/Caddyfile'],
-          dev: ['frankenphp', 'run', '--config', '/etc/frankenphp/Caddyfile'],
-          // Laravel's tests need an APP_KEY; a throw-away one is made unless the environment sets one.
-          test: ['sh', '-c', 'APP_KEY="${APP_KEY:-$(php artisan key:generate --show --no-ansi)}" exec php artisan test'],
-        }
-      : {
-          prod: ['sh', '-c', 'php bin/preflight.php && exec frankenphp run --config /etc/frankenphp/Caddyfile'],
-          dev: ['sh', '-c', 'php bin/preflight.php && exec frankenphp run --config /etc/frankenphp/Caddyfile'],
-          test: ['php', 'tests/run.php'],
-        },
+    // Caddyfile site address: plain HTTP on the port variable (read when the server starts), this default.
+    caddyAddress: `http://:{$${common.portEnv}:${port}}`,
+    commands,
+    // An existing plain-PHP app has no bin/preflight.php: the server starts at once, and its
+    // tests are PHPUnit's. Laravel's commands fit every Laravel app.
+    retrofitCommands: laravel ? commands : { prod: serve, dev: serve, test: ['vendor/bin/phpunit'] },
+    mounts: files,
+    // Composer's install resolves and locks by itself when there is no composer.lock.
+    unlockedNote: locked ? [] : wrap(unlockedNote('composer.lock')),
     // The health endpoint the image's HEALTHCHECK calls: Laravel 11+ serves `/up` out of the box.
     healthPath: laravel ? '/up' : '/healthz',
   }

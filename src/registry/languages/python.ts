@@ -1,4 +1,7 @@
+import type { AppFacts } from '../../detect/types.js'
+import { commonContract, fromWorkspaceRoot, memberPrefix, relPath, runtimeCopies, unlockedNote } from './contract.js'
 import type { FrameworkChoice, LanguageChoice, PackageManagerChoice, TemplateDataInput } from './types.js'
+import { uiStage, wrap } from './ui-stage.js'
 
 /**
  * Every manager installs into one virtual environment, /opt/venv, which the runtime stage
@@ -15,6 +18,8 @@ const PACKAGE_MANAGERS: readonly PackageManagerChoice[] = [
     cacheDir: '/root/.cache/uv',
     install: 'uv sync --frozen --no-install-project',
     installProd: 'uv sync --frozen --no-install-project --no-dev',
+    installUnlocked: 'uv sync --no-install-project',
+    installProdUnlocked: 'uv sync --no-install-project --no-dev',
     run: 'uv run',
   },
   {
@@ -49,6 +54,8 @@ const PACKAGE_MANAGERS: readonly PackageManagerChoice[] = [
     cacheDir: '/root/.cache',
     install: 'pipenv install --deploy --dev',
     installProd: 'pipenv install --deploy',
+    installUnlocked: 'pipenv install --dev',
+    installProdUnlocked: 'pipenv install',
     run: 'pipenv run',
   },
 ]
@@ -76,7 +83,7 @@ const WSGI_APP: Readonly<Record<string, string>> = {
   django: 'config.wsgi:application',
 }
 
-function templateData({ port, framework, app = {} }: TemplateDataInput): Readonly<Record<string, unknown>> {
+function templateData({ port, framework, packageManager: pm, app = {} }: TemplateDataInput): Readonly<Record<string, unknown>> {
   const wsgi = app.wsgiApp ?? WSGI_APP[framework.id]
   // Exec-form argv of each target (rendered with the `json` helper).
   const commands: Record<string, { dev: string[]; test: string[]; prod: string[] }> = {
@@ -101,11 +108,84 @@ function templateData({ port, framework, app = {} }: TemplateDataInput): Readonl
     const serve = ['uvicorn', app.asgiApp, '--host', '0.0.0.0', '--port', String(port)]
     commands.fastapi = { dev: [...serve, '--reload'], test: ['python', '-m', 'pytest'], prod: serve }
   }
+  // FastAPI and Flask keep their code in src/ (on PYTHONPATH); Django projects sit at the root.
+  const srcLayout = app.srcLayout ?? framework.id !== 'django'
+  const django = framework.id === 'django'
+  const at = memberPrefix(app)
+  const ui = uiStage(app, {})
   return {
+    // gunicorn binds 0.0.0.0:$PORT itself: under it, PORT is the variable that counts.
+    ...commonContract(app, wsgi ? { portEnv: 'PORT' } : {}),
     commands: commands[framework.id]!,
     wsgiApp: wsgi ?? null,
-    // FastAPI and Flask keep their code in src/ (on PYTHONPATH); Django projects sit at the root.
-    srcLayout: app.srcLayout ?? framework.id !== 'django',
+    srcLayout,
+    install: install(pm, app),
+    workspace: workspace(pm, app, srcLayout),
+    // The service's own files in the context: `apps/api/` in a workspace (flattened into /app).
+    member: at,
+    // What the prod image copies beyond its code: the run-time files outside src/ (the other
+    // layouts ship the whole folder already).
+    runtimeCopies: srcLayout ? runtimeCopies(app, ['src']).map((p) => ({ from: `${at}${p}`, to: `./${p}` })) : [],
+    ui,
+    // Django collects the UI's files as static files: its build stage takes them, not prod.
+    uiToProd: ui !== null && ui.serve && !django,
+  }
+}
+
+const LOCKFILE: Readonly<Record<string, string>> = { uv: 'uv.lock', poetry: 'poetry.lock', pipenv: 'Pipfile.lock' }
+
+/** The dependency install of each stage: the files it mounts, its commands and why it is not exact. */
+function install(pm: PackageManagerChoice, app: AppFacts): { mounts: string[]; dev: string; prod: string; note: string[] } {
+  const req = app.requirements
+  if (pm.id === 'pip' && req) {
+    // Hashed requirements (pip-compile --generate-hashes) list every transitive dependency:
+    // --no-deps then holds the install to them. Plain ones are resolved by pip.
+    const flags = req.hashes ? '--require-hashes --no-deps ' : ''
+    const note = [
+      ...(req.hashes ? [] : [`${req.prod} has no hashes: pip resolves the versions it allows and their dependencies at build time, so two builds can differ. pip-compile --generate-hashes pins them.`]),
+      ...(req.dev ? [] : [`No dev requirements file: the dev and test images get ${req.prod} alone (add your test tools to a requirements file of their own).`]),
+    ]
+    const mounts = app.installFiles ?? [req.prod, ...(req.dev ? [req.dev] : [])]
+    return {
+      mounts: mounts.map(relPath).filter((f): f is string => f !== null),
+      dev: `pip install ${flags}--requirement ${req.dev ?? req.prod}`,
+      prod: `pip install ${flags}--requirement ${req.prod}`,
+      note: note.flatMap(wrap),
+    }
+  }
+  const mounts = (app.installFiles ?? pm.manifests).map(relPath).filter((f): f is string => f !== null)
+  const unlocked = app.unlocked === true && pm.id !== 'pip'
+  let dev = unlocked ? (pm.installUnlocked ?? pm.install) : pm.install
+  let prod = unlocked ? (pm.installProdUnlocked ?? pm.installProd) : pm.installProd
+  const pkg = workspacePackage(pm, app)
+  if (pkg) {
+    // Third-party packages only: the workspace's own packages need their source, which comes later.
+    dev = dev.replace('--no-install-project', `--package ${pkg} --no-install-workspace`)
+    prod = prod.replace('--no-install-project', `--package ${pkg} --no-install-workspace`)
+  }
+  return { mounts, dev, prod, note: unlocked ? wrap(unlockedNote(LOCKFILE[pm.id] ?? 'lockfile')) : [] }
+}
+
+/** A uv workspace member's package name, safe for a shell word; null otherwise. */
+function workspacePackage(pm: PackageManagerChoice, app: AppFacts): string | null {
+  return pm.id === 'uv' && fromWorkspaceRoot(app) && app.workspacePackage && /^[\w.-]+$/.test(app.workspacePackage) ? app.workspacePackage : null
+}
+
+/**
+ * A uv workspace member: the other members it imports are installed from their source into the
+ * environment, for prod as plain packages (the image holds no other member's code) and for dev
+ * and test as links to the source there.
+ */
+function workspace(pm: PackageManagerChoice, app: AppFacts, srcLayout: boolean): { member: string; prod: string; dev: string; pythonPath: string } | null {
+  const pkg = workspacePackage(pm, app)
+  if (!pkg) return null
+  const member = relPath(app.memberDir ?? '.') ?? '.'
+  const frozen = app.unlocked ? '' : ' --frozen'
+  return {
+    member,
+    prod: `uv sync --directory /workspace${frozen} --package ${pkg} --no-install-project --no-editable --no-dev`,
+    dev: `uv sync${frozen} --package ${pkg} --no-install-project`,
+    pythonPath: `/app/${member}${srcLayout ? '/src' : ''}`,
   }
 }
 

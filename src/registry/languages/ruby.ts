@@ -1,4 +1,6 @@
+import { commonContract, relPath, unlockedNote } from './contract.js'
 import type { LanguageChoice, PackageManagerChoice } from './types.js'
+import { wrap } from './ui-stage.js'
 
 const PACKAGE_MANAGERS: readonly PackageManagerChoice[] = [
   {
@@ -31,28 +33,32 @@ export const RUBY: LanguageChoice = {
   // The official images publish major, minor and patch tags (3, 3.4, 3.4.10).
   versionPattern: /^[34](\.\d+){0,2}$/,
   versionHint: 'a Ruby version such as 3.4, 3.4.10 or 4.0',
-  templateData: ({ framework }) => {
+  templateData: ({ framework, port, packageManager, app = {} }) => {
     const rails = framework.id === 'rails'
+    const files = (app.installFiles ?? packageManager.manifests).map(relPath).filter((f): f is string => f !== null)
+    const locked = !app.unlocked && files.includes('Gemfile.lock')
+    const commands = rails
+      ? {
+          dev: ['bundle', 'exec', 'rails', 'server', '--binding', '0.0.0.0'],
+          test: ['bundle', 'exec', 'rails', 'test'],
+          prod: ['bundle', 'exec', 'puma', '--config', 'config/puma.rb'],
+        }
+      : {
+          dev: ['bundle', 'exec', 'ruby', 'bin/dev'],
+          test: ['bundle', 'exec', 'rake', 'test'],
+          prod: ['bundle', 'exec', 'ruby', 'src/server.rb'],
+        }
+    // An existing Rack app (config.ru) runs on Puma, bound to all interfaces on its port (Puma
+    // also reads config/puma.rb when there is one); Rails keeps its own config/puma.rb.
+    const puma = ['bundle', 'exec', 'puma', '--bind', `tcp://0.0.0.0:${port}`]
     return {
+      ...commonContract(app),
       rails,
-      commands: rails
-        ? {
-            dev: ['bundle', 'exec', 'rails', 'server', '--binding', '0.0.0.0'],
-            test: ['bundle', 'exec', 'rails', 'test'],
-            prod: ['bundle', 'exec', 'puma', '--config', 'config/puma.rb'],
-          }
-        : {
-            dev: ['bundle', 'exec', 'ruby', 'bin/dev'],
-            test: ['bundle', 'exec', 'rake', 'test'],
-            prod: ['bundle', 'exec', 'ruby', 'src/server.rb'],
-          },
-      // Runs without Bundler: net/http is a default gem of every Ruby image.
-      healthcheck: [
-        'ruby',
-        '-rnet/http',
-        '-e',
-        "exit((Net::HTTP.start('127.0.0.1', ENV.fetch('PORT'), open_timeout: 2, read_timeout: 2) { |h| h.get('/healthz').is_a?(Net::HTTPSuccess) } rescue false) ? 0 : 1)",
-      ],
+      commands,
+      retrofitCommands: rails ? commands : { dev: puma, prod: puma },
+      mounts: files,
+      locked,
+      unlockedNote: locked ? [] : wrap(unlockedNote('Gemfile.lock')),
     }
   },
   packageManagers: PACKAGE_MANAGERS,

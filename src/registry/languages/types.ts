@@ -13,6 +13,13 @@ export interface PackageManagerChoice extends Choice {
   install: string
   /** Installs production dependencies only, exactly as locked. */
   installProd: string
+  /**
+   * The same two without a lockfile to hold them to (an existing app that has none): they
+   * resolve and write one inside the image. Absent: `install`/`installProd` already work
+   * without a lockfile.
+   */
+  installUnlocked?: string
+  installProdUnlocked?: string
   /** Runs a project script, for managers that have scripts (`npm run`, `poetry run`). */
   run?: string
 }

@@ -79,13 +79,33 @@ function orchestratorClaims(s: Service): PathClaim[] {
   return out
 }
 
+/**
+ * The route a compiled probe is given as its argument (`["/app/healthcheck", "/status"]`,
+ * `["dotnet", "/opt/healthcheck/HealthCheck.dll", "/health"]`): images without a shell run a
+ * small probe binary, and the path is its last argument.
+ */
+export function probeArgumentPath(args: string): string | undefined {
+  const m = /^(?:--\S+\s+)*CMD\s+(\[.*\])\s*$/is.exec(args)
+  if (!m) return undefined
+  let argv: unknown
+  try {
+    argv = JSON.parse(m[1]!)
+  } catch {
+    return undefined
+  }
+  if (!Array.isArray(argv) || argv.length < 2) return undefined
+  const probe = argv.findIndex((a) => typeof a === 'string' && /(?:^|\/)(?:healthcheck|HealthCheck\.dll)$/.test(a))
+  const last = argv[argv.length - 1]
+  return probe >= 0 && probe < argv.length - 1 && typeof last === 'string' && PATH.test(last) ? last : undefined
+}
+
 function dockerfileClaims(s: Service, kind: Kind): PathClaim[] {
   const df = s.dockerfile
   if (!df) return []
   return builtStages(df.parsed, s.compose.targets)
     .flatMap((st) => st.instructions.filter((i) => i.keyword === 'HEALTHCHECK'))
     .flatMap((ins) => {
-      const path = requestedPath(healthcheckCommand(ins) ?? '')
+      const path = requestedPath(healthcheckCommand(ins) ?? '') ?? probeArgumentPath(ins.args)
       return path ? [{ file: df.path, line: ins.line, what: 'the path the HEALTHCHECK requests', value: path, votes: kind !== 'endpoint', kind }] : []
     })
 }
