@@ -1,3 +1,6 @@
 const root = document.getElementById('root')
-const res = await fetch(`${import.meta.env.VITE_API_URL ?? 'http://localhost:3001'}/status`)
-root.textContent = (await res.json()).ok ? 'API is up' : 'API is down'
+fetch(`${import.meta.env.VITE_API_URL ?? 'http://localhost:3001'}/status`)
+  .then((res) => res.json())
+  .then((body) => {
+    root.textContent = body.ok ? 'API is up' : 'API is down'
+  })
