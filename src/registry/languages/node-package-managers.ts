@@ -59,6 +59,7 @@ export const NODE_PACKAGE_MANAGERS: readonly PackageManagerChoice[] = [
     manifests: ['package.json', 'yarn.lock'],
     // Yarn 1's cache when it runs as root on Linux.
     cacheDir: '/usr/local/share/.cache/yarn',
+    cacheSharing: 'locked',
     install: 'yarn install --frozen-lockfile',
     installProd: 'yarn install --frozen-lockfile --production',
     installUnlocked: 'yarn install',

@@ -9,6 +9,12 @@ export interface PackageManagerChoice extends Choice {
   manifests: readonly string[]
   /** BuildKit cache mount target for the download cache (the build stages run as root). */
   cacheDir: string
+  /**
+   * `locked`: the deps and prod-deps stages run in parallel and must not share the cache at the
+   * same time (Yarn 1's cache is not safe for concurrent writers: a half-written tarball fails
+   * the other install's integrity check).
+   */
+  cacheSharing?: 'locked'
   /** Installs all dependencies exactly as locked. */
   install: string
   /** Installs production dependencies only, exactly as locked. */
