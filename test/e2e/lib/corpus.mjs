@@ -11,7 +11,8 @@ import { buildImage, compose, dockerCli, inspect, processUid, removeContainer, T
 
 const ROOT = new URL('../../../', import.meta.url).pathname
 export const CORPUS_DIR = join(ROOT, 'test/e2e/corpus')
-const CLI = join(ROOT, 'bin/create-containerized-app.js')
+// CCA_CORPUS_CLI runs the corpus against another build of the CLI (a baseline, a bisect).
+const CLI = process.env.CCA_CORPUS_CLI ?? join(ROOT, 'bin/create-containerized-app.js')
 
 const toolsEnv = (extra = {}) => ({ ...process.env, PATH: `${TOOLS_BIN}:${process.env.PATH ?? ''}`, NO_COLOR: '1', ...extra })
 const seconds = (t0) => (performance.now() - t0) / 1000
