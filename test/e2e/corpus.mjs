@@ -402,8 +402,9 @@ export const CORPUS = [
     prepare: [],
     port: 8080,
     health: '/health',
+    // SQL Server is not provided, so Compose has nothing to point ConnectionStrings__CatalogConnection at: the README says what to add.
     backing: {},
-    env: { database: ['ConnectionStrings__CatalogConnection'] },
+    env: {},
     unprovided: ['SQL Server'],
     build: { static: STATIC.dotnet },
   },
