@@ -7,7 +7,8 @@
 //  - the packed npm package: tarball size, unpacked size, file count
 //  - as root: each language's cold build, source-only rebuild and image size; then the retrofit
 //    corpus (test/e2e/corpus.mjs): build and healthy rates and per-app times
-//    (`-- --no-containers` skips both, `-- --no-corpus` the corpus; CCA_E2E_ONLY=<regex> a subset)
+//    (`-- --no-containers` skips both, `-- --no-corpus` the corpus, `-- --only-corpus` runs it
+//    alone; CCA_E2E_ONLY=<regex> a subset)
 import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -17,6 +18,13 @@ import { fileURLToPath } from 'node:url'
 const root = fileURLToPath(new URL('..', import.meta.url))
 const bin = join(root, 'bin/create-containerized-app.js')
 const RUNS = Number(process.env.BENCH_RUNS ?? 15)
+
+// `-- --only-corpus`: the retrofit corpus alone (as root, with the engine ready).
+if (process.argv.includes('--only-corpus')) {
+  execFileSync('bash', [join(root, 'test/e2e/engine.sh')], { stdio: ['ignore', 'ignore', 'inherit'] })
+  await corpusBench()
+  process.exit(0)
+}
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b)
@@ -205,8 +213,7 @@ for (const k of CASES.filter((x) => x.full)) {
 // Rates over the apps this machine can build and over all apps (the rest are checked statically:
 // their registries are unreachable here), and each app's time per step. The BuildKit cache is
 // left as it is: the figures are a CI run's, not a cold machine's.
-if (process.argv.includes('--no-corpus')) process.exit(0)
-{
+async function corpusBench() {
   const { CORPUS } = await import('../test/e2e/corpus.mjs')
   const corpus = await import('../test/e2e/lib/corpus.mjs')
   const only = process.env.CCA_E2E_ONLY ? new RegExp(process.env.CCA_E2E_ONLY) : undefined
@@ -244,3 +251,4 @@ if (process.argv.includes('--no-corpus')) process.exit(0)
   }
   rmSync(parent, { recursive: true, force: true })
 }
+if (!process.argv.includes('--no-corpus')) await corpusBench()
