@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -20,7 +20,7 @@ import {
 // The retrofit corpus (issue 18): existing apps, retrofitted with `--yes` and only the flags the
 // CLI asks for, checked against what each app really is, then built as generated, run alone
 // and brought up with `docker compose` (test/e2e/corpus.mjs says what each app is and why).
-// CCA_E2E_ONLY=<regex> runs the apps whose id matches.
+// CCA_E2E_ONLY=<regex> runs the apps whose id matches; CCA_E2E_KEEP=1 keeps their folders.
 
 beforeAll(() => {
   engineEnv()
@@ -70,6 +70,9 @@ afterAll(async () => {
   console.log(`Retrofit corpus (${apps.length} apps):\n  ${''.padEnd(22)} ${steps.map((s) => s.padEnd(9)).join('')}\n${rows.join('\n')}`)
   mkdirSync(E2E_HOME, { recursive: true })
   writeFileSync(join(E2E_HOME, 'corpus-last-run.json'), `${JSON.stringify({ at: new Date().toISOString(), results }, null, 2)}\n`)
+  // CCA_E2E_KEEP=1 keeps the retrofitted apps for a look at what was generated.
+  if (process.env.CCA_E2E_KEEP) console.log(`The retrofitted apps are in ${parent}`)
+  else rmSync(parent, { recursive: true, force: true })
 })
 
 describe.each(apps)('corpus: $id', (app) => {
