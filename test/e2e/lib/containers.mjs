@@ -18,7 +18,10 @@ export function engineEnv() {
   } catch {
     throw new Error(`${join(E2E_HOME, 'engine.env')} is missing: run \`bash test/e2e/engine.sh\` first (npm run test:e2e does).`)
   }
-  return Object.fromEntries(text.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]))
+  const vars = Object.fromEntries(text.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]))
+  // Another BuildKit (an empty one, to time cold builds without emptying the shared cache).
+  if (process.env.CCA_E2E_BUILDKIT_HOST) vars.BUILDKIT_HOST = process.env.CCA_E2E_BUILDKIT_HOST
+  return vars
 }
 
 const env = () => ({ ...process.env, PATH: `${TOOLS_BIN}:${process.env.PATH ?? ''}` })
