@@ -179,11 +179,8 @@ export const nodeRule: LanguageRule = {
     }
     const run = out.packageManager?.value === 'npm' ? 'npm run' : `${(out.packageManager?.value ?? 'npm').replace('-classic', '')} run`
     if (scripts.build) out.buildCommand = found(`${run} build`, 'high', file, `"build": "${scripts.build}"`)
-    if (scripts.start) {
-      out.startCommand = found(`${run} start`, 'high', file, `"start": "${scripts.start}"`)
-      const m = /^node\s+((?:--?[\w-]+(?:=\S+)?\s+)*)(\S+\.[cm]?js|\S+\/www)\s*$/.exec(scripts.start.trim())
-      if (m) out.app.nodeEntry = ['node', m[2]!.replace(/^\.\//, '')]
-    } else if (typeof pkg.main === 'string' && out.framework?.value === 'http') out.app.nodeEntry = ['node', pkg.main.replace(/^\.\//, '')]
+    // The entry the prod image runs is the runtime contract's (src/detect/contract/entry.ts).
+    if (scripts.start) out.startCommand = found(`${run} start`, 'high', file, `"start": "${scripts.start}"`)
     const build = scripts.build ?? ''
     if (/\bprisma migrate|\bmigrate\b|db:push|knex migrate|sequelize db:migrate/.test(build)) {
       warnings.push({ code: 'build-needs-database', file, message: `the build script runs migrations ("${build}"): an image build has no database; run them at deploy time (a Job or init container) instead` })
