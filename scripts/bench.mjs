@@ -5,6 +5,10 @@
 //  - organizations: generation with a preset (policy + pack), check, and update after a pack change
 //  - validate: the built-in rules, and once with the external validators installed
 //  - the packed npm package: tarball size, unpacked size, file count
+//  - as root: each language's cold build, source-only rebuild and image size; then the retrofit
+//    corpus (test/e2e/corpus.mjs): build and healthy rates and per-app times
+//    (`-- --no-containers` skips both, `-- --no-corpus` the corpus, `-- --only-corpus` runs it
+//    alone; CCA_E2E_ONLY=<regex> a subset)
 import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -14,6 +18,13 @@ import { fileURLToPath } from 'node:url'
 const root = fileURLToPath(new URL('..', import.meta.url))
 const bin = join(root, 'bin/create-containerized-app.js')
 const RUNS = Number(process.env.BENCH_RUNS ?? 15)
+
+// `-- --only-corpus`: the retrofit corpus alone (as root, with the engine ready).
+if (process.argv.includes('--only-corpus')) {
+  execFileSync('bash', [join(root, 'test/e2e/engine.sh')], { stdio: ['ignore', 'ignore', 'inherit'] })
+  await corpusBench()
+  process.exit(0)
+}
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b)
@@ -197,3 +208,47 @@ for (const k of CASES.filter((x) => x.full)) {
   )
   rmSync(dir, { recursive: true, force: true })
 }
+
+// ---- the retrofit corpus: existing apps retrofitted, built, run alone and with Compose ---------
+// Rates over the apps this machine can build and over all apps (the rest are checked statically:
+// their registries are unreachable here), and each app's time per step. The BuildKit cache is
+// left as it is: the figures are a CI run's, not a cold machine's.
+async function corpusBench() {
+  const { CORPUS } = await import('../test/e2e/corpus.mjs')
+  const corpus = await import('../test/e2e/lib/corpus.mjs')
+  const only = process.env.CCA_E2E_ONLY ? new RegExp(process.env.CCA_E2E_ONLY) : undefined
+  const apps = CORPUS.filter((a) => !only || only.test(a.id))
+  const parent = mkdtempSync(join(tmpdir(), 'cca-bench-corpus-'))
+  const steps = ['prepare', 'retrofit', 'contract', 'validate', 'build', 'alone', 'compose']
+  console.log(`Retrofit corpus (${apps.length} apps; seconds per step, x = failed, - = not run):`)
+  console.log(`  ${'app'.padEnd(22)} ${steps.map((s) => s.padStart(9)).join('')}   total`)
+  const all = []
+  const t0 = performance.now()
+  for (const app of apps) {
+    const r = await corpus.runApp(app, parent)
+    all.push({ app, r })
+    const cell = (s) => (r[s] ? `${r[s].ok ? '' : 'x'}${r[s].seconds.toFixed(1)}` : '-').padStart(9)
+    const total = Object.values(r).reduce((n, x) => n + x.seconds, 0)
+    console.log(`  ${app.id.padEnd(22)} ${steps.map(cell).join('')}   ${total.toFixed(1).padStart(5)}`)
+  }
+  const buildable = all.filter((x) => !x.app.build?.static)
+  // Healthy: the app's container turned healthy, non-root and reachable on its port when first
+  // run: alone, or in Compose for an app that needs its database at boot.
+  const healthy = (x) => (x.app.alone === false ? x.r.compose?.ok : x.r.alone?.ok) === true
+  const rate = (n, d) => `${n}/${d} (${d ? Math.round((100 * n) / d) : 0}%)`
+  const count = (xs, f) => xs.filter(f).length
+  const line = (label, f) => console.log(`  ${label.padEnd(26)} buildable ${rate(count(buildable, f), buildable.length).padEnd(13)} all ${rate(count(all, f), all.length)}`)
+  line('retrofit ran (--yes)', (x) => x.r.retrofit?.ok)
+  line('contract honoured', (x) => x.r.contract?.ok)
+  line('validators pass', (x) => x.r.validate?.ok)
+  line('image builds', (x) => x.r.build?.ok)
+  line('healthy', healthy)
+  line('compose healthy', (x) => x.r.compose?.ok)
+  console.log(`  corpus wall time ${((performance.now() - t0) / 1000).toFixed(0)} s`)
+  for (const { app, r } of all) {
+    const failed = Object.entries(r).filter(([, v]) => !v.ok)
+    if (failed.length) console.log(`  ${app.id}: ${failed.map(([k, v]) => `${k}: ${v.why}`).join(' | ')}`)
+  }
+  rmSync(parent, { recursive: true, force: true })
+}
+if (!process.argv.includes('--no-corpus')) await corpusBench()

@@ -11,8 +11,10 @@
  * - Gradle: its distribution and plugin portal are unreachable (the Maven wrapper is built).
  * - Frameworks without a starter app (NestJS, Next.js, SPA, Django, Quarkus, Rails, Laravel):
  *   there is no app to build; their Dockerfiles are linted by the main suite. Two existing
- *   apps are retrofitted and built instead (an Express app without a build step, a Flask app
- *   at its repository root).
+ *   apps are retrofitted and built here (an Express app without a build step, a Flask app at
+ *   its repository root); the retrofit corpus (corpus.mjs, corpus.e2e.test.ts) builds and runs
+ *   existing Next.js, Django, Quarkus and monorepo apps, and checks the Rails, Laravel, .NET and
+ *   Gradle ones statically, for the reasons above.
  * - MongoDB: neither its image nor a Debian package exists here, so no Compose stack uses it.
  */
 // Plain ESM (types in cases.d.mts) so `npm run bench` builds the same cases.

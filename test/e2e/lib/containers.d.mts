@@ -14,7 +14,7 @@ export const TOOLS_BIN: string
 export const E2E_HOME: string
 export function engineEnv(): Record<string, string>
 export function generateProject(dir: string, flags: string[], retrofit?: { files: Record<string, string>; prepare: string[][] }): Promise<void>
-export function buildImage(dir: string, tag: string, opts?: { target?: string; buildArgs?: Record<string, string> }): Promise<Build>
+export function buildImage(dir: string, tag: string, opts?: { target?: string; buildArgs?: Record<string, string>; dockerfile?: string }): Promise<Build>
 export function parseSteps(log: string): Map<string, Step>
 export function runContainer(
   image: string,

@@ -2,7 +2,7 @@
 // prepared. Plain ESM so the e2e tests and `npm run bench` share it.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { homedir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { execa } from 'execa'
 
 const CACHE = process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache')
@@ -18,7 +18,10 @@ export function engineEnv() {
   } catch {
     throw new Error(`${join(E2E_HOME, 'engine.env')} is missing: run \`bash test/e2e/engine.sh\` first (npm run test:e2e does).`)
   }
-  return Object.fromEntries(text.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]))
+  const vars = Object.fromEntries(text.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]))
+  // Another BuildKit (an empty one, to time cold builds without emptying the shared cache).
+  if (process.env.CCA_E2E_BUILDKIT_HOST) vars.BUILDKIT_HOST = process.env.CCA_E2E_BUILDKIT_HOST
+  return vars
 }
 
 const env = () => ({ ...process.env, PATH: `${TOOLS_BIN}:${process.env.PATH ?? ''}` })
@@ -41,13 +44,17 @@ export async function generateProject(dir, flags, retrofit) {
 }
 
 /**
- * Builds `target` of the Dockerfile in `dir` exactly as generated (its `# syntax=` and
- * `# check=error=true` lines included) and loads the result into the engine as `tag`.
+ * Builds `target` of the Dockerfile in `dir` (or `dockerfile`, with `dir` as the context)
+ * exactly as generated (its `# syntax=` and `# check=error=true` lines included) and loads the
+ * result into the engine as `tag`.
  * @returns {{ seconds: number, log: string, steps: Map<string, { name: string, cached: boolean, output: string }> }}
  */
-export async function buildImage(dir, tag, { target = 'prod', buildArgs = {} } = {}) {
+export async function buildImage(dir, tag, { target = 'prod', buildArgs = {}, dockerfile = join(dir, 'Dockerfile') } = {}) {
   const { BUILDKIT_HOST } = engineEnv()
-  const args = ['--addr', BUILDKIT_HOST, 'build', '--progress=plain', '--frontend', 'dockerfile.v0', '--local', `context=${dir}`, '--local', `dockerfile=${dir}`, '--opt', `target=${target}`]
+  // The Dockerfile may sit outside the context's root (a workspace member's, or
+  // Dockerfile.generated beside the user's own); BuildKit then reads <name>.dockerignore
+  // next to it before the context's .dockerignore, as `docker build -f` does.
+  const args = ['--addr', BUILDKIT_HOST, 'build', '--progress=plain', '--frontend', 'dockerfile.v0', '--local', `context=${dir}`, '--local', `dockerfile=${dirname(dockerfile)}`, '--opt', `filename=${basename(dockerfile)}`, '--opt', `target=${target}`]
   for (const [k, v] of Object.entries(buildArgs)) args.push('--opt', `build-arg:${k}=${v}`)
   args.push('--output', `type=docker,name=${tag}`)
   const started = performance.now()
@@ -57,7 +64,11 @@ export async function buildImage(dir, tag, { target = 'prod', buildArgs = {} } =
   const [b, l] = await Promise.all([build, load])
   const seconds = (performance.now() - started) / 1000
   const log = String(b.stderr)
-  if (b.exitCode !== 0) throw new Error(`build of ${dir} (target ${target}) failed:\n${log.slice(-6000)}`)
+  if (b.exitCode !== 0) {
+    // The cause first (BuildKit's last error line), then the log's tail.
+    const cause = log.split('\n').filter((l) => /^(error: |#\d+ ERROR: )/.test(l)).at(-1) ?? ''
+    throw new Error(`build of ${dir} (target ${target}) failed: ${cause}\n${log.slice(-6000)}`)
+  }
   if (l.exitCode !== 0) throw new Error(`docker load of ${tag} failed: ${l.stderr}`)
   return { seconds, log, steps: parseSteps(log) }
 }

@@ -1,0 +1,1 @@
+Console.WriteLine($"Hello from {Environment.OSVersion} on .NET {Environment.Version}");

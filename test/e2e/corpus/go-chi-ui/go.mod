@@ -1,0 +1,3 @@
+module github.com/acme/tasks
+
+go 1.24

@@ -1,0 +1,5 @@
+import { defineConfig } from 'vite'
+
+export default defineConfig({
+  server: { proxy: { '/api': 'http://localhost:8090' } },
+})

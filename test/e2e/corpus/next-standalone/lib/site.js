@@ -1,0 +1,3 @@
+export function siteName() {
+  return process.env.SITE_NAME || 'Acme Storefront';
+}

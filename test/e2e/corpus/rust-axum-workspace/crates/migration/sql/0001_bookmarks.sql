@@ -1,0 +1,5 @@
+CREATE TABLE IF NOT EXISTS bookmarks (
+  id BIGSERIAL PRIMARY KEY,
+  url TEXT NOT NULL,
+  title TEXT NOT NULL
+);

@@ -1,0 +1,3 @@
+pub mod configuration;
+pub mod routes;
+pub mod startup;

@@ -1,0 +1,3 @@
+require "redis"
+
+CACHE = Redis.new(url: ENV.fetch("REDIS_URL", "redis://localhost:6379/0"))

@@ -1,0 +1,6 @@
+CREATE SEQUENCE orders_seq INCREMENT BY 50;
+CREATE TABLE orders (
+  id BIGINT PRIMARY KEY,
+  customer VARCHAR(255) NOT NULL,
+  total_cents BIGINT NOT NULL
+);

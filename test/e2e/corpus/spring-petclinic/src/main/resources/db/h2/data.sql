@@ -1,0 +1,1 @@
+INSERT INTO owners VALUES (DEFAULT, 'George', 'Franklin', 'Madison');

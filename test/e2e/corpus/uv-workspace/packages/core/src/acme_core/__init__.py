@@ -1,0 +1,3 @@
+from acme_core.pricing import Quote, quote
+
+__all__ = ["Quote", "quote"]
