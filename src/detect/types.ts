@@ -182,6 +182,19 @@ export interface AppFacts {
   memberDir?: string
   /** With `buildContext`: the workspace package to install and build (`pnpm --filter <it>...`, `uv sync --package <it>`). */
   workspacePackage?: string
+  /**
+   * The package manager version the app pins (`"packageManager": "pnpm@10.18.0"`, Yarn's
+   * `yarnPath` release): the image installs that one, so the app's own tool never switches.
+   */
+  packageManagerVersion?: string
+  /** A JavaScript app that runs on Bun's runtime (`Bun.serve`, `bun run src/index.ts`), not on Node. */
+  runtime?: 'bun'
+  /**
+   * Compose's base file when the app keeps a `compose.yaml` of its own (Spring Boot's
+   * dev-services file, say): ours is written as this name and every command and override
+   * layers on it.
+   */
+  composeFile?: string
   /** The Dockerfile the Compose files, chart and CI build: `Dockerfile.generated` when the user's own was kept. */
   dockerfile?: string
 }
