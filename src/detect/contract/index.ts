@@ -10,6 +10,7 @@ import { requiredEnv, schemaReads } from './required.js'
 import { runtimePaths } from './runtime-paths.js'
 import { installContract, lockfileWarning } from './install.js'
 import { lockfileVersion } from './python-lock.js'
+import { packageManagerPin } from './package-manager.js'
 import { appCode } from './sources.js'
 
 export interface RuntimeContract {
@@ -50,6 +51,12 @@ export function runtimeContract(
     warnings.push(...install.warnings)
     const lock = warnings.some((w) => w.code === 'workspace-lockfile') ? undefined : lockfileWarning(code, install)
     if (lock) warnings.push(lock)
+  }
+
+  const pin = packageManagerPin(code)
+  if (pin) {
+    app.packageManagerVersion = pin.version
+    appEvidence.packageManagerVersion = pin.evidence
   }
 
   if (p.language === 'node' && code.framework === 'http') {
