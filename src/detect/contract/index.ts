@@ -2,6 +2,7 @@ import type { Cache, Database } from '../../options.js'
 import type { ProjectFindings } from '../languages/types.js'
 import type { Folder } from '../repo.js'
 import type { AppEvidence, AppFacts, DetectionWarning, Finding, HealthCheck, PortFinding } from '../types.js'
+import { bunEntry } from './bun.js'
 import { nodeEntry } from './entry.js'
 import { connectionKind, connectionPart, detectBindings } from './bindings.js'
 import { envReads } from './env-reads.js'
@@ -36,7 +37,7 @@ export function runtimeContract(
 ): RuntimeContract {
   const code = appCode(p, f, root, backing)
   const app: AppFacts = { ...p.app }
-  const appEvidence: AppEvidence = {}
+  const appEvidence: AppEvidence = { ...p.appEvidence }
   let warnings = [...earlier]
 
   const install = installContract(code)
@@ -60,7 +61,7 @@ export function runtimeContract(
   }
 
   if (p.language === 'node' && code.framework === 'http') {
-    const entry = nodeEntry(code)
+    const entry = app.runtime === 'bun' ? bunEntry(code) : nodeEntry(code)
     app.hasBuildScript = entry.hasBuildScript
     appEvidence.hasBuildScript = entry.buildEvidence
     appEvidence.nodeEntry = entry.evidence
