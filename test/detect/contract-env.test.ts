@@ -316,6 +316,66 @@ describe('port and bind address variables', () => {
     expect(evidenceOf(s, 'hostEnv')[0]).toMatch(/^src\/index\.js: the server binds to HOST/)
   })
 
+  it('envalid in another module: `HOST: host({ default: \'127.0.0.1\' })`, and listen({ host: env.HOST }) (a fastify-nolock shape)', () => {
+    const s = service({
+      'package.json': json({ name: 'inventory', type: 'module', scripts: { start: 'node server.js' }, dependencies: { fastify: '^5', envalid: '^8', pg: '^8' } }),
+      'server.js': "import { build } from './app.js'\nimport { env } from './lib/env.js'\nconst app = build()\nawait app.listen({ port: env.PORT, host: env.HOST })\n",
+      'app.js': "import Fastify from 'fastify'\nexport function build() {\n  const app = Fastify()\n  app.get('/health', async () => ({ ok: true }))\n  return app\n}\n",
+      'lib/env.js': "import { cleanEnv, host, port, str } from 'envalid'\nexport const env = cleanEnv(process.env, {\n  HOST: host({ default: '127.0.0.1' }),\n  PORT: port({ default: 8080 }),\n  SESSION_SECRET: str(),\n  DB_HOST: str({ default: 'localhost' }),\n})\n",
+    })
+    expect(s.app.hostEnv).toBe('HOST')
+    expect(evidenceOf(s, 'hostEnv')).toEqual([
+      'server.js: the server binds to HOST: `.listen({ port: env.PORT, host: env.HOST })`',
+      "lib/env.js: HOST is read here: `HOST: host({ default: '127.0.0.1' }) (line 3)` (its default is not the container’s: set to 0.0.0.0)",
+    ])
+  })
+
+  it('a zod schema re-exported as config.host, handed to serve({ hostname })', () => {
+    const s = service({
+      'package.json': json({ name: 'api', scripts: { start: 'node src/index.js' }, dependencies: { hono: '^4', '@hono/node-server': '^1', zod: '^3' } }),
+      'package-lock.json': '{}',
+      'src/index.js': "import { serve } from '@hono/node-server'\nimport { config } from './config.js'\nserve({ fetch: app.fetch, port: config.port, hostname: config.host })\n",
+      'src/config.js': "import { z } from 'zod'\nconst env = z.object({ HOST: z.string().default('localhost'), PORT: z.coerce.number().default(3000) }).parse(process.env)\nexport const config = { host: env.HOST, port: env.PORT }\n",
+    })
+    expect(s.app.hostEnv).toBe('HOST')
+    expect(evidenceOf(s, 'hostEnv')[0]).toBe('src/index.js: the server binds to HOST: `serve({ fetch: app.fetch, port: config.port, hostname: config.host })`')
+  })
+
+  it('a config object (`server: { host: process.env.BIND_HOST ?? ... }`) and a destructured `const { host, port } = config.server`', () => {
+    const s = nodeApp({ express: '^4' }, {
+      'src/index.js': "const config = require('./config')\nconst { host, port } = config.server\nrequire('express')().listen(port, host)\n",
+      'src/config.js': "module.exports = {\n  server: {\n    host: process.env.BIND_HOST ?? '127.0.0.1',\n    port: Number(process.env.PORT ?? 3000),\n  },\n  upstream: { apiHost: process.env.API_HOST },\n}\n",
+    })
+    expect(s.app.hostEnv).toBe('BIND_HOST')
+  })
+
+  it('convict: `host: { default: \'127.0.0.1\', env: \'LISTEN_HOST\' }` and config.get(\'host\')', () => {
+    const s = nodeApp({ express: '^4', convict: '^6' }, {
+      'src/index.js': "const config = require('./config')\nrequire('express')().listen(config.get('port'), config.get('host'))\n",
+      'src/config.js': "const convict = require('convict')\nmodule.exports = convict({\n  host: {\n    doc: 'The IP address to bind.',\n    format: 'ipaddress',\n    default: '127.0.0.1',\n    env: 'LISTEN_HOST',\n  },\n  port: { format: 'port', default: 8080, env: 'PORT' },\n})\n",
+    })
+    expect(s.app.hostEnv).toBe('LISTEN_HOST')
+  })
+
+  it('Go: a struct with env tags in config.go, `addr := fmt.Sprintf("%s:%d", cfg.Host, cfg.Port)` in main.go', () => {
+    const s = service({
+      'go.mod': 'module x\n\ngo 1.25\n\nrequire github.com/caarlos0/env/v11 v11.3.1\n',
+      'go.sum': '',
+      'config.go': 'package main\n\ntype Config struct {\n\tHost string `env:"SERVER_HOST" envDefault:"127.0.0.1"`\n\tPort int    `env:"PORT" envDefault:"8080"`\n}\n',
+      'main.go': 'package main\n\nfunc main() {\n\tvar cfg Config\n\t_ = env.Parse(&cfg)\n\taddr := fmt.Sprintf("%s:%d", cfg.Host, cfg.Port)\n\tlog.Fatal(http.ListenAndServe(addr, routes()))\n}\n',
+    })
+    expect(s.app.hostEnv).toBe('SERVER_HOST')
+    expect(evidenceOf(s, 'hostEnv')).toEqual(['main.go: the server binds to SERVER_HOST: `ListenAndServe(addr, routes())`', 'config.go: SERVER_HOST is read here: `env:"SERVER_HOST" (line 4)` (its default is not the container’s: set to 0.0.0.0)'])
+  })
+
+  it('a host variable read elsewhere and not handed to the listen call is not the bind address', () => {
+    const s = nodeApp({ express: '^4' }, {
+      'src/index.js': "const config = require('./config')\nconst app = require('express')()\napp.get('/', (q, r) => fetch(`http://${config.apiHost}/x`))\napp.listen(3000)\n",
+      'src/config.js': "module.exports = { apiHost: process.env.API_HOST }\n",
+    })
+    expect(s.app.hostEnv).toBeUndefined()
+  })
+
   it('an APP_PORT only in the env example (Laravel Sail’s host port) is not portEnv', () => {
     const s = service({ 'composer.json': json({ require: { 'laravel/framework': '^12.0' } }), 'composer.lock': '{}', artisan: '', '.env.example': 'APP_PORT=8000\n' })
     expect(s.app.portEnv).toBeUndefined()
