@@ -1,6 +1,6 @@
 import type { Cache, Database } from '../../options.js'
 import type { AppVariable, ConnectionPart, EnvBinding, Evidence } from '../types.js'
-import { flattenYaml, jvmConfig, placeholders, springProfiles, type ConfigValue } from './config.js'
+import { flattenConfig, flattenJson, jvmConfig, placeholders, springProfiles, type ConfigValue } from './config.js'
 import type { EnvRead } from './env-reads.js'
 import type { AppCode } from './sources.js'
 import { closing, oneLine } from './sources.js'
@@ -118,7 +118,7 @@ function configCrate(code: AppCode): { names: { name: string; key: string; value
     const files = code.config.filter((c) => /^(?:configuration|config)\/(?:base|default|settings|config)\.(?:ya?ml|json|toml)$|^(?:[Ss]ettings|config)\.(?:ya?ml|toml|json)$/.test(c.file))
     const names: { name: string; key: string; value: string; file: string }[] = []
     for (const c of files) {
-      const map = /\.ya?ml$/.test(c.file) ? flattenYaml(c.text) : c.file.endsWith('.toml') ? flattenToml(c.text) : flattenJson(c.text)
+      const map = flattenConfig(c.file, c.text)
       for (const [key, value] of map) {
         if (!sep && key.includes('.')) continue
         const path = sep ? key.split('.').join(sep) : key
@@ -128,35 +128,6 @@ function configCrate(code: AppCode): { names: { name: string; key: string; value
     return { names, how: { file: code.f.path(file), reason: `the config crate reads ${prefix ?? ''}${prefix ? psep : ''}<key${sep ? `${sep}…` : ''}> from the environment over ${files.map((x) => x.file).join(', ') || 'its files'}` } }
   }
   return undefined
-}
-
-function flattenToml(text: string): Map<string, string> {
-  const out = new Map<string, string>()
-  let table = ''
-  for (const line of text.split('\n')) {
-    const t = /^\s*\[([\w.-]+)\]\s*$/.exec(line)
-    if (t) {
-      table = t[1]!
-      continue
-    }
-    const kv = /^\s*([\w-]+)\s*=\s*(.+?)\s*$/.exec(line)
-    if (kv) out.set(table ? `${table}.${kv[1]}` : kv[1]!, kv[2]!.replace(/^(["'])(.*)\1$/, '$2'))
-  }
-  return out
-}
-
-function flattenJson(text: string): Map<string, string> {
-  const out = new Map<string, string>()
-  try {
-    const walk = (v: unknown, path: string) => {
-      if (v && typeof v === 'object' && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) walk(x, path ? `${path}.${k}` : k)
-      else if (path) out.set(path, String(v))
-    }
-    walk(JSON.parse(text.replace(/("(?:[^"\\]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (_, s: string | undefined) => s ?? '')), '')
-  } catch {
-    // not JSON: nothing read
-  }
-  return out
 }
 
 const bindingOf = (c: Candidate): EnvBinding => ({ name: c.name, part: c.part })
