@@ -308,6 +308,46 @@ describe('framework conventions', () => {
   })
 })
 
+describe('a variable that selects the settings file per environment', () => {
+  it('zero2prod: APP_ENVIRONMENT picks configuration/<env>.yaml (default local, which binds 127.0.0.1): required as production; the host key of the environment files is hostEnv', () => {
+    const s = service({
+      'Cargo.toml': '[package]\nname = "zero2prod"\n\n[dependencies]\nactix-web = "4"\nconfig = "0.15"\nsqlx = { version = "0.8", features = ["postgres"] }\n',
+      'Cargo.lock': '',
+      'src/main.rs': 'fn main() {}\n',
+      'src/configuration.rs': 'pub fn get_configuration() -> Result<Settings, config::ConfigError> {\n    let base_path = std::env::current_dir().expect("no cwd");\n    let configuration_directory = base_path.join("configuration");\n    let environment: Environment = std::env::var("APP_ENVIRONMENT")\n        .unwrap_or_else(|_| "local".into())\n        .try_into()\n        .expect("Failed to parse APP_ENVIRONMENT.");\n    let environment_filename = format!("{}.yaml", environment.as_str());\n    let settings = config::Config::builder()\n        .add_source(config::File::from(configuration_directory.join("base.yaml")))\n        .add_source(config::File::from(configuration_directory.join(environment_filename)))\n        .add_source(config::Environment::with_prefix("APP").prefix_separator("_").separator("__"))\n        .build()?;\n    settings.try_deserialize::<Settings>()\n}\n',
+      'configuration/base.yaml': 'application:\n  port: 8000\ndatabase:\n  host: "127.0.0.1"\n  port: 5432\n  username: "postgres"\n  password: "password"\n  database_name: "newsletter"\n',
+      'configuration/local.yaml': 'application:\n  host: 127.0.0.1\n',
+      'configuration/production.yaml': 'application:\n  host: 0.0.0.0\n',
+    })
+    expect(s.app.hostEnv).toBe('APP_APPLICATION__HOST')
+    expect(evidenceOf(s, 'hostEnv')).toContain('configuration/local.yaml: application.host: 127.0.0.1 → APP_APPLICATION__HOST')
+    expect(s.app.requiredEnv).toEqual([
+      {
+        name: 'APP_ENVIRONMENT',
+        devValue: 'production',
+        secret: false,
+        evidence: { file: 'src/configuration.rs', reason: 'APP_ENVIRONMENT selects the settings file in configuration/ (default local): `env::var("APP_ENVIRONMENT") (line 4)`; configuration/production.yaml holds the production settings, so containers run with APP_ENVIRONMENT=production' },
+      },
+    ])
+  })
+
+  it('Go with viper: APP_ENV names the config file in ./config; no production file, no selector', () => {
+    const main = 'package main\n\nfunc main() {\n\tviper.SetConfigName(getEnv("APP_ENV", "development"))\n\tviper.AddConfigPath("./config")\n\t_ = viper.ReadInConfig()\n\thttp.ListenAndServe(":8080", nil)\n}\n'
+    const s = service({ 'go.mod': 'module x\n\ngo 1.25\n', 'main.go': main, 'config/development.yaml': 'debug: true\n', 'config/production.yaml': 'debug: false\n' })
+    expect(s.app.requiredEnv).toEqual([expect.objectContaining({ name: 'APP_ENV', devValue: 'production', secret: false })])
+    expect(s.app.requiredEnv![0]!.evidence.reason).toMatch(/^APP_ENV selects the settings file in config\/ \(default development\)/)
+    const none = service({ 'go.mod': 'module x\n\ngo 1.25\n', 'main.go': main, 'config/development.yaml': 'debug: true\n', 'config/test.yaml': 'debug: true\n' })
+    expect(none.app.requiredEnv).toBeUndefined()
+  })
+
+  it('NODE_ENV choosing config/production.json is the image’s already; a selector defaulting to production is not asked for', () => {
+    const node = nodeApp({ express: '^4', config: '^3' }, { 'src/index.js': "const config = require('config')\nconst env = process.env.NODE_ENV || 'development'\nrequire('express')().listen(3000)\n", 'config/default.json': '{}', 'config/production.json': '{}' })
+    expect(node.app.requiredEnv).toBeUndefined()
+    const prod = service({ 'go.mod': 'module x\n\ngo 1.25\n', 'main.go': 'package main\n\nfunc main() {\n\tviper.SetConfigName(getEnv("STAGE", "production"))\n\tviper.AddConfigPath("./config")\n\thttp.ListenAndServe(":8080", nil)\n}\n', 'config/local.yaml': '', 'config/production.yaml': '' })
+    expect(prod.app.requiredEnv).toBeUndefined()
+  })
+})
+
 describe('port and bind address variables', () => {
   it('APP_PORT read by the listen call is portEnv; HOST read there is hostEnv', () => {
     const s = nodeApp({ express: '^4' }, { 'src/index.js': "const app = require('express')()\napp.listen(process.env.APP_PORT || 4000, process.env.HOST || 'localhost')\n" })

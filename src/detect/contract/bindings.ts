@@ -1,3 +1,4 @@
+import { posix } from 'node:path'
 import type { Cache, Database } from '../../options.js'
 import type { AppVariable, ConnectionPart, EnvBinding, Evidence } from '../types.js'
 import { flattenConfig, flattenJson, jvmConfig, placeholders, springProfiles, type ConfigValue } from './config.js'
@@ -116,13 +117,18 @@ function configCrate(code: AppCode): { names: { name: string; key: string; value
     const sep = /\.separator\(\s*"([^"]+)"\s*\)/.exec(chain)?.[1]
     const psep = /\.prefix_separator\(\s*"([^"]+)"\s*\)/.exec(chain)?.[1] ?? sep ?? '_'
     const files = code.config.filter((c) => /^(?:configuration|config)\/(?:base|default|settings|config)\.(?:ya?ml|json|toml)$|^(?:[Ss]ettings|config)\.(?:ya?ml|toml|json)$/.test(c.file))
+    // The files layered on the base per environment (configuration/local.yaml, production.yaml)
+    // hold keys of their own (zero2prod's application.host): the environment overrides them too.
+    const dirs = new Set(files.map((c) => posix.dirname(c.file)).filter((d) => d !== '.'))
+    const layers = code.config.filter((c) => !files.includes(c) && dirs.has(posix.dirname(c.file)) && /\.(?:ya?ml|json|toml)$/.test(c.file))
     const names: { name: string; key: string; value: string; file: string }[] = []
-    for (const c of files) {
+    for (const c of [...files, ...layers]) {
       const map = flattenConfig(c.file, c.text)
       for (const [key, value] of map) {
         if (!sep && key.includes('.')) continue
         const path = sep ? key.split('.').join(sep) : key
-        names.push({ name: `${prefix ? `${prefix}${psep}` : ''}${path}`.toUpperCase(), key, value, file: c.file })
+        const name = `${prefix ? `${prefix}${psep}` : ''}${path}`.toUpperCase()
+        if (!names.some((n) => n.name === name)) names.push({ name, key, value, file: c.file })
       }
     }
     return { names, how: { file: code.f.path(file), reason: `the config crate reads ${prefix ?? ''}${prefix ? psep : ''}<key${sep ? `${sep}…` : ''}> from the environment over ${files.map((x) => x.file).join(', ') || 'its files'}` } }

@@ -19,6 +19,8 @@ export interface EnvRead {
    * `Host` in ``Host string `env:"HOST"` ``), so a use of `config.host` leads back to HOST.
    */
   key?: string
+  /** The fallback value as written, when the read has one and it is a literal. */
+  defaultValue?: string
 }
 
 /** What a validator says a variable must look like, for a placeholder that passes it. */
@@ -106,7 +108,10 @@ export function envReads(code: AppCode): EnvRead[] {
         for (const m of text.matchAll(p.re)) {
           const after = text.slice(m.index! + m[0].length, m.index! + m[0].length + 160)
           const key = p.objectKey ? objectKeyBefore(text, m.index!) : keyBefore(text.slice(text.lastIndexOf('\n', m.index! - 1) + 1, m.index!))
-          add({ name: p.name ?? m[1]!, file, snippet: `${oneLine(m[0], 70)} (line ${lineOf(text, m.index!)})`, ...p.kind(m, after), ...(key ? { key } : {}) })
+          const kind = p.kind(m, after)
+          // The first literal of the fallback (`|| 'x'`, `.unwrap_or_else(|_| "local".into())`, `getenv("X", "d")`).
+          const dflt = kind.hasDefault && !p.objectKey ? /^[^;]{0,60}?["'`]([^"'`\n]*)["'`]/.exec(after)?.[1] : undefined
+          add({ name: p.name ?? m[1]!, file, snippet: `${oneLine(m[0], 70)} (line ${lineOf(text, m.index!)})`, ...kind, ...(key ? { key } : {}), ...(dflt !== undefined ? { defaultValue: dflt } : {}) })
         }
       }
     }

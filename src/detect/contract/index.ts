@@ -9,6 +9,7 @@ import { envReads } from './env-reads.js'
 import { detectHealth } from './health.js'
 import { requiredEnv, schemaReads } from './required.js'
 import { runtimePaths } from './runtime-paths.js'
+import { configSelectors } from './config-selector.js'
 import { installContract, lockfileWarning } from './install.js'
 import { lockfileVersion } from './python-lock.js'
 import { packageManagerPin } from './package-manager.js'
@@ -114,7 +115,7 @@ export function runtimeContract(
       appEvidence[k] = b.evidence[k]
     }
   }
-  const required = requiredEnv(code, reads, bound, b.selectors)
+  const required = requiredEnv(code, reads, bound, [...b.selectors, ...configSelectors(code, reads).filter((v) => !bound.has(v.name))])
   if (required.length) {
     app.requiredEnv = required
     appEvidence.requiredEnv = required.map((v) => v.evidence)
