@@ -381,6 +381,19 @@ describe('port and bind address variables', () => {
     expect(evidenceOf(s, 'hostEnv')[0]).toBe('src/index.js: the server binds to HOST: `serve({ fetch: app.fetch, port: config.port, hostname: config.host })`')
   })
 
+  it('Joi: `HOST: Joi.string().default(\'localhost\')` exported as `host: envVars.HOST`, used as app.listen(config.port, config.host)', () => {
+    const s = nodeApp({ express: '^4', joi: '^17' }, {
+      'src/index.js': "const config = require('./config/config')\nconst app = require('./app')\napp.listen(config.port, config.host, () => {})\n",
+      'src/app.js': "module.exports = require('express')()\n",
+      'src/config/config.js': "const Joi = require('joi')\nconst { value: envVars } = Joi.object({\n  HOST: Joi.string().default('localhost'),\n  PORT: Joi.number().default(3000),\n}).unknown().validate(process.env)\nmodule.exports = {\n  host: envVars.HOST,\n  port: envVars.PORT,\n}\n",
+    })
+    expect(s.app.hostEnv).toBe('HOST')
+    expect(evidenceOf(s, 'hostEnv')).toEqual([
+      'src/index.js: the server binds to HOST: `.listen(config.port, config.host, () => {})`',
+      "src/config/config.js: HOST is read here: `HOST: Joi.string().default('localhost') (line 3)` (its default is not the container’s: set to 0.0.0.0)",
+    ])
+  })
+
   it('a config object (`server: { host: process.env.BIND_HOST ?? ... }`) and a destructured `const { host, port } = config.server`', () => {
     const s = nodeApp({ express: '^4' }, {
       'src/index.js': "const config = require('./config')\nconst { host, port } = config.server\nrequire('express')().listen(port, host)\n",
