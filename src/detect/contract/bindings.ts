@@ -221,7 +221,12 @@ export function detectBindings(code: AppCode, reads: readonly EnvRead[]): Bindin
     // The listen call's own arguments name the variable, or the config key or schema field it
     // is kept under (`env.HOST` of an envalid/zod/Joi schema, `config.host`), wherever it is read.
     const args = listenArguments(code)
-    const used = hostReads.map((r) => ({ r, at: args.find((a) => mentions(a.text, r, aliases(code, r))) })).find((x) => x.at)
+    const used = hostReads
+      .map((r) => {
+        const keys = aliases(code, r)
+        return { r, at: args.find((a) => mentions(a.text, r, keys)) }
+      })
+      .find((x) => x.at)
     const inListenFile = hostReads.find((r) => listens.has(r.file))
     if (used) {
       out.hostEnv = used.r.name
