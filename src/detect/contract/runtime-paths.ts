@@ -162,7 +162,7 @@ const top = (path: string) => path.replace(/^\.\//, '').split('/')[0]!
 function namedPath(name: string, value: string): string | undefined {
   // A dotenv file holds a developer's secrets: never one the image should carry.
   if ((!/[/.]/.test(value) && !PATHY.test(name)) || /(?:^|\/)\.env(?:\.|$)/.test(value)) return undefined
-  const path = cwdPath(value)?.replace(/\/$/, '')
+  const path = cwdPath(value)?.replace(/\/?\*.*$/, '').replace(/\/$/, '')
   return path && path !== '.' && !path.startsWith('..') && !NEVER.test(path) ? path : undefined
 }
 
