@@ -132,7 +132,7 @@ export interface AppFacts {
   asgiApp?: string
   /** Python: the code lives in src/ (put on PYTHONPATH). */
   srcLayout?: boolean
-  /** Node: the prod command's argv, e.g. ["node", "dist/index.js"]. */
+  /** Node: the prod command's argv, e.g. ["node", "dist/index.js"]; with `runtime: 'bun'`, Bun's (["bun", "src/index.ts"]). */
   nodeEntry?: readonly string[]
   /** Node: package.json has a `build` script (the image runs it). */
   hasBuildScript?: boolean
