@@ -9,7 +9,7 @@ import { LANGUAGE_CHOICES, type DevSpec, type FrameworkChoice, type LanguageChoi
 import { byId } from './registry/lookup.js'
 import { mirrorImage, type Mirrors } from './policy/images.js'
 import { PLATFORM_CHOICES, REGISTRY_CHOICES, type PlatformChoice } from './registry/platforms.js'
-import { CACHE_CHOICES, DATABASE_CHOICES, type EnvVar, type ServiceSpec } from './registry/services.js'
+import { CACHE_CHOICES, DATABASE_CHOICES, forExistingApp, type EnvVar, type ServiceSpec } from './registry/services.js'
 import { terraformContext, type TerraformContext } from './terraform-context.js'
 
 /** Generating for an existing app: no starter, and the names its code decides. */
@@ -217,8 +217,9 @@ export function buildContext(answers: Answers, tool: { name: string; version: st
   const dev: DevSpec = { ...language.dev, ...framework.dev }
   const db = byId(DATABASE_CHOICES, answers.database)
   const cache = byId(CACHE_CHOICES, answers.cache)
-  const database = service(db.id, db.label, db.service, mirrors)
-  const cacheCtx = service(cache.id, cache.label, cache.service, mirrors)
+  const asReached = (spec: ServiceSpec | null) => (spec && retrofit ? forExistingApp(spec) : spec)
+  const database = service(db.id, db.label, asReached(db.service), mirrors)
+  const cacheCtx = service(cache.id, cache.label, asReached(cache.service), mirrors)
   const services = [database, cacheCtx].filter((s): s is ServiceContext => s !== null)
   const registry = byId(REGISTRY_CHOICES, answers.registry)
   const example = registry.example(answers.name)

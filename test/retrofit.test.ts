@@ -352,3 +352,24 @@ describe('retrofit into a repository with files of its own', () => {
     expect(named.stderr).toMatch(/--package-manager "uv" is not a valid choice\. Valid choices: npm, pnpm/)
   })
 })
+
+/** A Flask app factory on SQLAlchemy and psycopg2, its URL from DATABASE_URL (flask-factory's shape). */
+const FLASK_SQL: Record<string, string> = {
+  'requirements.txt': 'Flask==3.1.0\nFlask-SQLAlchemy==3.1.1\nSQLAlchemy==2.0.36\npsycopg2-binary==2.9.10\ngunicorn==23.0.0\n',
+  'project/__init__.py': 'import os\nfrom flask import Flask\nfrom flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n\n\ndef create_app():\n    app = Flask(__name__)\n    app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]\n    db.init_app(app)\n    return app\n',
+  'wsgi.py': 'from project import create_app\napp = create_app()\n',
+}
+
+describe('what an existing app is given', () => {
+  it("Postgres URLs use postgresql://, which SQLAlchemy accepts (it refuses postgres://), in every file the run writes", async () => {
+    const root = materialize(FLASK_SQL, 'notes')
+    const r = await run(['--cwd', root, '--yes', '--json', '--port', '5000', '--platform', 'kubernetes'], tmpdir())
+    expect(r.code, r.stderr).toBe(0)
+    expect(JSON.parse(r.stdout).answers.database).toBe('postgres')
+    expect(text(root, 'compose.yaml')).toMatch(/^ {6}DATABASE_URL: postgresql:\/\/\$\{POSTGRES_USER:-app\}:\$\{POSTGRES_PASSWORD:-dev-only-password\}@postgres:5432\/\$\{POSTGRES_DB:-app\}$/m)
+    expect(text(root, 'compose.prod.yaml')).toMatch(/^ {6}DATABASE_URL: postgresql:\/\//m)
+    const written = Object.keys(snapshot(root)).filter((p) => !(p in FLASK_SQL))
+    for (const p of written) expect(text(root, p), p).not.toMatch(/\bpostgres:\/\//)
+    expect(written.filter((p) => text(root, p).includes('postgresql://'))).toEqual(expect.arrayContaining(['compose.yaml', 'compose.prod.yaml', 'deploy/helm/notes/values.yaml']))
+  })
+})
