@@ -395,6 +395,24 @@ const SPRING: Record<string, string> = {
 }
 
 describe('retrofit beside container files the app keeps', () => {
+  it("beside their Dockerfile and docker-compose.yml (express-boilerplate's shape): validate reads our overrides with our compose.yaml, not theirs", async () => {
+    const own = {
+      ...SHOP,
+      Dockerfile: 'FROM node:20-alpine\nWORKDIR /usr/src/node-app\nCOPY . .\nRUN npm ci\nEXPOSE 3000\n',
+      '.dockerignore': 'node_modules\n.git\n',
+      'docker-compose.yml': "version: '3'\nservices:\n  node-app:\n    build: .\n    image: node-app\n    ports:\n      - '3000:3000'\n",
+      'docker-compose.dev.yml': "version: '3'\nservices:\n  node-app:\n    command: npm run dev\n",
+    }
+    const root = materialize(own, 'shop')
+    const r = await run(['--cwd', root, '--yes', '--json', '--on-conflict', 'alongside', '--port', '3000'], tmpdir())
+    expect(r.code, r.stderr).toBe(0)
+    expect(text(root, 'compose.override.yaml')).not.toMatch(/dockerfile:/)
+    expect(JSON.parse(r.stdout).validation.filter((f: { rule: string }) => f.rule === 'compose-build-target-missing')).toEqual([])
+    const v = await run(['validate', root, '--no-external', '--json'], tmpdir())
+    // Their own root Dockerfile is theirs to fix; nothing we wrote has an error.
+    expect(JSON.parse(v.stdout).findings.filter((f: { severity: string; file: string }) => f.severity === 'error' && !(f.file in own)), v.stdout).toEqual([])
+  })
+
   it('their .dockerignore stays for their own Dockerfile; ours is Dockerfile.dockerignore, which our Dockerfile reads; a re-run changes nothing', async () => {
     const root = materialize(QUARKUS, 'greetings')
     const r = await run(['--cwd', root, '--yes', '--json', '--on-conflict', 'alongside'], tmpdir())
