@@ -112,6 +112,15 @@ describe('fitRepository: their .dockerignore', () => {
     expect(paths(kept.services[0]!.retrofit).filter((p) => p.includes('ignore'))).toEqual(['api/Dockerfile.dockerignore'])
   })
 
+  it('their Dockerfile kept with every stage we build: it is what builds, with their .dockerignore, and no ignore file of ours lands beside it', async () => {
+    const staged = 'FROM python:3.13-slim AS dev\nFROM python:3.13-slim AS test\nFROM python:3.13-slim AS prod\n'
+    const { render, read } = setup({ Dockerfile: staged, '.dockerignore': QUARKUS })
+    const fit = await fitRepository([{ dir: '.', app: {} }], render, { read, policy: 'skip' })
+    expect(fit.services[0]!.dockerfile).toEqual({ kind: 'kept', path: 'Dockerfile' })
+    expect(fit.services[0]!.retrofit.app.dockerignore).toBeUndefined()
+    expect(paths(fit.services[0]!.retrofit)).not.toContain('Dockerfile.dockerignore')
+  })
+
   it('overwrite replaces theirs; abort leaves it to the writer; ours from an earlier run is not theirs', async () => {
     const over = setup({ '.dockerignore': QUARKUS })
     const o = await fitRepository([{ dir: '.', app: {} }], over.render, { read: over.read, policy: 'overwrite' })

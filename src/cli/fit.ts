@@ -146,10 +146,12 @@ export async function fitRepository(retrofits: readonly Retrofit[], render: (r: 
     }
 
     // Their .dockerignore, written for their own Dockerfile, may exclude what ours needs (a
-    // Quarkus one keeps only target/): ours goes beside our Dockerfile, where BuildKit reads it first.
+    // Quarkus one keeps only target/): ours goes beside our Dockerfile, where BuildKit reads it
+    // first. Not when ours has a name of its own already, nor when their Dockerfile is the one
+    // built (an ignore file beside it would change their build).
     const ignorePath = posix.join(retrofit.dir, '.dockerignore')
     const ignoreOurs = files.find((f) => f.path === ignorePath)?.content
-    const ignoreTheirs = ignoreOurs === undefined || retrofit.app.dockerfile ? undefined : await theirsAt(ignorePath, ignoreOurs, [retrofit.dir], opts.read)
+    const ignoreTheirs = ignoreOurs === undefined || retrofit.app.dockerfile || fit.dockerfile?.kind === 'kept' ? undefined : await theirsAt(ignorePath, ignoreOurs, [retrofit.dir], opts.read)
     if (ignoreOurs !== undefined && ignoreTheirs !== undefined) {
       const dockerfile = 'Dockerfile'
       const own = `${dockerfile}.dockerignore`
