@@ -260,7 +260,7 @@ export async function theirDependabot(files: readonly RenderedFile[], dirs: read
 export function withOwnIgnoreFile<T extends { path: string }>(files: readonly T[], retrofit: Retrofit): T[] {
   const target = posix.join(retrofit.dir, ignoreFileOf(retrofit.app))
   const rendered = new Set([posix.join(retrofit.dir, '.dockerignore'), posix.join(retrofit.dir, 'Dockerfile.dockerignore')])
-  const ours = files.find((f) => rendered.has(f.path))
-  if (!ours || ours.path === target) return [...files]
-  return files.map((f) => (f === ours ? { ...f, path: target } : f)).sort((a, b) => a.path.localeCompare(b.path))
+  const mine = files.find((f) => rendered.has(f.path))
+  if (!mine || mine.path === target) return [...files]
+  return files.map((f) => (f === mine ? { ...f, path: target } : f)).sort((a, b) => a.path.localeCompare(b.path))
 }
