@@ -375,7 +375,8 @@ export const CORPUS = [
     flags: [{ args: ['--on-conflict', 'alongside'], why: "the app has its own compose.yaml (Spring Boot's Docker Compose support): keep it" }],
     prepare: [],
     port: 8081,
-    health: '/actuator/health',
+    // management.endpoint.health.probes.enabled: the liveness group is the check that fits.
+    health: '/actuator/health/liveness',
     backing: { database: 'postgres', cache: 'redis' },
     env: { database: ['SPRING_DATASOURCE_URL'], cache: ['REDIS_HOST|SPRING_DATA_REDIS_HOST'] },
     build: { static: STATIC.gradle },
