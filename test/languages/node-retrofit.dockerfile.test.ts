@@ -219,3 +219,45 @@ describe('Node retrofit: a pnpm workspace member', () => {
     expect(r.ignore).toContain('node_modules')
   })
 })
+
+describe('Node retrofit: the package manager version the app pins', () => {
+  const arg = (r: ReturnType<typeof node>, name: string) => r.global.map((i) => i.args).filter((a) => a.startsWith(`${name}=`))
+
+  it.each([
+    ['pnpm', '10.18.0', 'PNPM_VERSION', 'npm install --global pnpm@${PNPM_VERSION}'],
+    ['yarn', '4.5.3', 'YARN_VERSION', 'npm install --global @yarnpkg/cli-dist@${YARN_VERSION}'],
+    ['yarn-classic', '1.22.19', 'YARN_VERSION', 'npm install --global yarn@${YARN_VERSION}'],
+    ['bun', '1.1.38', 'BUN_VERSION', 'COPY --from=bun /usr/local/bin/bun /usr/local/bin/bun'],
+  ])('%s: the ARG defaults to the pinned %s, which the toolchain installs, and says why', (pm, version, name, install) => {
+    const r = node({ ...built, packageManagerVersion: version }, { packageManager: pm })
+    expect(arg(r, name)).toEqual([`${name}=${version}`])
+    expect(r.text).toContain(install)
+    expect(r.text).toMatch(new RegExp(`^# The app pins ${pm === 'yarn-classic' ? 'yarn' : pm} ${version.replace(/\./g, '\\.')} \\("packageManager"`, 'm'))
+  })
+
+  it('Corepack’s integrity suffix is dropped: npm installs by version', () => {
+    const r = node({ ...built, packageManagerVersion: '10.18.0+sha512.abcdef0123' }, { packageManager: 'pnpm' })
+    expect(arg(r, 'PNPM_VERSION')).toEqual(['PNPM_VERSION=10.18.0'])
+  })
+
+  it.each([
+    ['a range', 'pnpm', '^10.0.0', 'PNPM_VERSION=10.34.9'],
+    ['Yarn 1 under Yarn Berry', 'yarn', '1.22.22', 'YARN_VERSION=4.18.1'],
+    ['Yarn Berry under Yarn 1', 'yarn-classic', '4.5.3', 'YARN_VERSION=1.22.22'],
+  ])('%s is no pin: the tool’s own version, no note', (_what, pm, version, expected) => {
+    const r = node({ ...built, packageManagerVersion: version }, { packageManager: pm })
+    expect(r.global.map((i) => i.args)).toContain(expected)
+    expect(r.text).not.toContain('# The app pins')
+  })
+
+  it('npm is the Node.js image’s own: no ARG, no note', () => {
+    const r = node({ ...built, packageManagerVersion: '10.9.2' })
+    expect(r.text).not.toMatch(/NPM_VERSION|# The app pins/)
+  })
+
+  it('a UI on the same package manager keeps the tool’s pin under a name of its own', () => {
+    const ui = { dir: 'web', packageManager: 'pnpm', installFiles: ['package.json', 'pnpm-lock.yaml'], script: 'build', output: 'web/dist' }
+    const r = node({ ...built, packageManagerVersion: '10.18.0', ui }, { packageManager: 'pnpm' })
+    expect(r.global.map((i) => i.args)).toEqual(expect.arrayContaining(['PNPM_VERSION=10.18.0', 'UI_PNPM_VERSION=10.34.9']))
+  })
+})

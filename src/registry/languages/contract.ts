@@ -88,6 +88,16 @@ export function assertHealthPaths(app: AppFacts): void {
   }
 }
 
+/**
+ * The package manager version the app pins (`app.packageManagerVersion`) as an exact version the
+ * image can install, or null: a range or anything else is no pin. Corepack's integrity suffix
+ * (`10.18.0+sha512.…`) is dropped: npm installs by version, not by hash.
+ */
+export function pinnedVersion(app: AppFacts): string | null {
+  const v = app.packageManagerVersion?.trim().replace(/\+.*$/, '')
+  return v && /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(v) ? v : null
+}
+
 /** Whether the install files hold one of these lockfiles. */
 export function hasLockfile(files: readonly string[], lockfiles: readonly string[]): boolean {
   return files.some((f) => lockfiles.includes(posix.basename(f)))

@@ -1,4 +1,4 @@
-import { commonContract, fromWorkspaceRoot, hasLockfile, relPath, runtimeCopies, unlockedNote } from './contract.js'
+import { commonContract, fromWorkspaceRoot, hasLockfile, pinnedVersion, relPath, runtimeCopies, unlockedNote } from './contract.js'
 import { NODE_DEFAULT_VERSION, NODE_LOCKFILES, NODE_PACKAGE_MANAGERS, YARN_CLASSIC_VERSION } from './node-package-managers.js'
 import type { FrameworkChoice, LanguageChoice, PackageManagerChoice, TemplateDataInput } from './types.js'
 import { uiStage, wrap, type DeclaredArgs } from './ui-stage.js'
@@ -85,6 +85,19 @@ function workspaceCommands(pm: PackageManagerChoice, pkg: string, locked: boolea
   }
 }
 
+/**
+ * The version of the package manager the image installs: the app's own pin when it names one
+ * of the same tool (Yarn 1 is yarn-classic, 2+ is Berry), else the tool's. npm comes with the
+ * Node.js image and is never pinned here.
+ */
+function managerVersion(pm: PackageManagerChoice, app: TemplateDataInput['app'] = {}): { version: string | null; pinned: boolean } {
+  const own = pm.id === 'yarn-classic' ? YARN_CLASSIC_VERSION : pm.version
+  const pin = pinnedVersion(app)
+  const major = pin ? Number(pin.split('.')[0]) : NaN
+  const fits = pm.id === 'pnpm' || pm.id === 'bun' || (pm.id === 'yarn' && major >= 2) || (pm.id === 'yarn-classic' && major === 1)
+  return pin && fits ? { version: pin, pinned: pin !== own } : { version: own, pinned: false }
+}
+
 function templateData({ packageManager: pm, framework, port, languageVersion, app = {} }: TemplateDataInput): Readonly<Record<string, unknown>> {
   const run = pm.run!.split(' ')
   const rt = RUNTIME[framework.id]
@@ -118,8 +131,8 @@ function templateData({ packageManager: pm, framework, port, languageVersion, ap
   const at = member ? `${member}/` : ''
   const copies = shipping === 'output' || shipping === 'deploy' || framework.id === 'next' ? runtimeCopies(app, framework.id === 'next' ? ['public', '.next'] : [outDir]) : []
   const declared: Record<string, string> = { NODE_VERSION: languageVersion, NODE_IMAGE: 'node:${NODE_VERSION}-trixie-slim' }
-  if (pm.version && pm.id !== 'npm') declared[`${pm.id.toUpperCase()}_VERSION`] = pm.version
-  if (pm.id === 'yarn-classic') declared.YARN_VERSION = YARN_CLASSIC_VERSION
+  const manager = managerVersion(pm, app)
+  if (manager.version && pm.id !== 'npm') declared[`${pm.id === 'yarn-classic' ? 'YARN' : pm.id.toUpperCase()}_VERSION`] = manager.version
   const ui = framework.id === 'spa' ? null : uiStage(app, declared as DeclaredArgs)
   const common = commonContract(app, framework.id === 'next' && app.hostEnv === 'HOSTNAME' ? { hostEnv: null } : {})
 
@@ -148,7 +161,9 @@ function templateData({ packageManager: pm, framework, port, languageVersion, ap
     workspace: ws && { member: member ?? '.', deploy: shipping === 'deploy' ? `pnpm deploy --filter ${JSON.stringify(pkg)} --prod --legacy /out` : null },
     runtimeCopies: copies.map((p) => ({ from: `/app/${at}${p}`, to: `./${p}` })),
     ui: ui && { ...ui, into: `${at}${ui.output}` },
-    yarnClassicVersion: YARN_CLASSIC_VERSION,
+    // The version the toolchain installs (its ARG's default), and why when it is the app's.
+    managerVersion: manager.version,
+    managerPin: manager.pinned ? wrap(`The app pins ${pm.id === 'yarn-classic' ? 'yarn' : pm.id} ${manager.version} ("packageManager" in package.json): the image installs that version, so the tool neither switches to it during the install nor reads the lockfile with another.`) : [],
     nginxVersion: NGINX_VERSION,
   }
 }
