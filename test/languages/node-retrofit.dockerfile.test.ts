@@ -261,3 +261,65 @@ describe('Node retrofit: the package manager version the app pins', () => {
     expect(r.global.map((i) => i.args)).toEqual(expect.arrayContaining(['PNPM_VERSION=10.18.0', 'UI_PNPM_VERSION=10.34.9']))
   })
 })
+
+describe('Node retrofit: an app that runs on Bun', () => {
+  const bunApp: AppFacts = { runtime: 'bun', hasBuildScript: false, devScript: 'dev', nodeEntry: ['bun', 'src/index.ts'], installFiles: ['package.json', 'bun.lockb'], health: { liveness: '/health', readiness: '/health' } }
+  const r = node(bunApp, { packageManager: 'bun' })
+
+  it('the prod image is Bun’s own, pinned by ARGs, and runs the app’s entry from its source', () => {
+    expect(r.global.map((i) => i.args)).toEqual(expect.arrayContaining(['BUN_VERSION=1.4.5', 'BUN_IMAGE=oven/bun:${BUN_VERSION}-slim']))
+    expect(r.stage('prod').from).toBe('${BUN_IMAGE}')
+    expect(r.cmd('prod')).toEqual(['bun', 'src/index.ts'])
+    expect(r.copies('prod')).toEqual(['--from=prod-deps /app/node_modules ./node_modules', '. .'])
+    expect(r.text).toContain('org.opencontainers.image.base.name="${BUN_IMAGE}"')
+    // Bun's image has no npm or corepack to remove: no RUN in prod at all.
+    expect(r.runs('prod')).toEqual([])
+  })
+
+  it('non-root as UID 1000 (the image’s bun user), the healthcheck through bun', () => {
+    expect(r.stage('prod').body).toContainEqual(expect.objectContaining({ keyword: 'USER', args: '1000:1000' }))
+    expect(r.text).toContain("the image's `bun` user")
+    expect(r.probe()).toEqual(['bun', '-e', 'fetch(`http://127.0.0.1:${process.env.PORT}/health`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))'])
+    const tcp = node({ ...bunApp, health: { liveness: null, readiness: null }, portEnv: 'APP_PORT' }, { packageManager: 'bun' }).probe()!
+    expect(tcp.slice(0, 2)).toEqual(['bun', '-e'])
+    expect(tcp[2]).toContain("require('node:net').connect(process.env.APP_PORT, '127.0.0.1')")
+  })
+
+  it('the build stages take Bun’s binary, so dev and test run bun', () => {
+    expect(r.copies('base')).toEqual(['--from=bun /usr/local/bin/bun /usr/local/bin/bun'])
+    expect(r.stage('bun').from).toBe('${BUN_IMAGE}')
+    expect(r.cmd('dev')).toEqual(['bun', 'run', 'dev'])
+    expect(r.cmd('test')).toEqual(['bun', 'run', 'test'])
+  })
+
+  it('without a dev script, Bun reloads the entry itself', () => {
+    expect(node({ ...bunApp, devScript: undefined }, { packageManager: 'bun' }).cmd('dev')).toEqual(['bun', '--hot', 'src/index.ts'])
+  })
+
+  it('the app’s pinned Bun is the runtime too; with another package manager, Bun keeps the tool’s pin', () => {
+    const pinned = node({ ...bunApp, packageManagerVersion: '1.2.23' }, { packageManager: 'bun' })
+    expect(pinned.global.map((i) => i.args)).toContain('BUN_VERSION=1.2.23')
+    const npm = node({ ...bunApp, installFiles: ['package.json', 'package-lock.json'], packageManagerVersion: '10.9.2' })
+    expect(npm.global.map((i) => i.args)).toContain('BUN_VERSION=1.4.5')
+    expect(command(npm.runs('deps')[0]!)).toBe('npm ci')
+    expect(npm.copies('base')).toEqual(['--from=bun /usr/local/bin/bun /usr/local/bin/bun'])
+    expect(npm.stage('prod').from).toBe('${BUN_IMAGE}')
+  })
+
+  it('a build step: the output folder the entry sits in ships, run by bun (a node entry is run by bun too)', () => {
+    const built = node({ ...bunApp, hasBuildScript: true, nodeEntry: ['node', 'dist/index.js'] }, { packageManager: 'bun' })
+    expect(built.cmd('prod')).toEqual(['bun', 'dist/index.js'])
+    expect(built.copies('prod')).toContain('--from=build /app/dist ./dist')
+    expect(built.runs('build')).toEqual(['bun run build'])
+    expect(node({ ...bunApp, nodeEntry: ['bun', 'run', '--smol', 'build/server.js'], hasBuildScript: true }, { packageManager: 'bun' }).copies('prod')).toContain('--from=build /app/build ./build')
+  })
+
+  it('Node apps stay on Node: no Bun image, node runs the healthcheck', () => {
+    const plain = node(built, { packageManager: 'bun' })
+    expect(plain.stage('prod').from).toBe('${NODE_IMAGE}')
+    expect(plain.probe()![0]).toBe('node')
+    expect(plain.text).not.toContain('BUN_IMAGE')
+    // Next.js keeps its standalone server on Node whatever the runtime says.
+    expect(node({ runtime: 'bun' }, { framework: 'next' }).stage('prod').from).toBe('${NODE_IMAGE}')
+  })
+})
