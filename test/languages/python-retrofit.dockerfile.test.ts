@@ -131,3 +131,36 @@ describe('Python retrofit: a uv workspace member', () => {
     expect(r.ignore).toEqual(expect.arrayContaining(['**/.venv', '**/__pycache__', '**/.env']))
   })
 })
+
+describe('Python retrofit: Django’s collectstatic with the variables its settings demand', () => {
+  const django: AppFacts = { wsgiApp: 'config.wsgi:application', srcLayout: false }
+  const required = (name: string, devValue: string, secret: boolean) => ({ name, devValue, secret, evidence: { file: 'config/settings.py', reason: `env("${name}")` } })
+  const collect = (r: ReturnType<typeof py>) => r.runs('build').find((x) => x.includes('collectstatic'))!
+
+  it('build-only placeholders on that command line: the connections Compose sets, the required variables’ dev values', () => {
+    const r = py({ ...django, cacheEnv: [{ name: 'REDIS_URL', part: 'url' }], requiredEnv: [required('DJANGO_SECRET_KEY', 'change-me', true), required('DJANGO_DEBUG', 'True', false)] }, { framework: 'django', packageManager: 'poetry', database: 'postgres', cache: 'redis' })
+    expect(collect(r)).toBe(
+      'DATABASE_URL=postgres://placeholder:placeholder@postgres:5432/placeholder REDIS_URL=redis://:placeholder@redis:6379/0 DJANGO_SECRET_KEY=change-me DJANGO_DEBUG=True python manage.py collectstatic --noinput',
+    )
+    // Never ENV or ARG: nothing keeps them past that command.
+    for (const name of ['DJANGO_SECRET_KEY', 'DATABASE_URL', 'REDIS_URL', 'DJANGO_DEBUG']) {
+      expect(r.text).not.toMatch(new RegExp(`^(ENV|ARG)\\b.*\\b${name}=`, 'm'))
+      for (const s of r.stages) expect(s.body.filter((i) => i.keyword === 'ENV' || i.keyword === 'ARG').map((i) => i.args).join(' ')).not.toContain(`${name}=`)
+    }
+    expect(r.text).toMatch(/^# Build-only placeholders, on this command line alone/m)
+  })
+
+  it('the app’s own connection variables (split parts), and values the shell must not read', () => {
+    const r = py(
+      { ...django, databaseEnv: [{ name: 'DB_HOST', part: 'host' }, { name: 'DB_PASSWORD', part: 'password' }], requiredEnv: [required('SECRET_KEY', "it's a $ecret", true), required('ALLOWED', '', false)] },
+      { framework: 'django', packageManager: 'uv', database: 'postgres' },
+    )
+    expect(collect(r)).toBe('DB_HOST=postgres DB_PASSWORD=placeholder SECRET_KEY="it\'s a \\$ecret" ALLOWED=placeholder python manage.py collectstatic --noinput')
+  })
+
+  it('no variables to stand in for: the plain command; Flask has no build step to give them', () => {
+    expect(collect(py(django, { framework: 'django', packageManager: 'uv' }))).toBe('python manage.py collectstatic --noinput')
+    const flaskApp = py({ ...flask, requiredEnv: [required('SECRET_KEY', 'x', true)] }, { database: 'postgres' })
+    expect(flaskApp.text).not.toContain('placeholder')
+  })
+})

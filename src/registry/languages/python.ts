@@ -1,5 +1,5 @@
 import type { AppFacts } from '../../detect/types.js'
-import { commonContract, fromWorkspaceRoot, memberPrefix, relPath, runtimeCopies, unlockedNote } from './contract.js'
+import { buildPlaceholders, commonContract, fromWorkspaceRoot, memberPrefix, relPath, runtimeCopies, unlockedNote } from './contract.js'
 import type { FrameworkChoice, LanguageChoice, PackageManagerChoice, TemplateDataInput } from './types.js'
 import { uiStage, wrap } from './ui-stage.js'
 
@@ -83,7 +83,7 @@ const WSGI_APP: Readonly<Record<string, string>> = {
   django: 'config.wsgi:application',
 }
 
-function templateData({ port, framework, packageManager: pm, app = {} }: TemplateDataInput): Readonly<Record<string, unknown>> {
+function templateData({ port, framework, packageManager: pm, app = {}, environment }: TemplateDataInput): Readonly<Record<string, unknown>> {
   const wsgi = app.wsgiApp ?? WSGI_APP[framework.id]
   // Exec-form argv of each target (rendered with the `json` helper).
   const commands: Record<string, { dev: string[]; test: string[]; prod: string[] }> = {
@@ -129,6 +129,8 @@ function templateData({ port, framework, packageManager: pm, app = {} }: Templat
     ui,
     // Django collects the UI's files as static files: its build stage takes them, not prod.
     uiToProd: ui !== null && ui.serve && !django,
+    // collectstatic imports the settings, which may demand variables only a running app has.
+    collectstaticEnv: django ? buildPlaceholders(environment) : [],
   }
 }
 
