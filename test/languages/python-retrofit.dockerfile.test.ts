@@ -164,3 +164,48 @@ describe('Python retrofit: Django’s collectstatic with the variables its setti
     expect(flaskApp.text).not.toContain('placeholder')
   })
 })
+
+describe('Python retrofit: a path dependency of a Poetry project at the workspace root', () => {
+  const member: AppFacts = {
+    asgiApp: 'api.main:app',
+    srcLayout: true,
+    buildContext: '../..',
+    memberDir: 'services/api',
+    workspacePackage: 'api',
+    installFiles: ['pyproject.toml', 'poetry.lock', 'services/api/pyproject.toml', 'libs/core/pyproject.toml', 'libs/billing/pyproject.toml'],
+  }
+  const r = py(member, { framework: 'fastapi', packageManager: 'poetry' })
+
+  it('installs the third-party packages from the manifests alone: the path dependencies need their source', () => {
+    expect(binds(r.runs('deps')[0]!)).toEqual(member.installFiles)
+    expect(command(r.runs('deps')[0]!)).toBe('python -m venv --without-pip /opt/venv && poetry install --no-root --no-directory --no-interaction')
+    expect(command(r.runs('prod-deps')[0]!)).toBe('python -m venv --without-pip /opt/venv && poetry install --no-root --no-directory --no-interaction --only main --compile')
+  })
+
+  it('prod: the other path dependencies built from their source as plain packages, not links into a folder the image lacks', () => {
+    expect(r.copies('prod-deps')).toEqual(['. /workspace'])
+    const libs = r.runs('prod-deps')[1]!
+    expect(command(libs)).toBe('/opt/poetry/bin/pip --python /opt/venv/bin/python install --disable-pip-version-check --root-user-action=ignore --no-deps /workspace/libs/core /workspace/libs/billing')
+    expect(libs).toContain('--mount=type=cache,target=/root/.cache/pip')
+    expect(libs).not.toContain('/workspace/services/api')
+    expect(r.copies('prod')).toEqual(['--from=prod-deps /opt/venv /opt/venv', 'services/api/src ./src'])
+  })
+
+  it('dev and test: the path dependencies linked to the source in /app, run from the member’s folder', () => {
+    expect(command(r.runs('source')[1]!)).toBe('poetry install --no-root --no-interaction')
+    expect(r.stage('source').body).toContainEqual(expect.objectContaining({ keyword: 'WORKDIR', args: '/app/services/api' }))
+    expect(r.env('source')).toContain('PYTHONPATH=/app/services/api/src')
+    expect(r.byPath.has('Dockerfile.dockerignore')).toBe(true)
+  })
+
+  it('a member with no other path dependency: nothing to build from /workspace', () => {
+    const alone = py({ ...member, installFiles: ['pyproject.toml', 'poetry.lock', 'services/api/pyproject.toml'] }, { framework: 'fastapi', packageManager: 'poetry' })
+    expect(alone.runs('prod-deps')).toHaveLength(1)
+    expect(alone.copies('prod-deps')).toEqual([])
+  })
+
+  it('a Poetry project of its own installs as before', () => {
+    const own = py({ asgiApp: 'app.main:app', srcLayout: true, installFiles: ['pyproject.toml', 'poetry.lock'] }, { framework: 'fastapi', packageManager: 'poetry' })
+    expect(own.text).not.toMatch(/--no-directory|\/workspace/)
+  })
+})
