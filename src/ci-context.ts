@@ -1,5 +1,6 @@
 import { posix } from 'node:path'
 import { AnswerError, type Answers } from './answers.js'
+import { composeFiles } from './compose-files.js'
 import type { AppFacts } from './detect/types.js'
 import type { Severity } from './config/types.js'
 import { K8S_ENVIRONMENTS, type KubernetesContext } from './kubernetes-context.js'
@@ -399,6 +400,7 @@ export function ciContext(
   // A workspace member's image changes with the workspace's lockfile and manifests too.
   const installPaths = workspace ? (app.installFiles ?? []).map((f) => posix.join(context, f)).filter((f) => !appDir || !f.startsWith(`${appDir}/`)) : []
   const names = { ci: 'ci', release: 'release', deploy: 'deploy', infra: 'infra' } as const
+  const compose = composeFiles(app.composeFile)
   const workflowNames = Object.fromEntries(Object.entries(names).map(([k, v]) => [k, workflowPrefix ? `${workflowPrefix}-${v}` : v])) as CiContext['workflowNames']
   const workflowFiles = Object.fromEntries(Object.entries(workflowNames).map(([k, v]) => [k, `${v}.yml`])) as CiContext['workflowFiles']
   return {
@@ -412,7 +414,7 @@ export function ciContext(
     versions: Object.entries(toolchain.versions).map(([name, value]) => ({ name, value })),
     registry: answers.registry,
     imageName: answers.name,
-    composeFile: 'compose.yaml:compose.test.yaml',
+    composeFile: `${compose.base}:${compose.test}`,
     ...CI_TOOL_VERSIONS,
     scanSeverity: scanSeverities(scanFailOn).join(','),
     scanSeverityLabel: [...scanSeverities(scanFailOn)].reverse().join('/'),

@@ -3,13 +3,15 @@ import type { Answers } from './answers.js'
 import { appEnvironment, dotenvValue, yamlValue, type AppEnv } from './app-env.js'
 import type { AppFacts, Evidence, HealthCheck, UnprovidedService } from './detect/types.js'
 import { ciContext, type CiContext } from './ci-context.js'
+import { composeCommands, composeFiles, DEFAULT_COMPOSE_FILE, type ComposeFiles } from './compose-files.js'
 import type { Policy } from './config/types.js'
 import { HEALTH, kubernetesContext, type KubernetesContext } from './kubernetes-context.js'
 import { LANGUAGE_CHOICES, type DevSpec, type FrameworkChoice, type LanguageChoice, type PackageManagerChoice } from './registry/languages/index.js'
+import { fromWorkspaceRoot } from './registry/languages/contract.js'
 import { byId } from './registry/lookup.js'
 import { mirrorImage, type Mirrors } from './policy/images.js'
 import { PLATFORM_CHOICES, REGISTRY_CHOICES, type PlatformChoice } from './registry/platforms.js'
-import { CACHE_CHOICES, DATABASE_CHOICES, type EnvVar, type ServiceSpec } from './registry/services.js'
+import { CACHE_CHOICES, DATABASE_CHOICES, forExistingApp, type EnvVar, type ServiceSpec } from './registry/services.js'
 import { terraformContext, type TerraformContext } from './terraform-context.js'
 
 /** Generating for an existing app: no starter, and the names its code decides. */
@@ -97,6 +99,14 @@ export interface RenderContext {
    * folder (`docker build -f <file> <context>` run there).
    */
   build: { context: string; dockerfile: string; file: string }
+  /** The build's ignore file, relative to the service folder (ignoreFileOf). */
+  dockerignore: string
+  /**
+   * The Compose files and the command that runs each environment with them. `auto`: the default
+   * family, which `docker compose up` finds by itself; otherwise (beside the app's own Compose
+   * files) every command names them with `-f`.
+   */
+  compose: { files: ComposeFiles; auto: boolean; cmd: { dev: string; test: string; prod: string } }
   /** Services the app uses that are not set up here (retrofit); the README says what to add (table cells). */
   unprovided: (UnprovidedService & { source: string })[]
   /** `example`: a plausible repository for the chosen registry; `compose`: the prod image reference. */
@@ -170,6 +180,17 @@ function composeBuild(app: AppFacts): RenderContext['build'] {
 }
 
 /**
+ * Where our ignore file goes: the context's `.dockerignore`, unless BuildKit must read one for
+ * our Dockerfile alone (`<Dockerfile>.dockerignore`, beside it): the app keeps its own
+ * .dockerignore or its own Dockerfile, or the context is a workspace root with its own.
+ */
+export function ignoreFileOf(app: AppFacts): string {
+  if (app.dockerignore) return app.dockerignore
+  if (app.dockerfile) return `${app.dockerfile}.dockerignore`
+  return fromWorkspaceRoot(app) ? 'Dockerfile.dockerignore' : '.dockerignore'
+}
+
+/**
  * Compose watch rules: sync the source folders, rebuild on a change to what the install reads.
  * Paths are relative to compose.yaml (the service folder); a workspace's root lockfile is up there.
  */
@@ -217,8 +238,9 @@ export function buildContext(answers: Answers, tool: { name: string; version: st
   const dev: DevSpec = { ...language.dev, ...framework.dev }
   const db = byId(DATABASE_CHOICES, answers.database)
   const cache = byId(CACHE_CHOICES, answers.cache)
-  const database = service(db.id, db.label, db.service, mirrors)
-  const cacheCtx = service(cache.id, cache.label, cache.service, mirrors)
+  const asReached = (spec: ServiceSpec | null) => (spec && retrofit ? forExistingApp(spec) : spec)
+  const database = service(db.id, db.label, asReached(db.service), mirrors)
+  const cacheCtx = service(cache.id, cache.label, asReached(cache.service), mirrors)
   const services = [database, cacheCtx].filter((s): s is ServiceContext => s !== null)
   const registry = byId(REGISTRY_CHOICES, answers.registry)
   const example = registry.example(answers.name)
@@ -260,6 +282,8 @@ export function buildContext(answers: Answers, tool: { name: string; version: st
       required: appEnv.vars.flatMap((v) => (v.required ? [{ name: v.name, secret: v.required.secret, source: evidenceCell(v.required.evidence), devValue: markdownCell((v.env?.devDefault ?? v.required.devValue).replaceAll('$$', '$')).replaceAll('`', "'") }] : [])),
     },
     build: composeBuild(app),
+    dockerignore: ignoreFileOf(app),
+    compose: { files: composeFiles(app.composeFile), auto: (app.composeFile ?? DEFAULT_COMPOSE_FILE) === DEFAULT_COMPOSE_FILE, cmd: composeCommands(composeFiles(app.composeFile)) },
     unprovided: (app.unprovided ?? []).map((u) => ({ ...u, service: markdownCell(u.service), hint: markdownCell(u.hint), source: evidenceCell(u.evidence) })),
     image: { example, compose: `\${IMAGE_REPOSITORY:-${example}}:\${IMAGE_TAG:?Set IMAGE_TAG to the release to run}` },
     lang,

@@ -199,7 +199,7 @@ export async function main(io: Io): Promise<number> {
       generate(x.answers, { ...(retrofit ? { retrofit } : {}), policy: x.org.config.policy, packs: x.org.packs, vars: x.vars, org: orgRecord(x.org, x.vars) })
     // What the repository already has decides which Dockerfile the rest builds and what our
     // workflows are called: settled (and the Dockerfile asked about) before the final render.
-    let fitted: RepositoryFit = { services: [], decided: new Map() }
+    let fitted: RepositoryFit = { services: [], decided: new Map(), keptTheirs: [] }
     if (runs) {
       fitted = await fitRepository(plans.map((x) => x.retrofit!), (r, i) => placeInRepo(render(plans[i]!, r).files, r.dir), {
         read: (path) => disk.read(path),
@@ -280,7 +280,8 @@ export async function main(io: Io): Promise<number> {
       p.note(next, 'Next steps')
       // A kept Dockerfile without the stages Compose builds gets ours beside it under `keep` too.
       const forTargets = new Set(fitted.services.flatMap((s) => (s.dockerfile?.kind === 'alongside-for-targets' ? [s.dockerfile.path] : [])))
-      const asChosen = reports.map((r) => (forTargets.has(r.path) ? { ...r, action: 'kept' as const } : r))
+      // Files of theirs kept in the fit never reach the writer: they were conflicts all the same.
+      const asChosen = [...reports.map((r) => (forTargets.has(r.path) ? { ...r, action: 'kept' as const } : r)), ...fitted.keptTheirs.map((path) => ({ path, status: 'conflict' as const, action: 'kept' as const }))]
       if (plans.length === 1) p.log.info(`Same run without questions:\n${equivalentCommand(rel, answers, asChosen)}`)
       p.outro('Done')
     } else {

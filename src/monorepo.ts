@@ -8,7 +8,8 @@ export interface PlacedService {
   files: RenderedFile[]
 }
 
-const composeOf = (dir: string) => (dir === '.' ? 'compose.yaml' : `${dir}/compose.yaml`)
+/** A service's own Compose base, from the repository root. */
+const composeOf = (dir: string, base: string) => (dir === '.' ? base : `${dir}/${base}`)
 
 /** Where the repository-wide Compose file goes: compose.yaml, unless a service at the root has its own. */
 export const rootComposePath = (services: readonly { dir: string }[]) => (services.some((s) => s.dir === '.') ? 'compose.all.yaml' : 'compose.yaml')
@@ -39,7 +40,7 @@ export function rootCompose(services: readonly PlacedService[], project: string)
     lines.push(
       `  ${s.context.name}:`,
       '    extends:',
-      `      file: ${composeOf(s.dir)}`,
+      `      file: ${composeOf(s.dir, s.context.compose.files.base)}`,
       '      service: app',
       '    # Every app joins the shared network, so the services can call each other by name.',
       '    networks:',
@@ -48,9 +49,9 @@ export function rootCompose(services: readonly PlacedService[], project: string)
       `      - "127.0.0.1:\${${envName(s.context.name)}:-${host}}:${s.context.port}"`,
     )
   }
-  const backing = new Map<string, { dir: string; volume: string | null }>()
-  for (const s of services) for (const b of s.context.services) if (!backing.has(b.host)) backing.set(b.host, { dir: s.dir, volume: b.volume })
-  for (const [host, b] of backing) lines.push(`  ${host}:`, '    extends:', `      file: ${composeOf(b.dir)}`, `      service: ${host}`)
+  const backing = new Map<string, { file: string; volume: string | null }>()
+  for (const s of services) for (const b of s.context.services) if (!backing.has(b.host)) backing.set(b.host, { file: composeOf(s.dir, s.context.compose.files.base), volume: b.volume })
+  for (const [host, b] of backing) lines.push(`  ${host}:`, '    extends:', `      file: ${b.file}`, `      service: ${host}`)
   lines.push('', 'networks:', '  frontend: {}')
   if (backing.size) lines.push('  backend:', '    internal: true')
   const volumes = [...backing.values()].flatMap((b) => (b.volume ? [b.volume] : []))

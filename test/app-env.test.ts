@@ -25,7 +25,8 @@ const PARTS: readonly ConnectionPart[] = ['url', 'jdbc', 'connstring', 'host', '
 const EXPECTED: Record<string, { kind: 'database' | 'cache' } & Record<ConnectionPart, string>> = {
   postgres: {
     kind: 'database',
-    url: 'postgres://${POSTGRES_USER:-app}:${POSTGRES_PASSWORD:-dev-only-password}@postgres:5432/${POSTGRES_DB:-app}',
+    // An existing app's clients all read postgresql://; SQLAlchemy refuses postgres:// (a new service keeps it).
+    url: 'postgresql://${POSTGRES_USER:-app}:${POSTGRES_PASSWORD:-dev-only-password}@postgres:5432/${POSTGRES_DB:-app}',
     jdbc: 'jdbc:postgresql://postgres:5432/${POSTGRES_DB:-app}',
     connstring: 'Host=postgres;Port=5432;Database=${POSTGRES_DB:-app};Username=${POSTGRES_USER:-app};Password=${POSTGRES_PASSWORD:-dev-only-password}',
     host: 'postgres',
@@ -238,6 +239,25 @@ describe('the app\'s environment in Compose and .env.example', () => {
     expect(Object.keys(appEnv(retro))).toEqual(['PORT', 'LOG_LEVEL', 'DATABASE_URL', 'CACHE_URL'])
     for (const file of ['compose.prod.yaml', 'compose.override.yaml', 'compose.test.yaml', '.env.example']) expect(retro.get(file), file).toBe(fresh.get(file))
     expect(appEnv(retro)).toEqual(appEnv(fresh))
+  })
+})
+
+describe("Postgres URLs: postgresql:// for an existing app's client, postgres:// for a new service", () => {
+  it('Compose, .env-free prod, Helm values per environment and the README all say postgresql:// in a retrofit', () => {
+    const raw = { language: 'python', framework: 'flask', packageManager: 'pip', port: 5000, database: 'postgres', platform: 'aks', k8sFormat: 'helm', registry: 'acr' } as Partial<RawAnswers>
+    const g = generate(answers(raw), { retrofit: { dir: '.', app: { databaseEnv: [{ name: 'SQLALCHEMY_DATABASE_URI', part: 'url' }] } } })
+    const f = new Map(g.files.map((x) => [x.path, x.content]))
+    expect(appEnv(f).SQLALCHEMY_DATABASE_URI).toMatch(/^postgresql:\/\/\$\{POSTGRES_USER:-app\}:/)
+    expect(appEnv(f, 'compose.prod.yaml').SQLALCHEMY_DATABASE_URI).toMatch(/^postgresql:\/\//)
+    const url = g.context.k8s!.connections.find((c) => c.name === 'SQLALCHEMY_DATABASE_URI')!
+    for (const v of [url.default, url.staging, url.prod]) expect(v).toMatch(/^postgresql:\/\/\$\(POSTGRES_USER\):\$\(POSTGRES_PASSWORD\)@/)
+    // No file of the retrofit names the scheme SQLAlchemy refuses.
+    for (const [path, text] of f) expect(text, path).not.toMatch(/\bpostgres:\/\//)
+  })
+
+  it('a new service is unchanged: its starter app reads postgres://', () => {
+    const f = new Map(generate(answers({ database: 'postgres' })).files.map((x) => [x.path, x.content]))
+    expect(appEnv(f).DATABASE_URL).toBe('postgres://${POSTGRES_USER:-app}:${POSTGRES_PASSWORD:-dev-only-password}@postgres:5432/${POSTGRES_DB:-app}')
   })
 })
 

@@ -48,4 +48,15 @@ describe('CI builds what Compose builds', () => {
     expect(gitlab).toContain('--metadata-file build.json --push --file Dockerfile.generated .\n')
     expect(files({ ci: 'gitlab' }, { dir: '.', app: {} }).get('.gitlab-ci.yml')!).toContain('--load --tag scan-candidate .\n')
   })
+
+  it("beside the app's own compose.yaml: the integration job and the deploy hint name the compose.app.yaml family (GitHub and GitLab)", () => {
+    const app = { composeFile: 'compose.app.yaml' }
+    const gh = files({}, { dir: '.', app })
+    expect(parse(gh.get('.github/workflows/ci.yml')!).env.COMPOSE_FILE).toBe('compose.app.yaml:compose.app.test.yaml')
+    expect(gh.get('.github/workflows/release.yml')).toContain('docker compose -f compose.app.yaml -f compose.app.prod.yaml up --detach --wait')
+    const gitlab = files({ ci: 'gitlab' }, { dir: '.', app }).get('.gitlab-ci.yml')!
+    expect(gitlab).toContain('COMPOSE_FILE: "compose.app.yaml:compose.app.test.yaml"')
+    expect(gitlab).toContain('docker compose -f compose.app.yaml -f compose.app.prod.yaml up --detach --wait')
+    expect(gitlab).not.toMatch(/-f compose\.yaml|compose\.yaml:compose\.test\.yaml/)
+  })
 })

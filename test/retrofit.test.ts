@@ -37,7 +37,7 @@ async function run(argv: string[], cwd: string) {
 }
 
 /** Container files only: a retrofit never writes application code or manifests. */
-const CONTAINER_FILE = /^(?:Dockerfile(?:\.generated\.dockerignore)?|\.dockerignore|compose(?:\.\w+)?\.yaml|\.env\.example(?:\.generated)?|README\.containers\.md|\.containerized\/(?:answers\.json|base\.json|\.gitattributes)|\.github\/.*|\.gitlab-ci\.yml|renovate\.json|deploy\/.*|infra\/.*)(?:\.generated)?$/
+const CONTAINER_FILE = /^(?:Dockerfile(?:(?:\.generated)?\.dockerignore)?|\.dockerignore|compose(?:\.\w+){0,2}\.yaml|\.env\.example(?:\.generated)?|README\.containers\.md|\.containerized\/(?:answers\.json|base\.json|\.gitattributes)|\.github\/.*|\.gitlab-ci\.yml|renovate\.json|deploy\/.*|infra\/.*)(?:\.generated)?$/
 
 const settled = (fx: Fixture) => fx.services.length === 1 && !fx.services[0]!.uncertain?.length
 
@@ -350,5 +350,130 @@ describe('retrofit into a repository with files of its own', () => {
     const named = await run(['--cwd', root, '--yes', '--language', 'node', '--package-manager', 'uv', '--port', '5000'], tmpdir())
     expect(named.code).toBe(2)
     expect(named.stderr).toMatch(/--package-manager "uv" is not a valid choice\. Valid choices: npm, pnpm/)
+  })
+})
+
+/** A Flask app factory on SQLAlchemy and psycopg2, its URL from DATABASE_URL (flask-factory's shape). */
+const FLASK_SQL: Record<string, string> = {
+  'requirements.txt': 'Flask==3.1.0\nFlask-SQLAlchemy==3.1.1\nSQLAlchemy==2.0.36\npsycopg2-binary==2.9.10\ngunicorn==23.0.0\n',
+  'project/__init__.py': 'import os\nfrom flask import Flask\nfrom flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n\n\ndef create_app():\n    app = Flask(__name__)\n    app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]\n    db.init_app(app)\n    return app\n',
+  'wsgi.py': 'from project import create_app\napp = create_app()\n',
+}
+
+describe('what an existing app is given', () => {
+  it("Postgres URLs use postgresql://, which SQLAlchemy accepts (it refuses postgres://), in every file the run writes", async () => {
+    const root = materialize(FLASK_SQL, 'notes')
+    const r = await run(['--cwd', root, '--yes', '--json', '--port', '5000', '--platform', 'kubernetes'], tmpdir())
+    expect(r.code, r.stderr).toBe(0)
+    expect(JSON.parse(r.stdout).answers.database).toBe('postgres')
+    expect(text(root, 'compose.yaml')).toMatch(/^ {6}DATABASE_URL: postgresql:\/\/\$\{POSTGRES_USER:-app\}:\$\{POSTGRES_PASSWORD:-dev-only-password\}@postgres:5432\/\$\{POSTGRES_DB:-app\}$/m)
+    expect(text(root, 'compose.prod.yaml')).toMatch(/^ {6}DATABASE_URL: postgresql:\/\//m)
+    const written = Object.keys(snapshot(root)).filter((p) => !(p in FLASK_SQL))
+    for (const p of written) expect(text(root, p), p).not.toMatch(/\bpostgres:\/\//)
+    expect(written.filter((p) => text(root, p).includes('postgresql://'))).toEqual(expect.arrayContaining(['compose.yaml', 'compose.prod.yaml', 'deploy/helm/notes/values.yaml']))
+  })
+})
+
+/** A Quarkus service whose .dockerignore, made for its src/main/docker/Dockerfile.jvm, keeps only target/ (quarkus-rest's shape). */
+const QUARKUS: Record<string, string> = {
+  'pom.xml': '<project>\n  <modelVersion>4.0.0</modelVersion>\n  <groupId>org.acme</groupId>\n  <artifactId>greetings</artifactId>\n  <version>1.0.0</version>\n  <properties>\n    <maven.compiler.release>21</maven.compiler.release>\n    <quarkus.platform.version>3.26.1</quarkus.platform.version>\n  </properties>\n  <dependencies>\n    <dependency>\n      <groupId>io.quarkus</groupId>\n      <artifactId>quarkus-rest</artifactId>\n    </dependency>\n    <dependency>\n      <groupId>io.quarkus</groupId>\n      <artifactId>quarkus-smallrye-health</artifactId>\n    </dependency>\n  </dependencies>\n</project>\n',
+  'src/main/resources/application.properties': 'quarkus.http.port=8081\n',
+  'src/main/java/org/acme/GreetingResource.java': 'package org.acme;\n\nimport jakarta.ws.rs.GET;\nimport jakarta.ws.rs.Path;\n\n@Path("/hello")\npublic class GreetingResource {\n    @GET\n    public String hello() { return "hello"; }\n}\n',
+  'src/main/docker/Dockerfile.jvm': 'FROM registry.access.redhat.com/ubi9/openjdk-21:1.23\nCOPY --chown=185 target/quarkus-app/ /deployments/\nUSER 185\n',
+  '.dockerignore': '*\n!target/*-runner\n!target/*-runner.jar\n!target/lib/*\n!target/quarkus-app/*\n',
+}
+
+/** A Spring Boot service with Spring's own compose.yaml of dev services (spring-gradle-kotlin's shape). */
+const SPRING: Record<string, string> = {
+  'settings.gradle.kts': 'rootProject.name = "orders"\n',
+  'build.gradle.kts': 'plugins {\n    id("org.springframework.boot") version "3.5.6"\n    kotlin("jvm") version "2.2.20"\n}\n\njava { toolchain { languageVersion = JavaLanguageVersion.of(21) } }\n\ndependencies {\n    implementation("org.springframework.boot:spring-boot-starter-web")\n    implementation("org.springframework.boot:spring-boot-starter-actuator")\n    runtimeOnly("org.postgresql:postgresql")\n    developmentOnly("org.springframework.boot:spring-boot-docker-compose")\n}\n',
+  'gradlew': '#!/bin/sh\nexec gradle "$@"\n',
+  'gradle/wrapper/gradle-wrapper.properties': 'distributionUrl=https\\://services.gradle.org/distributions/gradle-9.1.0-bin.zip\n',
+  'src/main/kotlin/com/acme/orders/OrdersApplication.kt': 'package com.acme.orders\n\nimport org.springframework.boot.autoconfigure.SpringBootApplication\nimport org.springframework.boot.runApplication\n\n@SpringBootApplication\nclass OrdersApplication\n\nfun main(args: Array<String>) {\n    runApplication<OrdersApplication>(*args)\n}\n',
+  'src/main/resources/application.yml': 'server:\n  port: ${SERVER_PORT:8081}\nspring:\n  datasource:\n    url: ${SPRING_DATASOURCE_URL:jdbc:postgresql://localhost:5432/orders}\n',
+  'compose.yaml': "services:\n  postgres:\n    image: 'postgres:17'\n    environment:\n      - 'POSTGRES_DB=orders'\n      - 'POSTGRES_PASSWORD=orders'\n      - 'POSTGRES_USER=orders'\n    ports:\n      - '5432'\n",
+}
+
+describe('retrofit beside container files the app keeps', () => {
+  it("beside their Dockerfile and docker-compose.yml (express-boilerplate's shape): validate reads our overrides with our compose.yaml, not theirs", async () => {
+    const own = {
+      ...SHOP,
+      Dockerfile: 'FROM node:20-alpine\nWORKDIR /usr/src/node-app\nCOPY . .\nRUN npm ci\nEXPOSE 3000\n',
+      '.dockerignore': 'node_modules\n.git\n',
+      'docker-compose.yml': "version: '3'\nservices:\n  node-app:\n    build: .\n    image: node-app\n    ports:\n      - '3000:3000'\n",
+      'docker-compose.dev.yml': "version: '3'\nservices:\n  node-app:\n    command: npm run dev\n",
+    }
+    const root = materialize(own, 'shop')
+    const r = await run(['--cwd', root, '--yes', '--json', '--on-conflict', 'alongside', '--port', '3000'], tmpdir())
+    expect(r.code, r.stderr).toBe(0)
+    expect(text(root, 'compose.override.yaml')).not.toMatch(/dockerfile:/)
+    expect(JSON.parse(r.stdout).validation.filter((f: { rule: string }) => f.rule === 'compose-build-target-missing')).toEqual([])
+    const v = await run(['validate', root, '--no-external', '--json'], tmpdir())
+    // Their own root Dockerfile is theirs to fix; nothing we wrote has an error.
+    expect(JSON.parse(v.stdout).findings.filter((f: { severity: string; file: string }) => f.severity === 'error' && !(f.file in own)), v.stdout).toEqual([])
+  })
+
+  it('their .dockerignore stays for their own Dockerfile; ours is Dockerfile.dockerignore, which our Dockerfile reads; a re-run changes nothing', async () => {
+    const root = materialize(QUARKUS, 'greetings')
+    const r = await run(['--cwd', root, '--yes', '--json', '--on-conflict', 'alongside'], tmpdir())
+    expect(r.code, r.stderr).toBe(0)
+    const j = JSON.parse(r.stdout)
+    expect(text(root, '.dockerignore')).toBe(QUARKUS['.dockerignore'])
+    expect(j.files.map((f: { path: string }) => f.path)).not.toContain('.dockerignore')
+    expect(actions(r.stdout)).toMatchObject({ 'Dockerfile.dockerignore': 'created', Dockerfile: 'created' })
+    // Ours lets the build see the sources their "*" would hide.
+    const ours = text(root, 'Dockerfile.dockerignore')
+    expect(ours).not.toMatch(/^\*$/m)
+    expect(text(root, 'Dockerfile')).toMatch(/source=pom\.xml/)
+    expect(JSON.parse(text(root, '.containerized/answers.json')).retrofit.app.dockerignore).toBe('Dockerfile.dockerignore')
+    expect(text(root, 'README.containers.md')).toMatch(/^\| `Dockerfile\.dockerignore` \| .*BuildKit reads it for `Dockerfile` in place of the context's `\.dockerignore` \(yours, kept as it is\) \|$/m)
+    expect(j.notes.join('\n')).toMatch(/Your \.dockerignore is kept as it is for your own builds; ours is Dockerfile\.dockerignore, which BuildKit reads for Dockerfile in its place\./)
+    const again = await run(['--cwd', root, '--yes', '--json', '--on-conflict', 'alongside'], tmpdir())
+    expect(again.code, again.stderr).toBe(0)
+    expect(Object.values(actions(again.stdout)).every((a) => a === 'unchanged'), again.stdout).toBe(true)
+    // Overwrite: ours takes the context's name, and the record says so.
+    const over = await run(['--cwd', root, '--yes', '--json', '--on-conflict', 'overwrite'], tmpdir())
+    expect(over.code, over.stderr).toBe(0)
+    expect(actions(over.stdout)['.dockerignore']).toBe('overwritten')
+    expect(text(root, '.dockerignore')).toBe(ours)
+  })
+
+  it("their compose.yaml stays what `docker compose up` runs; ours are compose.app.yaml and its family, named by every command, CI job and the README", async () => {
+    const root = materialize(SPRING, 'orders')
+    const before = snapshot(root)
+    const stop = await run(['--cwd', root, '--yes'], tmpdir())
+    expect(stop.code).toBe(1)
+    expect(stop.stderr).toMatch(/compose\.yaml.*Nothing was written/s)
+    expect(snapshot(root)).toEqual(before)
+    const r = await run(['--cwd', root, '--yes', '--json', '--on-conflict', 'alongside'], tmpdir())
+    expect(r.code, r.stderr).toBe(0)
+    const j = JSON.parse(r.stdout)
+    expect(text(root, 'compose.yaml')).toBe(SPRING['compose.yaml'])
+    const written = j.files.map((f: { path: string }) => f.path)
+    expect(written.filter((p: string) => p.startsWith('compose'))).toEqual(['compose.app.override.yaml', 'compose.app.prod.yaml', 'compose.app.test.yaml', 'compose.app.yaml'])
+    expect(existsSync(join(root, 'compose.yaml.generated'))).toBe(false)
+    expect(JSON.parse(text(root, '.containerized/answers.json')).retrofit.app.composeFile).toBe('compose.app.yaml')
+    const base = text(root, 'compose.app.yaml')
+    expect(base).toMatch(/^ {2}app:\n {4}build:\n {6}context: \.\n {6}target: prod$/m)
+    expect(base).toMatch(/^#\s+dev\s+docker compose -f compose\.app\.yaml -f compose\.app\.override\.yaml up --build --watch$/m)
+    expect(text(root, 'compose.app.override.yaml')).toMatch(/^#\s+docker compose -f compose\.app\.yaml -f compose\.app\.override\.yaml up --build --watch$/m)
+    expect(text(root, 'compose.app.test.yaml')).toMatch(/^#\s+docker compose -f compose\.app\.yaml -f compose\.app\.test\.yaml run --rm --build app$/m)
+    expect(text(root, 'compose.app.prod.yaml')).toMatch(/^#\s+IMAGE_TAG=1\.2\.3 docker compose -f compose\.app\.yaml -f compose\.app\.prod\.yaml up -d$/m)
+    expect(text(root, '.github/workflows/ci.yml')).toMatch(/^ {2}COMPOSE_FILE: "compose\.app\.yaml:compose\.app\.test\.yaml"$/m)
+    expect(text(root, '.github/workflows/release.yml')).toMatch(/docker compose -f compose\.app\.yaml -f compose\.app\.prod\.yaml up --detach --wait/)
+    const readme = text(root, 'README.containers.md')
+    for (const cmd of ['-f compose.app.yaml -f compose.app.override.yaml up --build --watch', '-f compose.app.yaml -f compose.app.test.yaml run --rm --build app', '-f compose.app.yaml -f compose.app.prod.yaml up -d']) expect(readme).toContain(`docker compose ${cmd}`)
+    expect(readme).not.toMatch(/compose\.(override|test|prod)\.yaml|`compose\.yaml`|^docker compose up/m)
+    const notes = j.notes.join('\n')
+    expect(notes).toMatch(/Your compose\.yaml stays as it is, and a plain `docker compose up` keeps running it; ours are compose\.app\.yaml, compose\.app\.override\.yaml, compose\.app\.test\.yaml and compose\.app\.prod\.yaml/)
+    // The rules read our family as one stack, their file as another: no error.
+    expect(j.validation.filter((f: { severity: string }) => f.severity === 'error')).toEqual([])
+    const v = await run(['validate', root, '--no-external', '--json'], tmpdir())
+    expect(JSON.parse(v.stdout).findings.filter((f: { severity: string; file: string }) => f.severity === 'error' && f.file.startsWith('compose.app')), v.stdout).toEqual([])
+    const again = await run(['--cwd', root, '--yes', '--json', '--on-conflict', 'alongside'], tmpdir())
+    expect(again.code, again.stderr).toBe(0)
+    expect(Object.values(actions(again.stdout)).every((a) => a === 'unchanged'), again.stdout).toBe(true)
+    const text2 = await run(['--cwd', root, '--yes', '--on-conflict', 'alongside'], tmpdir())
+    expect(text2.stdout).toMatch(/Next steps:[\s\S]*^ {2}docker compose -f compose\.app\.yaml -f compose\.app\.override\.yaml up --build --watch$/m)
   })
 })

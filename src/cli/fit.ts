@@ -1,11 +1,14 @@
 /**
  * Fitting the generated set into a repository that already has container files of its own,
  * decided before the final render because the other files follow the decisions: Compose and
- * CI build whichever Dockerfile the user's choice leaves them, our workflows take names of their
- * own beside the user's, and the user's Dependabot file is left to them.
+ * CI build whichever Dockerfile the user's choice leaves them, our ignore file stays out of the
+ * way of their kept .dockerignore, our Compose files take a base of their own beside their kept
+ * Compose files, our workflows take names of their own beside the user's, and the user's
+ * Dependabot file is left to them.
  */
 import { posix } from 'node:path'
-import type { Retrofit } from '../context.js'
+import { composeCommands, composeFiles, DEFAULT_COMPOSE_FILE, type ComposeFiles } from '../compose-files.js'
+import { ignoreFileOf, type Retrofit } from '../context.js'
 import type { RenderedFile } from '../render.js'
 import { BASE_FILE, parseBaseRecord } from '../update/base.js'
 import { parseDockerfile } from '../validate/rules/dockerfile.js'
@@ -34,6 +37,10 @@ export type DockerfileFate =
 export interface ServiceFit {
   retrofit: Retrofit
   dockerfile?: DockerfileFate
+  /** Their .dockerignore, kept for their own builds; ours is read for our Dockerfile in its place. */
+  dockerignore?: { theirs: string; ours: string; dockerfile: string }
+  /** Their Compose files at our names, kept; ours are a family of their own, given with `-f`. */
+  compose?: { theirs: string[]; ours: ComposeFiles; dir: string }
   /** Their workflows at the paths ours would have taken; ours got the prefix. */
   renamedWorkflows?: { theirs: string[]; prefix: string; ours: string[] }
 }
@@ -42,6 +49,8 @@ export interface RepositoryFit {
   services: ServiceFit[]
   /** Choices made here, which the writer must not ask again. */
   decided: Map<string, Choice>
+  /** Files of theirs kept here that the writer never sees (ours went under other names): the wizard's equivalent command keeps them too. */
+  keptTheirs: string[]
 }
 
 export interface FitOptions {
@@ -80,18 +89,38 @@ function dependabotEntries(text: string): { ecosystem: string; directory: string
   return out
 }
 
+/** The user's choice for a file of theirs at one of our paths: the policy's, or asked; undefined leaves it to the writer (abort, or a dry run with no one to ask). */
+async function choose(opts: FitOptions, path: string, current: string, proposed: string, note?: string): Promise<Choice | undefined> {
+  if (opts.policy === 'alongside' || opts.policy === 'overwrite') return opts.policy
+  if (opts.policy === 'skip') return 'keep'
+  if (opts.policy !== 'prompt' || !opts.ask) return undefined
+  const c = await opts.ask(path, current, proposed, note)
+  if (c === 'cancel') throw new WriteCancelled()
+  return c
+}
+
+/** A file of the user's at a path of ours: there, different from ours, and not written by this tool before. */
+async function theirsAt(path: string, proposed: string, dirs: readonly string[], read: FitOptions['read']): Promise<string | undefined> {
+  const current = await read(path)
+  return current !== undefined && current !== proposed && !(await ours(path, current, dirs, read)) ? current : undefined
+}
+
+/** Bases our Compose family may take beside theirs, in order. */
+const COMPOSE_BASES = ['compose.app.yaml', 'compose.containerized.yaml', 'compose.cca.yaml'] as const
+
 /**
- * Decides, for each service, which Dockerfile the generated files build and what our workflows
- * are called, and whether the user's Dependabot file stands. `render` gives a service's files
- * (placed in the repository) for a retrofit; it is called again after each decision that changes
- * what the files hold.
+ * Decides, for each service, which Dockerfile the generated files build, where our ignore file
+ * and Compose files go beside the user's own, what our workflows are called, and whether the
+ * user's Dependabot file stands. `render` gives a service's files (placed in the repository) for
+ * a retrofit; it is called again after each decision that changes what the files hold.
  */
 export async function fitRepository(retrofits: readonly Retrofit[], render: (r: Retrofit, i: number) => RenderedFile[], opts: FitOptions): Promise<RepositoryFit> {
   const decided = new Map<string, Choice>()
+  const keptTheirs: string[] = []
   const services: ServiceFit[] = []
   for (const [i, recorded] of retrofits.entries()) {
-    // The Dockerfile's fate is decided afresh each run: the user may have removed theirs.
-    const { dockerfile: _stale, ...app } = recorded.app
+    // Decided afresh each run: the user may have removed their Dockerfile, .dockerignore or Compose file.
+    const { dockerfile: _df, dockerignore: _di, composeFile: _cf, ...app } = recorded.app
     let retrofit: Retrofit = { ...recorded, app }
     let files = render(retrofit, i)
     const fit: ServiceFit = { retrofit }
@@ -101,16 +130,10 @@ export async function fitRepository(retrofits: readonly Retrofit[], render: (r: 
     const dfTheirs = dfOurs === undefined ? undefined : await opts.read(dfPath)
     if (dfOurs !== undefined && dfTheirs !== undefined && dfTheirs !== dfOurs) {
       const missing = missingTargets(dfTheirs)
-      let choice: Choice | undefined
-      if (opts.policy === 'alongside' || opts.policy === 'skip' || opts.policy === 'overwrite') choice = opts.policy === 'skip' ? 'keep' : opts.policy
-      else if (opts.policy === 'prompt' && opts.ask) {
-        const note = missing.length
-          ? `Your Dockerfile has no ${missing.join(', ')} stage${missing.length > 1 ? 's' : ''}, which the generated Compose files and CI build: if you keep it, ours is written beside it (${GENERATED_DOCKERFILE}) and they build that.`
-          : undefined
-        const c = await opts.ask(dfPath, dfTheirs, dfOurs, note)
-        if (c === 'cancel') throw new WriteCancelled()
-        choice = c
-      }
+      const note = missing.length
+        ? `Your Dockerfile has no ${missing.join(', ')} stage${missing.length > 1 ? 's' : ''}, which the generated Compose files and CI build: if you keep it, ours is written beside it (${GENERATED_DOCKERFILE}) and they build that.`
+        : undefined
+      const choice = await choose(opts, dfPath, dfTheirs, dfOurs, note)
       const built = posix.join(retrofit.dir, GENERATED_DOCKERFILE)
       if (choice === 'alongside') fit.dockerfile = { kind: 'alongside', path: dfPath, built }
       else if (choice === 'keep' && missing.length) fit.dockerfile = { kind: 'alongside-for-targets', path: dfPath, built, missing }
@@ -119,6 +142,57 @@ export async function fitRepository(retrofits: readonly Retrofit[], render: (r: 
       if (fit.dockerfile && fit.dockerfile.kind !== 'kept') {
         retrofit = { ...retrofit, app: { ...retrofit.app, dockerfile: GENERATED_DOCKERFILE } }
         files = render(retrofit, i)
+      }
+    }
+
+    // Their .dockerignore, written for their own Dockerfile, may exclude what ours needs (a
+    // Quarkus one keeps only target/): ours goes beside our Dockerfile, where BuildKit reads it
+    // first. Not when ours has a name of its own already, nor when their Dockerfile is the one
+    // built (an ignore file beside it would change their build).
+    const ignorePath = posix.join(retrofit.dir, '.dockerignore')
+    const ignoreOurs = files.find((f) => f.path === ignorePath)?.content
+    const ignoreTheirs = ignoreOurs === undefined || retrofit.app.dockerfile || fit.dockerfile?.kind === 'kept' ? undefined : await theirsAt(ignorePath, ignoreOurs, [retrofit.dir], opts.read)
+    if (ignoreOurs !== undefined && ignoreTheirs !== undefined) {
+      const dockerfile = 'Dockerfile'
+      const own = `${dockerfile}.dockerignore`
+      const choice = await choose(opts, ignorePath, ignoreTheirs, ignoreOurs, `If you keep your .dockerignore, your own builds read it as before, and ours is written as ${own}, which BuildKit reads for the generated ${dockerfile} in its place.`)
+      if (choice === 'overwrite') decided.set(ignorePath, choice)
+      else if (choice) {
+        retrofit = { ...retrofit, app: { ...retrofit.app, dockerignore: own } }
+        files = render(retrofit, i)
+        fit.dockerignore = { theirs: ignorePath, ours: posix.join(retrofit.dir, own), dockerfile: posix.join(retrofit.dir, dockerfile) }
+        keptTheirs.push(ignorePath)
+      }
+    }
+
+    // Their compose.yaml (Spring Boot's dev services, say) or override stays what `docker compose
+    // up` runs: ours take a base of their own, and every command names them with -f.
+    const family = composeFiles(DEFAULT_COMPOSE_FILE)
+    const composeTheirs: { path: string; current: string; proposed: string }[] = []
+    for (const name of [family.base, family.override, family.test, family.prod]) {
+      const path = posix.join(retrofit.dir, name)
+      const proposed = files.find((f) => f.path === path)?.content
+      const current = proposed === undefined ? undefined : await theirsAt(path, proposed, [retrofit.dir], opts.read)
+      if (proposed !== undefined && current !== undefined) composeTheirs.push({ path, current, proposed })
+    }
+    if (composeTheirs.length) {
+      const base = await freeComposeBase(retrofit.dir, opts.read)
+      const named = composeFiles(base)
+      const first = composeTheirs[0]!
+      const others = composeTheirs.slice(1).map((c) => posix.basename(c.path))
+      const choice = await choose(
+        opts,
+        first.path,
+        first.current,
+        first.proposed,
+        `If you keep your ${posix.basename(first.path)}${others.length ? ` (and ${others.join(', ')})` : ''}, \`docker compose up\` keeps running ${composeTheirs.length > 1 ? 'them' : 'it'}, and ours are written as ${named.base}, ${named.override}, ${named.test} and ${named.prod}, which every command names: ${composeCommands(named).dev} up.`,
+      )
+      if (choice === 'overwrite') for (const c of composeTheirs) decided.set(c.path, choice)
+      else if (choice) {
+        retrofit = { ...retrofit, app: { ...retrofit.app, composeFile: base } }
+        files = render(retrofit, i)
+        fit.compose = { theirs: composeTheirs.map((c) => c.path), ours: named, dir: retrofit.dir }
+        keptTheirs.push(...composeTheirs.map((c) => c.path))
       }
     }
 
@@ -137,7 +211,21 @@ export async function fitRepository(retrofits: readonly Retrofit[], render: (r: 
     services.push(fit)
   }
 
-  return { services, decided }
+  return { services, decided, keptTheirs }
+}
+
+/** The first base whose family has no file of the user's in the way (ours from an earlier run is fine). */
+async function freeComposeBase(dir: string, read: FitOptions['read']): Promise<string> {
+  for (const base of COMPOSE_BASES) {
+    const f = composeFiles(base)
+    let free = true
+    for (const path of [f.base, f.override, f.test, f.prod].map((name) => posix.join(dir, name))) {
+      const current = await read(path)
+      if (current !== undefined && !(await ours(path, current, [dir], read))) free = false
+    }
+    if (free) return base
+  }
+  throw new Error(`${COMPOSE_BASES.join(', ')} are all taken by files of yours in ${dir}: move one aside, or run with --on-conflict overwrite.`)
 }
 
 /** The user's own Dependabot file, and the entries of ours it lacks (`ecosystem (directory)`). */
@@ -165,13 +253,14 @@ export async function theirDependabot(files: readonly RenderedFile[], dirs: read
 }
 
 /**
- * Ours beside a kept Dockerfile reads an ignore file of its own (BuildKit's
- * `<Dockerfile>.dockerignore`, which wins over the context's `.dockerignore`): the user's
- * Dockerfile keeps building with their `.dockerignore`, or with none, exactly as before.
+ * Our ignore file where the fit put it (ignoreFileOf): beside a kept Dockerfile or a kept
+ * .dockerignore, ours is `<our Dockerfile>.dockerignore`, which BuildKit reads for our Dockerfile
+ * in place of the context's `.dockerignore`, so the user's own builds go on exactly as before.
  */
 export function withOwnIgnoreFile<T extends { path: string }>(files: readonly T[], retrofit: Retrofit): T[] {
-  const dockerfile = retrofit.app.dockerfile
-  if (!dockerfile) return [...files]
-  const ignore = posix.join(retrofit.dir, '.dockerignore')
-  return files.map((f) => (f.path === ignore ? { ...f, path: posix.join(retrofit.dir, `${dockerfile}.dockerignore`) } : f)).sort((a, b) => a.path.localeCompare(b.path))
+  const target = posix.join(retrofit.dir, ignoreFileOf(retrofit.app))
+  const rendered = new Set([posix.join(retrofit.dir, '.dockerignore'), posix.join(retrofit.dir, 'Dockerfile.dockerignore')])
+  const mine = files.find((f) => rendered.has(f.path))
+  if (!mine || mine.path === target) return [...files]
+  return files.map((f) => (f === mine ? { ...f, path: target } : f)).sort((a, b) => a.path.localeCompare(b.path))
 }

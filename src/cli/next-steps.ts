@@ -1,5 +1,6 @@
 import { relative } from 'node:path'
 import type { Answers } from '../answers.js'
+import { composeCommands, DEFAULT_COMPOSE_FILE } from '../compose-files.js'
 import type { RenderContext } from '../context.js'
 import type { HealthCheck } from '../detect/types.js'
 import { rootComposePath } from '../monorepo.js'
@@ -47,7 +48,7 @@ function appSteps(ctx: RenderContext): string[] {
 /** The health endpoint to try once the dev environment is up, or how to see it turn healthy. */
 function tryStep(ctx: RenderContext): string {
   const path = ctx.health.readiness ?? ctx.health.liveness
-  return path === null ? `docker compose ps   (the app turns healthy once port ${ctx.port} accepts connections)` : `curl http://localhost:${ctx.port}${path}`
+  return path === null ? `${ctx.compose.cmd.dev} ps   (the app turns healthy once port ${ctx.port} accepts connections)` : `curl http://localhost:${ctx.port}${path}`
 }
 
 export function nextSteps(rel: string, a: Answers, ctx: RenderContext): string {
@@ -60,7 +61,7 @@ export function nextSteps(rel: string, a: Answers, ctx: RenderContext): string {
         : `No starter app for --framework ${a.framework}: add your code; the Dockerfile documents what it expects.`,
     ...appSteps(ctx),
     rel === '.' ? undefined : `cd ${rel}`,
-    'docker compose up --build --watch',
+    `${ctx.compose.cmd.dev} up --build --watch`,
     tryStep(ctx),
     ...(k8s?.format === 'helm'
       ? [
@@ -103,9 +104,19 @@ export function repositoryNotes(fit: RepositoryFit, dependabot: TheirDependabot 
     if (df?.kind === 'alongside') notes.push(`Your ${df.path} is kept as it is; ours is ${df.built} (with its own ${df.built}.dockerignore), and the generated Compose files and CI build ${df.built}.`)
     else if (df?.kind === 'alongside-for-targets') {
       notes.push(
-        `Your ${df.path} is kept, but it has no ${list(df.missing)} stage${df.missing.length > 1 ? 's' : ''}, which the generated Compose files (dev, test, prod) and CI (prod) build as targets: ours is written beside it as ${df.built} (with its own ${df.built}.dockerignore) and they build that. To build yours instead, give it those stages and point build.dockerfile (compose.yaml) and DOCKERFILE (the release workflow) back at it.`,
+        `Your ${df.path} is kept, but it has no ${list(df.missing)} stage${df.missing.length > 1 ? 's' : ''}, which the generated Compose files (dev, test, prod) and CI (prod) build as targets: ours is written beside it as ${df.built} (with its own ${df.built}.dockerignore) and they build that. To build yours instead, give it those stages and point build.dockerfile (${s.retrofit.app.composeFile ?? DEFAULT_COMPOSE_FILE}) and DOCKERFILE (the release workflow) back at it.`,
       )
     } else if (df?.kind === 'kept') notes.push(`Your ${df.path} is kept, and the generated Compose files and CI build its dev, test and prod stages.`)
+    const ig = s.dockerignore
+    if (ig) notes.push(`Your ${ig.theirs} is kept as it is for your own builds; ours is ${ig.ours}, which BuildKit reads for ${ig.dockerfile} in its place.`)
+    const c = s.compose
+    if (c) {
+      const at = (f: string) => (c.dir === '.' ? f : `${c.dir}/${f}`)
+      const cmd = composeCommands(c.ours)
+      notes.push(
+        `Your ${list(c.theirs)} ${c.theirs.length > 1 ? 'stay' : 'stays'} as ${c.theirs.length > 1 ? 'they are' : 'it is'}, and a plain \`docker compose up\` keeps running ${c.theirs.length > 1 ? 'them' : 'it'}; ours are ${list([c.ours.base, c.ours.override, c.ours.test, c.ours.prod].map(at))}, which README.containers.md, CI and these steps name with -f: ${cmd.dev} up --build --watch.`,
+      )
+    }
     const wf = s.renamedWorkflows
     if (wf) {
       const name = (p: string) => p.slice(p.lastIndexOf('/') + 1)

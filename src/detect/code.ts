@@ -71,6 +71,8 @@ const LITERAL: readonly RegExp[] = [
   new RegExp(`^\\s*bind\\s+['"]tcp://[\\w.\\-]*:${N}['"]`, 'm'),
   new RegExp(`Use(?:Urls|Url)\\(\\s*"https?://[^:"]+:${N}"`),
   new RegExp(`\\bserve\\(\\s*\\{[^}]*\\bport:\\s*${N}`),
+  // Bun serves a default-exported `{ port, fetch }` object.
+  new RegExp(`^export\\s+default\\s+\\{[^}]*\\bport:\\s*${N}`, 'm'),
 ]
 
 /** Flag defaults: Go's flag and pflag/cobra, argparse, click, clap. */

@@ -7,6 +7,11 @@ import { posix } from 'node:path'
  */
 export interface RepoView {
   readonly files: readonly string[]
+  /**
+   * Dependency and build folders that exist but are not listed (`ui/vendor`): a path the app
+   * opens may lie in one, and it exists though no file below it is in `files`.
+   */
+  readonly unlisted?: readonly string[]
   /** The file's text, or undefined when it is missing, binary or too large to be a manifest. */
   read(path: string): string | undefined
 }
@@ -81,10 +86,15 @@ export const NON_SERVICE_DIRS: ReadonlySet<string> = new Set([
 
 /** An in-memory repository, for tests and fixtures. */
 export function memoryRepo(files: Readonly<Record<string, string>>): RepoView {
-  const list = Object.keys(files)
-    .filter((f) => !f.split('/').some((part) => IGNORED_DIRS.has(part)))
-    .sort()
-  return { files: list, read: (p) => files[p] }
+  const list: string[] = []
+  const unlisted = new Set<string>()
+  for (const f of Object.keys(files)) {
+    const parts = f.split('/')
+    const i = parts.findIndex((part, n) => n < parts.length - 1 && IGNORED_DIRS.has(part))
+    if (i < 0) list.push(f)
+    else unlisted.add(parts.slice(0, i + 1).join('/'))
+  }
+  return { files: list.sort(), unlisted: [...unlisted].sort(), read: (p) => files[p] }
 }
 
 /** Helpers over a view, scoped to one folder of it. */
@@ -113,6 +123,12 @@ export class Folder {
 
   has(rel: string): boolean {
     return this.set.has(rel)
+  }
+
+  /** Whether a folder exists below this one: a file is listed in it, or it is or holds an unlisted folder. */
+  hasDir(rel: string): boolean {
+    const dir = `${this.prefix}${rel.replace(/\/+$/, '')}`
+    return this.own.some((f) => f.startsWith(`${rel.replace(/\/+$/, '')}/`)) || (this.repo.unlisted ?? []).some((u) => u === dir || u.startsWith(`${dir}/`))
   }
 
   read(rel: string): string | undefined {

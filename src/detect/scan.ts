@@ -13,6 +13,7 @@ const MAX_READ_BYTES = 512 * 1024
 export function scanRepo(root: string, opts: { maxFiles?: number } = {}): RepoView {
   const max = opts.maxFiles ?? 200_000
   const files: string[] = []
+  const unlisted: string[] = []
   const walk = (rel: string) => {
     let entries
     try {
@@ -25,6 +26,7 @@ export function scanRepo(root: string, opts: { maxFiles?: number } = {}): RepoVi
       const path = rel ? `${rel}/${e.name}` : e.name
       if (e.isDirectory()) {
         if (!IGNORED_DIRS.has(e.name)) walk(path)
+        else unlisted.push(path)
       } else if (e.isFile()) files.push(path)
     }
   }
@@ -33,6 +35,7 @@ export function scanRepo(root: string, opts: { maxFiles?: number } = {}): RepoVi
   const cache = new Map<string, string | undefined>()
   return {
     files,
+    unlisted,
     read(path) {
       if (cache.has(path)) return cache.get(path)
       let text: string | undefined

@@ -132,7 +132,7 @@ export interface AppFacts {
   asgiApp?: string
   /** Python: the code lives in src/ (put on PYTHONPATH). */
   srcLayout?: boolean
-  /** Node: the prod command's argv, e.g. ["node", "dist/index.js"]. */
+  /** Node: the prod command's argv, e.g. ["node", "dist/index.js"]; with `runtime: 'bun'`, Bun's (["bun", "src/index.ts"]). */
   nodeEntry?: readonly string[]
   /** Node: package.json has a `build` script (the image runs it). */
   hasBuildScript?: boolean
@@ -197,6 +197,12 @@ export interface AppFacts {
   composeFile?: string
   /** The Dockerfile the Compose files, chart and CI build: `Dockerfile.generated` when the user's own was kept. */
   dockerfile?: string
+  /**
+   * Our ignore file when the app keeps a `.dockerignore` of its own (written for its own
+   * Dockerfile, it may exclude what ours needs): `<our Dockerfile>.dockerignore`, which BuildKit
+   * reads for that Dockerfile in place of the context's `.dockerignore`. Decided with `dockerfile`.
+   */
+  dockerignore?: string
 }
 
 /** The evidence behind the runtime contract's values, by the `AppFacts` field they fill. */

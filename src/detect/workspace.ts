@@ -136,6 +136,41 @@ export function nodeWorkspaceMember(f: Folder, root: Folder, pkg: Record<string,
   }
 }
 
+/** `[workspace] members` and `exclude` of the root Cargo.toml (exclusions as `!pattern`). */
+function cargoPatterns(root: Folder): string[] {
+  const toml = root.read('Cargo.toml') ?? ''
+  const table = /^\[workspace\]\s*$([\s\S]*?)(?=^\[|(?![\s\S]))/m.exec(toml)?.[1]
+  if (table === undefined) return []
+  const list = (key: string) => [...(new RegExp(`^${key}\\s*=\\s*\\[([\\s\\S]*?)\\]`, 'm').exec(table)?.[1] ?? '').matchAll(/"([^"]+)"/g)].map((m) => m[1]!.replace(/^\.\//, '').replace(/\/$/, ''))
+  // Path dependencies inside the workspace folder are members too, listed or not.
+  const paths = [...toml.matchAll(/\bpath\s*=\s*"([^"]+)"/g)].map((m) => m[1]!.replace(/^\.\//, '').replace(/\/$/, '')).filter((p) => !p.startsWith('..'))
+  return [...list('members'), ...paths, ...list('exclude').map((p) => `!${p}`)]
+}
+
+/**
+ * A member of a Cargo workspace (`[workspace] members` of the root Cargo.toml): Cargo resolves
+ * it against the root's manifest (`version.workspace = true`, `[workspace.dependencies]`) and
+ * lockfile, so the image builds from the root (`cargo build -p <crate>`). Cargo loads every
+ * member's manifest to read the workspace, so each is an install file.
+ */
+export function cargoWorkspaceMember(f: Folder, root: Folder, name: string | undefined): (WorkspaceMember & { locked: boolean }) | undefined {
+  if (f.dir === root.dir || !name) return undefined
+  const patterns = cargoPatterns(root)
+  const included = (dir: string) => patterns.some((p) => !p.startsWith('!') && matchesPattern(dir, p)) && !patterns.some((p) => p.startsWith('!') && matchesPattern(dir, p.slice(1)))
+  if (!included(f.dir)) return undefined
+  const members = memberManifests(root, patterns, 'Cargo.toml')
+  const locked = root.has('Cargo.lock')
+  const rootFiles = ['Cargo.toml', 'Cargo.lock', '.cargo/config.toml', '.cargo/config'].filter((p) => root.has(p))
+  return {
+    locked,
+    buildContext: upTo(f.dir),
+    memberDir: f.dir,
+    workspacePackage: name,
+    installFiles: [...rootFiles, ...new Set([...members, f.path('Cargo.toml')])].filter((p, i, a) => a.indexOf(p) === i),
+    note: { file: root.path(locked ? 'Cargo.lock' : 'Cargo.toml'), reason: `a member of the Cargo workspace at the root${locked ? ', locked in its Cargo.lock' : ''}: the image builds from the root (context ${upTo(f.dir)}) with cargo build -p ${name}` },
+  }
+}
+
 /** `[tool.uv.workspace] members` of the root pyproject.toml. */
 function uvPatterns(root: Folder): string[] {
   const py = root.read('pyproject.toml') ?? ''

@@ -37,7 +37,7 @@ export const githubActions: Generator = {
           ci.build ? { template: `${D}/release/image-steps.yml`, replace: { [APP_CONTEXT]: BUILD_FILE } } : `${D}/release/image-steps.yml`,
           ci.deploy
             ? { template: `${D}/release/deploy-jobs.yml`, replace: { './.github/workflows/deploy.yml': `./.github/workflows/${ci.workflowFiles.deploy}` } }
-            : `${D}/release/deploy-compose.yml`,
+            : { template: `${D}/release/deploy-compose.yml`, replace: { 'docker compose -f compose.yaml -f compose.prod.yaml': ctx.compose.cmd.prod } },
         ],
       },
       { to: '.github/dependabot.yml', template: `${D}/dependabot.yml.hbs` },

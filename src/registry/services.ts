@@ -212,6 +212,16 @@ const memcached: ServiceSpec = {
   k8s: { uid: 11211, writableDirs: ['/tmp'], memory: '128Mi' },
 }
 
+/**
+ * A service as an existing app's own client reads it. Postgres URLs take the `postgresql://`
+ * scheme, which every client accepts (libpq, psycopg, SQLAlchemy, node-postgres, pgx, sqlx,
+ * Prisma), while SQLAlchemy 1.4+ refuses `postgres://` and the app would exit at boot. A new
+ * service keeps `postgres://`: its starter app parses that, and its output stays as it was.
+ */
+export function forExistingApp(spec: ServiceSpec): ServiceSpec {
+  return spec.url.startsWith('postgres://') ? { ...spec, url: `postgresql://${spec.url.slice('postgres://'.length)}` } : spec
+}
+
 /** Where a connection points: Compose's service, an in-cluster Service, a managed endpoint. */
 export interface Endpoint {
   host: string

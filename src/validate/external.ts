@@ -8,7 +8,8 @@ import { accessSync, constants, existsSync, mkdtempSync, readdirSync, readFileSy
 import { tmpdir } from 'node:os'
 import { delimiter, join, posix } from 'node:path'
 import { parse as parseYaml, parseAllDocuments } from 'yaml'
-import { isDockerfile } from '../policy/images.js'
+import { isComposeFile, isDockerfile } from '../policy/images.js'
+import { composeStacks, DEFAULT_BASES } from './compose-stacks.js'
 import type { Finding, Severity } from './types.js'
 
 export type ExternalStatus = 'passed' | 'failed' | 'not-installed' | 'not-applicable' | 'error'
@@ -189,8 +190,6 @@ const hadolint: ExternalValidator = {
 
 // ---- docker compose ----------------------------------------------------------------------------
 
-const COMPOSE_BASES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml']
-
 /** The environment a required `${X:?}` / `${X?}` needs to resolve: what is set, else a placeholder. */
 function requiredVariables(texts: readonly string[]): Map<string, boolean> {
   const out = new Map<string, boolean>()
@@ -208,12 +207,16 @@ const dockerCompose: ExternalValidator = {
   tool: 'docker compose',
   installHint: 'Docker Desktop, or the Compose plugin: https://docs.docker.com/compose/install/',
   applies(paths) {
-    // One base file per folder, in Compose's own order of preference.
-    const byDir = new Map<string, string>()
-    for (const p of visible(paths).filter((x) => COMPOSE_BASES.includes(base(x))).sort((a, b) => COMPOSE_BASES.indexOf(base(a)) - COMPOSE_BASES.indexOf(base(b)))) {
-      if (!byDir.has(dirOf(p))) byDir.set(dirOf(p), p)
+    // Per folder, the base Compose picks and any base named for `-f` (compose.app.yaml beside the
+    // app's own compose.yaml); a default name Compose passes over is not run.
+    const byDir = new Map<string, string[]>()
+    for (const p of visible(paths).filter(isComposeFile)) byDir.set(dirOf(p), [...(byDir.get(dirOf(p)) ?? []), base(p)])
+    const out: string[] = []
+    for (const [dir, names] of byDir) {
+      const picked = DEFAULT_BASES.find((b) => names.includes(b))
+      for (const s of composeStacks(names)) if (s.base !== undefined && (s.base === picked || !(DEFAULT_BASES as readonly string[]).includes(s.base))) out.push(inDir(dir, s.base))
     }
-    return uniqSorted(byDir.values())
+    return uniqSorted(out)
   },
   async resolve(probe) {
     if (probe.which('docker')) {
@@ -232,11 +235,8 @@ const dockerCompose: ExternalValidator = {
     for (const baseFile of targets) {
       const dir = dirOf(baseFile)
       const abs = join(root, dir)
-      const stem = base(baseFile).replace(/\.ya?ml$/, '')
-      const overrides = listDir(abs)
-        .filter((f) => f.startsWith(`${stem}.`) && /\.ya?ml$/.test(f) && f !== base(baseFile) && !COMPOSE_BASES.includes(f))
-        .sort()
-      const sets = [[base(baseFile)], ...overrides.map((o) => [base(baseFile), o])]
+      const layers = composeStacks(listDir(abs).filter(isComposeFile)).find((s) => s.base === base(baseFile))?.layers ?? []
+      const sets = [[base(baseFile)], ...layers.map((o) => [base(baseFile), o])]
 
       // Without a .env, .env.example stands in for it, so the values the project documents are used.
       const dotenv = readText(join(abs, '.env'))

@@ -119,3 +119,66 @@ describe('Node entry point: the command the app really has', () => {
     expect(codes(s)).not.toContain('no-entry-point')
   })
 })
+
+describe('Bun: an app that runs on Bun’s runtime runs `bun <file>` in the image', () => {
+  const hono = "import { Hono } from 'hono'\nconst app = new Hono()\napp.get('/health', (c) => c.json({ ok: true }))\nexport default app\n"
+
+  it('bun create hono: no start script, the dev script runs src/index.ts with --hot, `export default app`', () => {
+    const s = service({
+      'package.json': json({ name: 'link-preview', module: 'src/index.ts', type: 'module', scripts: { dev: 'bun run --hot src/index.ts', test: 'bun test' }, dependencies: { hono: '^4.9.0' }, devDependencies: { '@types/bun': 'latest' } }),
+      'bun.lockb': 'binary',
+      'src/index.ts': hono,
+    })
+    expect(s.app.runtime).toBe('bun')
+    expect(evidenceOf(s, 'runtime')).toEqual(['package.json: "dev": "bun run --hot src/index.ts" runs src/index.ts with Bun, and there is no start script'])
+    expect(s.app.nodeEntry).toEqual(['bun', 'src/index.ts'])
+    expect(evidenceOf(s, 'nodeEntry')).toEqual(['package.json: "dev": "bun run --hot src/index.ts" (without its watcher) runs src/index.ts with Bun'])
+    expect(s.app.hasBuildScript).toBe(false)
+    expect(codes(s)).not.toContain('no-entry-point')
+    // Bun serves the default export on PORT, else 3000: a known default, not a guess to ask about.
+    expect(s.port).toMatchObject({ value: 3000, confidence: 'medium' })
+  })
+
+  it('the start script runs bun on a TypeScript file: no build step needed', () => {
+    const s = service({ 'package.json': json({ name: 'api', scripts: { start: 'NODE_ENV=production bun run src/server.ts' }, dependencies: { hono: '^4' } }), 'bun.lock': '{}', 'src/server.ts': hono })
+    expect(s.app).toMatchObject({ runtime: 'bun', nodeEntry: ['bun', 'src/server.ts'] })
+    expect(evidenceOf(s, 'runtime')).toEqual(['package.json: "start": "NODE_ENV=production bun run src/server.ts" runs src/server.ts with Bun'])
+  })
+
+  it('Bun.serve in the code, `module` names the file; `export default { port, fetch }` gives the port', () => {
+    const served = service({ 'package.json': json({ name: 'api', module: 'index.ts', scripts: { start: 'bun index.ts' }, dependencies: { hono: '^4' } }), 'bun.lock': '{}', 'index.ts': "const app = new Hono()\nBun.serve({ port: 4000, fetch: app.fetch })\n" })
+    expect(served.app).toMatchObject({ runtime: 'bun', nodeEntry: ['bun', 'index.ts'] })
+    expect(evidenceOf(served, 'runtime')).toEqual(["index.ts: uses Bun's own API, which Node lacks: `Bun.serve` (line 2)"])
+    expect(served.port?.value).toBe(4000)
+    const exported = service({ 'package.json': json({ name: 'api', module: 'src/index.ts', dependencies: { hono: '^4' }, devDependencies: { 'bun-types': '^1' } }), 'src/index.ts': "const app = new Hono()\nexport default {\n  port: 8787,\n  fetch: app.fetch,\n}\n", 'bun.lock': '{}' })
+    expect(exported.app).toMatchObject({ runtime: 'bun', nodeEntry: ['bun', 'src/index.ts'] })
+    expect(evidenceOf(exported, 'nodeEntry')).toEqual(['package.json: "module": "src/index.ts" is the file Bun runs'])
+    expect(exported.port?.value).toBe(8787)
+  })
+
+  it('Elysia without a Node adapter runs on Bun', () => {
+    const s = service({ 'package.json': json({ name: 'api', dependencies: { elysia: '^1.3' } }), 'bun.lock': '{}', 'src/index.ts': "import { Elysia } from 'elysia'\nnew Elysia().get('/health', () => 'ok').listen(3000)\n" })
+    expect(s.frameworkName).toBe('Elysia')
+    expect(s.app).toMatchObject({ runtime: 'bun', nodeEntry: ['bun', 'src/index.ts'] })
+    expect(evidenceOf(s, 'runtime')).toEqual(['package.json: depends on Elysia, a Bun server, without @elysiajs/node'])
+  })
+
+  it('Bun as the package manager only: a Node start script, or a Node adapter, keeps Node', () => {
+    const installer = service({ 'package.json': json({ name: 'api', scripts: { start: 'node server.js' }, dependencies: { express: '^5' } }), 'bun.lockb': 'binary', 'server.js': "require('express')().listen(3000)\n" })
+    expect(installer.app.runtime).toBeUndefined()
+    expect(installer.app.nodeEntry).toEqual(['node', 'server.js'])
+    const adapter = service({
+      'package.json': json({ name: 'api', scripts: { build: 'tsc', start: 'node dist/index.js' }, dependencies: { hono: '^4', '@hono/node-server': '^1' }, devDependencies: { '@types/bun': 'latest' } }),
+      'bun.lock': '{}',
+      'tsconfig.json': json({ compilerOptions: { outDir: 'dist', rootDir: 'src' } }),
+      'src/index.ts': "import { serve } from '@hono/node-server'\nconst app = new Hono()\nserve({ fetch: app.fetch, port: 3000 })\n",
+    })
+    expect(adapter.app.runtime).toBeUndefined()
+    expect(adapter.app.nodeEntry).toEqual(['node', 'dist/index.js'])
+  })
+
+  it('code that only checks for Bun (typeof Bun) does not make the app Bun’s', () => {
+    const s = service({ 'package.json': json({ name: 'api', scripts: { start: 'node src/index.js' }, dependencies: { express: '^5' } }), 'package-lock.json': '{}', 'src/index.js': "const env = typeof Bun !== 'undefined' ? Bun.env : process.env\nrequire('express')().listen(3000)\n" })
+    expect(s.app.runtime).toBeUndefined()
+  })
+})

@@ -308,12 +308,125 @@ describe('framework conventions', () => {
   })
 })
 
+describe('a variable that selects the settings file per environment', () => {
+  it('zero2prod: APP_ENVIRONMENT picks configuration/<env>.yaml (default local, which binds 127.0.0.1): required as production; the host key of the environment files is hostEnv', () => {
+    const s = service({
+      'Cargo.toml': '[package]\nname = "zero2prod"\n\n[dependencies]\nactix-web = "4"\nconfig = "0.15"\nsqlx = { version = "0.8", features = ["postgres"] }\n',
+      'Cargo.lock': '',
+      'src/main.rs': 'fn main() {}\n',
+      'src/configuration.rs': 'pub fn get_configuration() -> Result<Settings, config::ConfigError> {\n    let base_path = std::env::current_dir().expect("no cwd");\n    let configuration_directory = base_path.join("configuration");\n    let environment: Environment = std::env::var("APP_ENVIRONMENT")\n        .unwrap_or_else(|_| "local".into())\n        .try_into()\n        .expect("Failed to parse APP_ENVIRONMENT.");\n    let environment_filename = format!("{}.yaml", environment.as_str());\n    let settings = config::Config::builder()\n        .add_source(config::File::from(configuration_directory.join("base.yaml")))\n        .add_source(config::File::from(configuration_directory.join(environment_filename)))\n        .add_source(config::Environment::with_prefix("APP").prefix_separator("_").separator("__"))\n        .build()?;\n    settings.try_deserialize::<Settings>()\n}\n',
+      'configuration/base.yaml': 'application:\n  port: 8000\ndatabase:\n  host: "127.0.0.1"\n  port: 5432\n  username: "postgres"\n  password: "password"\n  database_name: "newsletter"\n',
+      'configuration/local.yaml': 'application:\n  host: 127.0.0.1\n',
+      'configuration/production.yaml': 'application:\n  host: 0.0.0.0\n',
+    })
+    expect(s.app.hostEnv).toBe('APP_APPLICATION__HOST')
+    expect(evidenceOf(s, 'hostEnv')).toContain('configuration/local.yaml: application.host: 127.0.0.1 → APP_APPLICATION__HOST')
+    expect(s.app.requiredEnv).toEqual([
+      {
+        name: 'APP_ENVIRONMENT',
+        devValue: 'production',
+        secret: false,
+        evidence: { file: 'src/configuration.rs', reason: 'APP_ENVIRONMENT selects the settings file in configuration/ (default local): `env::var("APP_ENVIRONMENT") (line 4)`; configuration/production.yaml holds the production settings, so containers run with APP_ENVIRONMENT=production' },
+      },
+    ])
+  })
+
+  it('Go with viper: APP_ENV names the config file in ./config; no production file, no selector', () => {
+    const main = 'package main\n\nfunc main() {\n\tviper.SetConfigName(getEnv("APP_ENV", "development"))\n\tviper.AddConfigPath("./config")\n\t_ = viper.ReadInConfig()\n\thttp.ListenAndServe(":8080", nil)\n}\n'
+    const s = service({ 'go.mod': 'module x\n\ngo 1.25\n', 'main.go': main, 'config/development.yaml': 'debug: true\n', 'config/production.yaml': 'debug: false\n' })
+    expect(s.app.requiredEnv).toEqual([expect.objectContaining({ name: 'APP_ENV', devValue: 'production', secret: false })])
+    expect(s.app.requiredEnv![0]!.evidence.reason).toMatch(/^APP_ENV selects the settings file in config\/ \(default development\)/)
+    const none = service({ 'go.mod': 'module x\n\ngo 1.25\n', 'main.go': main, 'config/development.yaml': 'debug: true\n', 'config/test.yaml': 'debug: true\n' })
+    expect(none.app.requiredEnv).toBeUndefined()
+  })
+
+  it('NODE_ENV choosing config/production.json is the image’s already; a selector defaulting to production is not asked for', () => {
+    const node = nodeApp({ express: '^4', config: '^3' }, { 'src/index.js': "const config = require('config')\nconst env = process.env.NODE_ENV || 'development'\nrequire('express')().listen(3000)\n", 'config/default.json': '{}', 'config/production.json': '{}' })
+    expect(node.app.requiredEnv).toBeUndefined()
+    const prod = service({ 'go.mod': 'module x\n\ngo 1.25\n', 'main.go': 'package main\n\nfunc main() {\n\tviper.SetConfigName(getEnv("STAGE", "production"))\n\tviper.AddConfigPath("./config")\n\thttp.ListenAndServe(":8080", nil)\n}\n', 'config/local.yaml': '', 'config/production.yaml': '' })
+    expect(prod.app.requiredEnv).toBeUndefined()
+  })
+})
+
 describe('port and bind address variables', () => {
   it('APP_PORT read by the listen call is portEnv; HOST read there is hostEnv', () => {
     const s = nodeApp({ express: '^4' }, { 'src/index.js': "const app = require('express')()\napp.listen(process.env.APP_PORT || 4000, process.env.HOST || 'localhost')\n" })
     expect(s.app.portEnv).toBe('APP_PORT')
     expect(s.app.hostEnv).toBe('HOST')
     expect(evidenceOf(s, 'hostEnv')[0]).toMatch(/^src\/index\.js: the server binds to HOST/)
+  })
+
+  it('envalid in another module: `HOST: host({ default: \'127.0.0.1\' })`, and listen({ host: env.HOST }) (a fastify-nolock shape)', () => {
+    const s = service({
+      'package.json': json({ name: 'inventory', type: 'module', scripts: { start: 'node server.js' }, dependencies: { fastify: '^5', envalid: '^8', pg: '^8' } }),
+      'server.js': "import { build } from './app.js'\nimport { env } from './lib/env.js'\nconst app = build()\nawait app.listen({ port: env.PORT, host: env.HOST })\n",
+      'app.js': "import Fastify from 'fastify'\nexport function build() {\n  const app = Fastify()\n  app.get('/health', async () => ({ ok: true }))\n  return app\n}\n",
+      'lib/env.js': "import { cleanEnv, host, port, str } from 'envalid'\nexport const env = cleanEnv(process.env, {\n  HOST: host({ default: '127.0.0.1' }),\n  PORT: port({ default: 8080 }),\n  SESSION_SECRET: str(),\n  DB_HOST: str({ default: 'localhost' }),\n})\n",
+    })
+    expect(s.app.hostEnv).toBe('HOST')
+    expect(evidenceOf(s, 'hostEnv')).toEqual([
+      'server.js: the server binds to HOST: `.listen({ port: env.PORT, host: env.HOST })`',
+      "lib/env.js: HOST is read here: `HOST: host({ default: '127.0.0.1' }) (line 3)` (its default is not the container’s: set to 0.0.0.0)",
+    ])
+  })
+
+  it('a zod schema re-exported as config.host, handed to serve({ hostname })', () => {
+    const s = service({
+      'package.json': json({ name: 'api', scripts: { start: 'node src/index.js' }, dependencies: { hono: '^4', '@hono/node-server': '^1', zod: '^3' } }),
+      'package-lock.json': '{}',
+      'src/index.js': "import { serve } from '@hono/node-server'\nimport { config } from './config.js'\nserve({ fetch: app.fetch, port: config.port, hostname: config.host })\n",
+      'src/config.js': "import { z } from 'zod'\nconst env = z.object({ HOST: z.string().default('localhost'), PORT: z.coerce.number().default(3000) }).parse(process.env)\nexport const config = { host: env.HOST, port: env.PORT }\n",
+    })
+    expect(s.app.hostEnv).toBe('HOST')
+    expect(evidenceOf(s, 'hostEnv')[0]).toBe('src/index.js: the server binds to HOST: `serve({ fetch: app.fetch, port: config.port, hostname: config.host })`')
+  })
+
+  it('Joi: `HOST: Joi.string().default(\'localhost\')` exported as `host: envVars.HOST`, used as app.listen(config.port, config.host)', () => {
+    const s = nodeApp({ express: '^4', joi: '^17' }, {
+      'src/index.js': "const config = require('./config/config')\nconst app = require('./app')\napp.listen(config.port, config.host, () => {})\n",
+      'src/app.js': "module.exports = require('express')()\n",
+      'src/config/config.js': "const Joi = require('joi')\nconst { value: envVars } = Joi.object({\n  HOST: Joi.string().default('localhost'),\n  PORT: Joi.number().default(3000),\n}).unknown().validate(process.env)\nmodule.exports = {\n  host: envVars.HOST,\n  port: envVars.PORT,\n}\n",
+    })
+    expect(s.app.hostEnv).toBe('HOST')
+    expect(evidenceOf(s, 'hostEnv')).toEqual([
+      'src/index.js: the server binds to HOST: `.listen(config.port, config.host, () => {})`',
+      "src/config/config.js: HOST is read here: `HOST: Joi.string().default('localhost') (line 3)` (its default is not the container’s: set to 0.0.0.0)",
+    ])
+  })
+
+  it('a config object (`server: { host: process.env.BIND_HOST ?? ... }`) and a destructured `const { host, port } = config.server`', () => {
+    const s = nodeApp({ express: '^4' }, {
+      'src/index.js': "const config = require('./config')\nconst { host, port } = config.server\nrequire('express')().listen(port, host)\n",
+      'src/config.js': "module.exports = {\n  server: {\n    host: process.env.BIND_HOST ?? '127.0.0.1',\n    port: Number(process.env.PORT ?? 3000),\n  },\n  upstream: { apiHost: process.env.API_HOST },\n}\n",
+    })
+    expect(s.app.hostEnv).toBe('BIND_HOST')
+  })
+
+  it('convict: `host: { default: \'127.0.0.1\', env: \'LISTEN_HOST\' }` and config.get(\'host\')', () => {
+    const s = nodeApp({ express: '^4', convict: '^6' }, {
+      'src/index.js': "const config = require('./config')\nrequire('express')().listen(config.get('port'), config.get('host'))\n",
+      'src/config.js': "const convict = require('convict')\nmodule.exports = convict({\n  host: {\n    doc: 'The IP address to bind.',\n    format: 'ipaddress',\n    default: '127.0.0.1',\n    env: 'LISTEN_HOST',\n  },\n  port: { format: 'port', default: 8080, env: 'PORT' },\n})\n",
+    })
+    expect(s.app.hostEnv).toBe('LISTEN_HOST')
+  })
+
+  it('Go: a struct with env tags in config.go, `addr := fmt.Sprintf("%s:%d", cfg.Host, cfg.Port)` in main.go', () => {
+    const s = service({
+      'go.mod': 'module x\n\ngo 1.25\n\nrequire github.com/caarlos0/env/v11 v11.3.1\n',
+      'go.sum': '',
+      'config.go': 'package main\n\ntype Config struct {\n\tHost string `env:"SERVER_HOST" envDefault:"127.0.0.1"`\n\tPort int    `env:"PORT" envDefault:"8080"`\n}\n',
+      'main.go': 'package main\n\nfunc main() {\n\tvar cfg Config\n\t_ = env.Parse(&cfg)\n\taddr := fmt.Sprintf("%s:%d", cfg.Host, cfg.Port)\n\tlog.Fatal(http.ListenAndServe(addr, routes()))\n}\n',
+    })
+    expect(s.app.hostEnv).toBe('SERVER_HOST')
+    expect(evidenceOf(s, 'hostEnv')).toEqual(['main.go: the server binds to SERVER_HOST: `ListenAndServe(addr, routes())`', 'config.go: SERVER_HOST is read here: `env:"SERVER_HOST" (line 4)` (its default is not the container’s: set to 0.0.0.0)'])
+  })
+
+  it('a host variable read elsewhere and not handed to the listen call is not the bind address', () => {
+    const s = nodeApp({ express: '^4' }, {
+      'src/index.js': "const config = require('./config')\nconst app = require('express')()\napp.get('/', (q, r) => fetch(`http://${config.apiHost}/x`))\napp.listen(3000)\n",
+      'src/config.js': "module.exports = { apiHost: process.env.API_HOST }\n",
+    })
+    expect(s.app.hostEnv).toBeUndefined()
   })
 
   it('an APP_PORT only in the env example (Laravel Sail’s host port) is not portEnv', () => {

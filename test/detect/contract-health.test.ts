@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { detect, memoryRepo } from '../../src/detect/index.js'
 import { evidenceOf, json, service } from './contract-helpers.js'
 
 const node = (deps: Record<string, string>) => ({ 'package.json': json({ name: 'api', scripts: { start: 'node src/index.js' }, dependencies: deps }), 'package-lock.json': '{}' })
@@ -273,6 +274,23 @@ describe('health routes: JVM and .NET', () => {
     expect(s.app.health).toEqual({ liveness: null, readiness: null })
   })
 
+  it('a solution with several web projects: the chosen project’s routes, read from its own folder', () => {
+    const files = {
+      'Shop.sln': '',
+      'src/Web/Web.csproj': '<Project Sdk="Microsoft.NET.Sdk.Web"><PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup></Project>\n',
+      'src/Web/Program.cs': 'var builder = WebApplication.CreateBuilder(args);\nbuilder.Services.AddHealthChecks();\nvar app = builder.Build();\napp.MapHealthChecks("/health");\napp.Run();\n',
+      'src/PublicApi/PublicApi.csproj': '<Project Sdk="Microsoft.NET.Sdk.Web"><PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup></Project>\n',
+      'src/PublicApi/Program.cs': 'var app = WebApplication.Create(args);\napp.MapGet("/api/ping", () => "pong");\napp.Run();\n',
+    }
+    const d = detect(memoryRepo(files), { rootName: 'shop', include: ['src/Web'] })
+    const web = d.services.find((x) => x.dir === 'src/Web')!
+    expect(web.app).toMatchObject({ buildContext: '../..', memberDir: 'src/Web', appProject: 'src/Web/Web.csproj' })
+    expect(web.app.health).toEqual({ liveness: '/health', readiness: '/health' })
+    expect(evidenceOf(web, 'health')[0]).toBe('src/Web/Program.cs: liveness and readiness: GET /health (app.MapHealthChecks("/health"))')
+    const api = d.services.find((x) => x.dir === 'src/PublicApi')!
+    expect(api.app.health).toEqual({ liveness: '/api/ping', readiness: '/api/ping' })
+  })
+
   it('ASP.NET Core controller: [Route("api/[controller]")] + [HttpGet]', () => {
     expect(
       health({
@@ -326,6 +344,34 @@ describe('health routes: Ruby and PHP', () => {
     })
     expect(s.app.health).toEqual({ liveness: '/api/v1/health', readiness: '/api/v1/health' })
     expect(evidenceOf(s, 'health')[0]).toMatch(/^routes\/api\.php: .*GET \/api\/v1\/health/)
+  })
+
+  it("Slim: $app->get('/health') in the front controller public/index.php", () => {
+    const s = service({
+      'composer.json': json({ require: { 'slim/slim': '^4.14', 'slim/psr7': '^1.7' } }),
+      'public/index.php': "<?php\nuse Slim\\Factory\\AppFactory;\nrequire __DIR__ . '/../vendor/autoload.php';\n$app = AppFactory::create();\n$app->get('/health', function ($request, $response) {\n    return $response;\n});\n$app->run();\n",
+    })
+    expect(s.app.health).toEqual({ liveness: '/health', readiness: '/health' })
+    expect(evidenceOf(s, 'health')[0]).toBe("public/index.php: liveness and readiness: GET /health (`$app->get('/health'`)")
+  })
+
+  it("Slim skeleton: routes in app/routes.php inside $app->group('/api')", () => {
+    const s = service({
+      'composer.json': json({ require: { 'slim/slim': '^4.14' } }),
+      'public/index.php': "<?php\n$app = AppFactory::create();\n(require __DIR__ . '/../app/routes.php')($app);\n$app->run();\n",
+      'app/routes.php': "<?php\nreturn function (App $app) {\n    $app->group('/api', function (Group $group) {\n        $group->get('/status', fn ($q, $r) => $r);\n    });\n};\n",
+    })
+    expect(s.app.health).toEqual({ liveness: '/api/status', readiness: '/api/status' })
+  })
+
+  it("Symfony: #[Route('/health')] on a controller method, and a route in config/routes.yaml", () => {
+    const sym = (extra: Record<string, string>) =>
+      service({ 'composer.json': json({ require: { 'symfony/framework-bundle': '^7.3', 'symfony/runtime': '^7.3' } }), 'public/index.php': "<?php\nuse App\\Kernel;\nrequire_once dirname(__DIR__).'/vendor/autoload_runtime.php';\nreturn fn (array $context) => new Kernel($context['APP_ENV'], (bool) $context['APP_DEBUG']);\n", ...extra })
+    const attr = sym({ 'src/Controller/HealthController.php': "<?php\nnamespace App\\Controller;\nfinal class HealthController\n{\n    #[Route('/health', name: 'health', methods: ['GET'])]\n    public function __invoke(): JsonResponse { return new JsonResponse(['ok' => true]); }\n}\n" })
+    expect(attr.app.health).toEqual({ liveness: '/health', readiness: '/health' })
+    const yaml = sym({ 'config/routes.yaml': "controllers:\n    resource: ../src/Controller/\n    type: attribute\n\nhealth_check:\n    path: /healthz\n    controller: App\\Controller\\HealthController\n    methods: [GET]\n" })
+    expect(yaml.app.health).toEqual({ liveness: '/healthz', readiness: '/healthz' })
+    expect(evidenceOf(yaml, 'health')[0]).toMatch(/^config\/routes\.yaml: .*GET \/healthz \(health_check: path: \/healthz/)
   })
 
   it('Laravel 10 without a health route: TCP, never /up', () => {

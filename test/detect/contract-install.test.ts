@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { detect, memoryRepo } from '../../src/detect/index.js'
 import { codes, evidenceOf, json, service } from './contract-helpers.js'
 
 const express = (extra: Record<string, unknown> = {}) => json({ name: 'api', scripts: { start: 'node server.js' }, dependencies: { express: '^5.0.0' }, ...extra })
@@ -72,6 +73,45 @@ describe('install files: exactly the manifests and lockfile present', () => {
   it('two lockfiles: only the chosen manager’s is mounted', () => {
     const s = service({ 'package.json': express({ packageManager: 'pnpm@10.0.0' }), 'pnpm-lock.yaml': "lockfileVersion: '9.0'\n", 'package-lock.json': '{}', ...server })
     expect(s.app.installFiles).toEqual(['package.json', 'pnpm-lock.yaml'])
+  })
+})
+
+describe('the package manager release the app pins', () => {
+  it('a pnpm workspace member: the root\'s "packageManager": "pnpm@10.18.0+sha512…" without the integrity suffix', () => {
+    const d = detect(memoryRepo({
+      'package.json': json({ name: 'acme', private: true, packageManager: 'pnpm@10.18.0+sha512.e804f889f1cecc40d572db084eec3e4881739f8dec69c0ff10d2d1beff9a4e309383ba27b5b750059d7f4c149535b6cd0d2cb1ed3aeb739239a4284a68f40cfa', devDependencies: { turbo: '^2.5.8' } }),
+      'pnpm-workspace.yaml': 'packages:\n  - "apps/*"\n',
+      'pnpm-lock.yaml': "lockfileVersion: '9.0'\n",
+      'apps/api/package.json': json({ name: 'api', scripts: { start: 'node src/index.js' }, dependencies: { express: '^4.21.2' } }),
+      'apps/api/src/index.js': "require('express')().listen(3001)\n",
+    }), { rootName: 'acme' })
+    const s = d.services.find((x) => x.dir === 'apps/api')!
+    expect(s.app.packageManagerVersion).toBe('10.18.0')
+    expect(evidenceOf(s, 'packageManagerVersion')).toEqual([expect.stringMatching(/^package\.json: "packageManager": "pnpm@10\.18\.0\+sha512\./)])
+  })
+
+  it('Yarn Berry: the release yarnPath names, before packageManager', () => {
+    const s = service({ 'package.json': express({ packageManager: 'yarn@4.5.0' }), 'yarn.lock': '__metadata:\n  version: 8\n', '.yarnrc.yml': 'nodeLinker: node-modules\nyarnPath: .yarn/releases/yarn-4.9.2.cjs\n', ...server })
+    expect(s.packageManager?.value).toBe('yarn')
+    expect(s.app.packageManagerVersion).toBe('4.9.2')
+    expect(evidenceOf(s, 'packageManagerVersion')).toEqual([
+      '.yarnrc.yml: yarnPath: .yarn/releases/yarn-4.9.2.cjs (Yarn runs this release)',
+      'package.json: "packageManager": "yarn@4.5.0": not used, .yarnrc.yml pins 4.9.2',
+    ])
+  })
+
+  it('Bun: packageManager bun@1.2.21; .bun-version when the field is absent', () => {
+    expect(service({ 'package.json': express({ packageManager: 'bun@1.2.21' }), 'bun.lock': '{}', ...server }).app.packageManagerVersion).toBe('1.2.21')
+    const s = service({ 'package.json': express(), 'bun.lockb': 'binary', '.bun-version': '1.1.38\n', ...server })
+    expect(s.app.packageManagerVersion).toBe('1.1.38')
+    expect(evidenceOf(s, 'packageManagerVersion')).toEqual(['.bun-version: bun 1.1.38'])
+  })
+
+  it('devEngines and .tool-versions pin exact releases; a range pins nothing', () => {
+    expect(service({ 'package.json': express({ devEngines: { packageManager: { name: 'pnpm', version: '10.12.4' } } }), 'pnpm-lock.yaml': '', ...server }).app.packageManagerVersion).toBe('10.12.4')
+    expect(service({ 'package.json': express(), 'pnpm-lock.yaml': '', '.tool-versions': 'nodejs 22.20.0\npnpm 9.15.9\n', ...server }).app.packageManagerVersion).toBe('9.15.9')
+    expect(service({ 'package.json': express({ devEngines: { packageManager: { name: 'pnpm', version: '^10' } } }), 'pnpm-lock.yaml': '', ...server }).app.packageManagerVersion).toBeUndefined()
+    expect(service({ 'package.json': express(), 'package-lock.json': '{}', ...server }).app.packageManagerVersion).toBeUndefined()
   })
 })
 

@@ -37,6 +37,43 @@ describe('runtime paths: folders the app opens at run time', () => {
     expect(s.app.runtimePaths).toEqual(['config', 'db/migrations'])
   })
 
+  it('Go: a flag default names ./ui (a podinfo-like shape), whose files sit in ui/vendor, a folder detection does not list', () => {
+    const s = service({
+      'go.mod': gomod,
+      'cmd/kiosk/main.go': 'package main\n\nfunc main() {\n\tfs := flag.NewFlagSet("kiosk", flag.ExitOnError)\n\tport := fs.Int("port", 9898, "HTTP port")\n\tuiPath := fs.String("ui-path", "./ui", "UI local path")\n\tlevel := fs.String("level", "info", "log level")\n\t_ = fs.Parse(os.Args[1:])\n\tsrv, _ := api.NewServer(api.Config{UIPath: *uiPath})\n\tsrv.ListenAndServe(":" + strconv.Itoa(*port))\n}\n',
+      'pkg/api/server.go': 'package api\n\nfunc NewServer(cfg Config) (*Server, error) {\n\tpage, err := template.ParseFiles(filepath.Join(cfg.UIPath, "vendor", "index.html"))\n}\n',
+      'ui/vendor/index.html': '<h1>kiosk</h1>\n',
+      'info/README.md': 'not a path the app opens\n',
+    })
+    expect(s.app.runtimePaths).toEqual(['ui'])
+    expect(evidenceOf(s, 'runtimePaths')).toEqual(['cmd/kiosk/main.go: ui-path defaults to ./ui, which the app opens at run time: `.String("ui-path", "./ui"` (line 6)'])
+  })
+
+  it('Go: cobra/pflag StringVarP, an env struct tag default and a settings file key name existing folders; a .env default never', () => {
+    const s = service({
+      'go.mod': gomod,
+      'main.go': 'package main\n\ntype Config struct {\n\tThemeDir string `env:"THEME_DIR" envDefault:"themes/default"`\n}\n\nfunc init() {\n\trootCmd.Flags().StringVarP(&staticDir, "static", "s", "public", "static files")\n\trootCmd.Flags().StringVar(&envFile, "env-file", ".env", "dotenv file")\n}\n\nfunc main() { http.ListenAndServe(":8080", nil) }\n',
+      'public/index.html': '',
+      'themes/default/base.tmpl': '',
+      'config/settings.yaml': 'server:\n  port: 8080\ni18n:\n  locales_dir: ./locales\n',
+      'locales/en.json': '{}',
+      '.env': 'SECRET=1\n',
+    })
+    expect(s.app.runtimePaths).toEqual(['locales', 'public', 'themes/default'])
+    expect(evidenceOf(s, 'runtimePaths')).toContain('config/settings.yaml: i18n.locales_dir: ./locales names a path the app opens at run time')
+  })
+
+  it('Rust: a clap argument with default_value = "./static"', () => {
+    const s = service({
+      'Cargo.toml': '[package]\nname = "site"\n\n[dependencies]\naxum = "0.8"\nclap = { version = "4", features = ["derive"] }\n',
+      'Cargo.lock': '',
+      'src/main.rs': '#[derive(Parser)]\nstruct Args {\n    /// Where the assets are\n    #[arg(long, env = "ASSETS_DIR", default_value = "./assets")]\n    assets_dir: PathBuf,\n}\n\nfn main() {}\n',
+      'assets/logo.svg': '<svg/>',
+    })
+    expect(s.app.runtimePaths).toEqual(['assets'])
+    expect(evidenceOf(s, 'runtimePaths')[0]).toMatch(/^src\/main\.rs: assets_dir defaults to \.\/assets, which the app opens at run time/)
+  })
+
   it('Rust: configuration/ read from the working directory (a zero2prod-like shape) and Tera templates', () => {
     const s = service({
       'Cargo.toml': '[package]\nname = "news"\n\n[dependencies]\nactix-web = "4"\ntera = "1"\n',

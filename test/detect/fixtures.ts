@@ -211,7 +211,7 @@ export const FIXTURES: Fixture[] = [
   },
   {
     id: 'rust-workspace',
-    trap: 'a Cargo workspace: the binary member is the service, the library member and the root are not',
+    trap: 'a Cargo workspace: the binary member is the service, built from the root with the root Cargo.lock; the library member and the root are not',
     rootName: 'platform',
     files: {
       'Cargo.toml': '[workspace]\nmembers = ["crates/api", "crates/core"]\nresolver = "3"\n',
@@ -221,7 +221,7 @@ export const FIXTURES: Fixture[] = [
       'crates/core/Cargo.toml': '[package]\nname = "core"\n',
       'crates/core/src/lib.rs': 'pub fn f() {}\n',
     },
-    services: [{ dir: 'crates/api', language: 'rust', framework: 'axum', port: 3000, cache: 'redis', app: { binary: 'api-server' }, warnings: ['workspace-lockfile'] }],
+    services: [{ dir: 'crates/api', language: 'rust', framework: 'axum', port: 3000, cache: 'redis', app: { binary: 'api-server', buildContext: '../..', memberDir: 'crates/api', workspacePackage: 'api', installFiles: ['Cargo.toml', 'Cargo.lock', 'crates/api/Cargo.toml', 'crates/core/Cargo.toml'] } }],
     skipped: ['.', 'crates/core'],
   },
   {

@@ -300,6 +300,50 @@ describe('workspaces: a member builds from the root with the root lockfile', () 
     expect(s.app).toMatchObject({ buildContext: '..', memberDir: 'service', workspacePackage: 'service', installFiles: ['pyproject.toml', 'poetry.lock', 'service/pyproject.toml'] })
   })
 
+  it('Cargo workspace: crates/api with version.workspace = true builds from the root with -p; every member manifest, the root Cargo.lock', () => {
+    const d = run({
+      'Cargo.toml': '[workspace]\nresolver = "2"\nmembers = ["crates/*"]\nexclude = ["crates/scratch"]\n\n[workspace.package]\nversion = "0.6.0"\nrust-version = "1.88"\n\n[workspace.dependencies]\nentity = { path = "crates/entity" }\n',
+      'Cargo.lock': 'version = 4\n',
+      '.cargo/config.toml': '[net]\ngit-fetch-with-cli = true\n',
+      'crates/api/Cargo.toml': '[package]\nname = "api"\nversion.workspace = true\nrust-version.workspace = true\n\n[[bin]]\nname = "bookmarks-api"\npath = "src/main.rs"\n\n[dependencies]\nentity = { workspace = true }\naxum = "0.8"\n',
+      'crates/api/src/main.rs': 'let listener = tokio::net::TcpListener::bind("0.0.0.0:3000").await.unwrap();\n',
+      'crates/entity/Cargo.toml': '[package]\nname = "entity"\nversion.workspace = true\n',
+      'crates/entity/src/lib.rs': 'pub struct Bookmark;\n',
+      'crates/migration/Cargo.toml': '[package]\nname = "migration"\nversion.workspace = true\n\n[[bin]]\nname = "migration"\npath = "src/main.rs"\n',
+      'crates/migration/src/main.rs': 'fn main() {}\n',
+      'crates/scratch/Cargo.toml': '[package]\nname = "scratch"\n',
+    })
+    expect(d.services.map((s) => s.dir)).toEqual(['crates/api'])
+    const s = service(d, 'crates/api')
+    expect(s.app).toMatchObject({
+      binary: 'bookmarks-api',
+      buildContext: '../..',
+      memberDir: 'crates/api',
+      workspacePackage: 'api',
+      installFiles: ['Cargo.toml', 'Cargo.lock', '.cargo/config.toml', 'crates/api/Cargo.toml', 'crates/entity/Cargo.toml', 'crates/migration/Cargo.toml'],
+    })
+    expect(s.app.unlocked).toBeUndefined()
+    expect(codes(s)).not.toContain('workspace-lockfile')
+    expect(codes(s)).not.toContain('missing-manifest')
+    expectNote(s, 'Cargo.lock', /a member of the Cargo workspace at the root, locked in its Cargo\.lock: the image builds from the root \(context \.\.\/\.\.\) with cargo build -p api/)
+    expect(s.languageVersion?.evidence[0]).toMatchObject({ file: 'Cargo.toml', reason: expect.stringMatching(/rust-version = "1\.88"/) })
+  })
+
+  it('a crate beside a Cargo workspace that does not list it keeps the workspace-lockfile warning', () => {
+    const s = service(
+      run({
+        'Cargo.toml': '[workspace]\nmembers = ["lib"]\n',
+        'Cargo.lock': '',
+        'lib/Cargo.toml': '[package]\nname = "lib"\n',
+        'tools/server/Cargo.toml': '[package]\nname = "server"\n\n[dependencies]\naxum = "0.8"\n',
+        'tools/server/src/main.rs': 'fn main() {}\n',
+      }, { include: ['tools/server'] }),
+      'tools/server',
+    )
+    expect(s.app.buildContext).toBeUndefined()
+    expect(codes(s)).toContain('workspace-lockfile')
+  })
+
   it('pnpm + Turborepo: the member, the members it depends on, root manifests; a note, not the workspace-lockfile warning', () => {
     const d = run({
       'package.json': json({ name: 'acme', private: true, packageManager: 'pnpm@10.12.1', scripts: { build: 'turbo build' }, devDependencies: { turbo: '2.5.0' } }),

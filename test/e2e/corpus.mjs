@@ -132,7 +132,8 @@ export const CORPUS = [
       'no start script and no build: Bun runs src/index.ts, whose default export Bun serves on PORT or 3000 (Why: the start command the app really has)',
       'health route /health',
     ],
-    flags: [{ args: ['--port', '3000'], why: 'the code names no port (Bun serves the default export on PORT, else 3000): the CLI asks' }],
+    // Bun serves a default export on PORT, else 3000: detection knows Bun's default, so nothing is asked.
+    flags: [],
     // Bun 1.2+ writes the text bun.lock by default; the app was locked by an older Bun.
     prepare: [{ run: ['sh', '-c', 'printf "[install]\\nsaveTextLockfile = false\\n" >bunfig.toml && bun install --lockfile-only --silent && rm bunfig.toml'] }],
     port: 3000,
@@ -374,7 +375,8 @@ export const CORPUS = [
     flags: [{ args: ['--on-conflict', 'alongside'], why: "the app has its own compose.yaml (Spring Boot's Docker Compose support): keep it" }],
     prepare: [],
     port: 8081,
-    health: '/actuator/health',
+    // management.endpoint.health.probes.enabled: the liveness group is the check that fits.
+    health: '/actuator/health/liveness',
     backing: { database: 'postgres', cache: 'redis' },
     env: { database: ['SPRING_DATASOURCE_URL'], cache: ['REDIS_HOST|SPRING_DATA_REDIS_HOST'] },
     build: { static: STATIC.gradle },

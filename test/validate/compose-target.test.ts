@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { validateAnswers } from '../../src/answers.js'
 import { generate } from '../../src/generate.js'
 import { RULES } from '../../src/validate/index.js'
+import { composeStacks } from '../../src/validate/compose-stacks.js'
 import { buildTargetMissing } from '../../src/validate/rules/compose-target.js'
 
 const check = (files: Record<string, string>) => buildTargetMissing.check({ files: new Map(Object.entries(files)) })
@@ -47,5 +48,70 @@ describe('compose-build-target-missing (error)', () => {
     expect(check({ 'compose.yaml': 'services:\n  app:\n    build:\n      context: ./svc\n      target: prod\n' })).toEqual([])
     expect(check({ 'compose.yaml': 'services:\n  app:\n    build: .\n', Dockerfile: THEIRS })).toEqual([])
     expect(check({ 'compose.yaml': 'services:\n  app:\n    build:\n      dockerfile_inline: "FROM alpine AS prod"\n      target: prod\n' })).toEqual([])
+  })
+
+  // express-boilerplate's shape: its own docker-compose.yml (build: .) and docker-compose.dev.yml
+  // beside the generated compose.yaml family, which builds Dockerfile.generated.
+  it("reads each override with the base Compose merges it with, not with the app's own docker-compose.yml", () => {
+    const answers = validateAnswers({ name: 'api', language: 'node', port: 3000 })
+    const ours = generate(answers, { retrofit: { dir: '.', app: { dockerfile: 'Dockerfile.generated' } } }).files
+    const files: Record<string, string> = {
+      ...Object.fromEntries(ours.map((f) => [f.path, f.content])),
+      'Dockerfile.generated': ours.find((f) => f.path === 'Dockerfile')!.content,
+      Dockerfile: 'FROM node:20-alpine\nCOPY . .\n',
+      'docker-compose.yml': "version: '3'\nservices:\n  node-app:\n    build: .\n    image: node-app\n",
+      'docker-compose.dev.yml': "version: '3'\nservices:\n  node-app:\n    command: yarn dev -L\n",
+    }
+    // compose.override.yaml and compose.test.yaml set only build.target: the Dockerfile is compose.yaml's.
+    expect(files['compose.override.yaml']).not.toMatch(/dockerfile:/)
+    expect(check(files)).toEqual([])
+    // Their own files, with a target their Dockerfile lacks, are still checked in their own stack.
+    const theirs = check({ ...files, 'docker-compose.dev.yml': "services:\n  node-app:\n    build:\n      target: dev\n" })
+    expect(theirs.map((f) => [f.file, f.message])).toEqual([['docker-compose.dev.yml', 'service "node-app" builds target "dev", which Dockerfile does not have (its stages: none named)']])
+  })
+
+  it("Compose's own override goes over the base Compose picks, whatever the override is called", () => {
+    const base = 'services:\n  app:\n    build:\n      dockerfile: Dockerfile.generated\n      target: prod\n'
+    const files = { 'compose.yaml': base, 'docker-compose.yml': 'services:\n  app:\n    build: .\n', 'docker-compose.override.yml': 'services:\n  app:\n    build:\n      target: dev\n', 'Dockerfile.generated': STAGED, Dockerfile: THEIRS }
+    expect(check(files)).toEqual([])
+    // Without compose.yaml, Compose picks docker-compose.yml, whose Dockerfile has no dev stage.
+    const { 'compose.yaml': _ours, ...alone } = files
+    expect(check(alone).map((f) => f.file)).toEqual(['docker-compose.override.yml'])
+  })
+
+  it("a family named after its own base (compose.app.yaml beside the app's compose.yaml) is one stack", () => {
+    const files = {
+      'compose.yaml': "services:\n  postgres:\n    image: 'postgres:17'\n",
+      'compose.app.yaml': 'name: orders\nservices:\n  app:\n    build:\n      context: .\n      dockerfile: Dockerfile.generated\n      target: prod\n',
+      'compose.app.override.yaml': 'services:\n  app:\n    build:\n      target: dev\n',
+      'compose.app.test.yaml': 'services:\n  app:\n    build:\n      target: tset\n',
+      'Dockerfile.generated': STAGED,
+      Dockerfile: THEIRS,
+    }
+    const found = check(files)
+    expect(found.map((f) => [f.file, f.line])).toEqual([['compose.app.test.yaml', 4]])
+    expect(found[0]!.message).toBe('service "app" builds target "tset", which Dockerfile.generated does not have (its stages: base, dev, test, prod)')
+  })
+})
+
+describe('composeStacks: which files Compose reads together', () => {
+  it('the picked base takes the override; other files go over the base they are named after', () => {
+    expect(composeStacks(['docker-compose.yml', 'docker-compose.dev.yml', 'compose.yaml', 'compose.override.yaml', 'compose.test.yaml', 'compose.prod.yaml'])).toEqual([
+      { base: 'compose.yaml', layers: ['compose.override.yaml', 'compose.prod.yaml', 'compose.test.yaml'] },
+      { base: 'docker-compose.yml', layers: ['docker-compose.dev.yml'] },
+    ])
+    expect(composeStacks(['compose.yaml', 'compose.app.yaml', 'compose.app.override.yaml', 'compose.app.prod.yaml', 'compose.app.test.yaml'])).toEqual([
+      { base: 'compose.app.yaml', layers: ['compose.app.override.yaml', 'compose.app.prod.yaml', 'compose.app.test.yaml'] },
+      { base: 'compose.yaml', layers: [] },
+    ])
+  })
+
+  it('a file that names its own project stands alone; files without a base are read alone', () => {
+    expect(composeStacks(['compose.yaml', 'compose.all.yaml'], (n) => n === 'compose.all.yaml')).toEqual([
+      { base: 'compose.all.yaml', layers: [] },
+      { base: 'compose.yaml', layers: [] },
+    ])
+    expect(composeStacks(['compose.yaml', 'compose-dev.yaml'])).toEqual([{ base: 'compose.yaml', layers: ['compose-dev.yaml'] }])
+    expect(composeStacks(['compose.prod.yaml'])).toEqual([{ base: undefined, layers: ['compose.prod.yaml'] }])
   })
 })

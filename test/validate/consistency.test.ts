@@ -14,6 +14,7 @@ import { lookalike } from '../../src/validate/rules/consistency/env.js'
 import { requestedPath } from '../../src/validate/rules/consistency/health.js'
 import { connectionHosts } from '../../src/validate/rules/consistency/hosts.js'
 import { interpolate, UNKNOWN } from '../../src/validate/rules/consistency/interpolate.js'
+import { readServices } from '../../src/validate/rules/consistency/project.js'
 import { serviceFolders } from '../../src/validate/rules/folders.js'
 import type { Finding } from '../../src/validate/types.js'
 import { FIXTURES } from '../detect/fixtures.js'
@@ -119,6 +120,17 @@ describe('generated variants are consistent', () => {
 
   it.each(['pnpm-monorepo', 'polyglot-with-docs'])('several services in one repository: %s', (id) => {
     expectClean(severalServices(id))
+  })
+
+  it("beside the app's own compose.yaml: the compose.app.yaml family is the app's Compose, and it agrees", () => {
+    const app = { portEnv: 'SERVER_PORT', databaseEnv: [{ name: 'SPRING_DATASOURCE_URL', part: 'jdbc' as const }], health: { liveness: '/actuator/health/liveness', readiness: '/actuator/health/readiness' }, composeFile: 'compose.app.yaml' }
+    const files = filesOf({ name: 'orders', language: 'java', framework: 'spring-boot', port: 8081, database: 'postgres', platform: 'kubernetes' }, { retrofit: { dir: '.', app } })
+    files.set('compose.yaml', "services:\n  postgres:\n    image: 'postgres:17'\n    ports:\n      - '5432'\n")
+    expect(readServices(files)[0]!.compose.files.map((f) => f.path)).toEqual(['compose.app.yaml', 'compose.app.override.yaml', 'compose.app.prod.yaml', 'compose.app.test.yaml'])
+    expectClean(files)
+    // Read from the family, a real disagreement is still found.
+    files.set('compose.app.yaml', files.get('compose.app.yaml')!.replace(/SERVER_PORT: "?8081"?/, 'SERVER_PORT: 9090'))
+    expect(check(files).map((f) => f.rule)).toContain('port-mismatch')
   })
 })
 

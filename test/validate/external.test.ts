@@ -112,6 +112,9 @@ describe('not applicable', () => {
       '.github/workflows/ci.yml', '.github/workflows/nested/x.yml', 'svc-a/.github/workflows/ci.yml', '.gitlab-ci.yml',
     ]
     const files = Object.fromEntries(EXTERNAL_VALIDATORS.map((v) => [v.id, v.applies(paths)]))
+    // A family run with -f (compose.app.yaml beside the app's own compose.yaml) is checked too.
+    const family = EXTERNAL_VALIDATORS.find((v) => v.id === 'docker-compose')!.applies(['api/compose.yaml', 'api/compose.app.yaml', 'api/compose.app.override.yaml', 'api/compose.app.test.yaml', 'api/docker-compose.yml'])
+    expect(family).toEqual(['api/compose.app.yaml', 'api/compose.yaml'])
     expect(files).toEqual({
       hadolint: ['svc-a/Dockerfile', 'svc-a/Dockerfile.dev'],
       'docker-compose': ['compose.yaml', 'svc-a/compose.yaml'],
@@ -462,6 +465,21 @@ describe('a fake Exec', () => {
     expect(b).toMatchObject({ tool: 'docker-compose', status: 'passed' })
     const [c] = await runExternal(root, ['compose.yaml'], { env: { PATH: fakeBin(['docker']) }, only: ['docker-compose'], exec: noPlugin })
     expect(c).toMatchObject({ tool: 'docker compose', status: 'not-installed' })
+  })
+
+  it("docker compose: each file with the base it is laid over, the app's own stack apart from ours", async () => {
+    const app = 'services:\n  app:\n    image: x\n'
+    const names = ['compose.yaml', 'compose.app.yaml', 'compose.app.override.yaml', 'compose.app.test.yaml', 'docker-compose.yml', 'docker-compose.dev.yml']
+    const root = writeTree(names.map((path) => ({ path, content: app })), 'cca-ext-stacks-')
+    const calls: string[] = []
+    const exec: Exec = async (cmd, args) => (calls.push(args.join(' ')), ok())
+    await runExternal(root, names, { env: { PATH: fakeBin(['docker']) }, only: ['docker-compose'], exec })
+    expect(calls.filter((c) => c.endsWith('config --quiet'))).toEqual([
+      'compose -f compose.app.yaml config --quiet',
+      'compose -f compose.app.yaml -f compose.app.override.yaml config --quiet',
+      'compose -f compose.app.yaml -f compose.app.test.yaml config --quiet',
+      'compose -f compose.yaml config --quiet',
+    ])
   })
 
   /** Answers every tool the way a clean run does. */

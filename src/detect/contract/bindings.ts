@@ -1,8 +1,10 @@
+import { posix } from 'node:path'
 import type { Cache, Database } from '../../options.js'
 import type { AppVariable, ConnectionPart, EnvBinding, Evidence } from '../types.js'
-import { flattenYaml, jvmConfig, placeholders, springProfiles, type ConfigValue } from './config.js'
+import { flattenConfig, flattenJson, jvmConfig, placeholders, springProfiles, type ConfigValue } from './config.js'
 import type { EnvRead } from './env-reads.js'
 import type { AppCode } from './sources.js'
+import { closing, oneLine } from './sources.js'
 
 const CACHE_WORDS = /(?:^|_)(?:REDIS|VALKEY|CACHE|MEMCACHED?|MEMCACHIER|KEYDB|DRAGONFLY)(?:_|$)/
 const DB_WORDS = /(?:^|_)(?:DB|DATABASE|DATASOURCE|POSTGRES|POSTGRESQL|PG|PSQL|MYSQL|MARIA|MARIADB|MONGO|MONGODB|SQL|JDBC|RDS)(?:_|$)|^PG(?:HOST|PORT|USER|PASSWORD|DATABASE)$/
@@ -115,47 +117,23 @@ function configCrate(code: AppCode): { names: { name: string; key: string; value
     const sep = /\.separator\(\s*"([^"]+)"\s*\)/.exec(chain)?.[1]
     const psep = /\.prefix_separator\(\s*"([^"]+)"\s*\)/.exec(chain)?.[1] ?? sep ?? '_'
     const files = code.config.filter((c) => /^(?:configuration|config)\/(?:base|default|settings|config)\.(?:ya?ml|json|toml)$|^(?:[Ss]ettings|config)\.(?:ya?ml|toml|json)$/.test(c.file))
+    // The files layered on the base per environment (configuration/local.yaml, production.yaml)
+    // hold keys of their own (zero2prod's application.host): the environment overrides them too.
+    const dirs = new Set(files.map((c) => posix.dirname(c.file)).filter((d) => d !== '.'))
+    const layers = code.config.filter((c) => !files.includes(c) && dirs.has(posix.dirname(c.file)) && /\.(?:ya?ml|json|toml)$/.test(c.file))
     const names: { name: string; key: string; value: string; file: string }[] = []
-    for (const c of files) {
-      const map = /\.ya?ml$/.test(c.file) ? flattenYaml(c.text) : c.file.endsWith('.toml') ? flattenToml(c.text) : flattenJson(c.text)
+    for (const c of [...files, ...layers]) {
+      const map = flattenConfig(c.file, c.text)
       for (const [key, value] of map) {
         if (!sep && key.includes('.')) continue
         const path = sep ? key.split('.').join(sep) : key
-        names.push({ name: `${prefix ? `${prefix}${psep}` : ''}${path}`.toUpperCase(), key, value, file: c.file })
+        const name = `${prefix ? `${prefix}${psep}` : ''}${path}`.toUpperCase()
+        if (!names.some((n) => n.name === name)) names.push({ name, key, value, file: c.file })
       }
     }
     return { names, how: { file: code.f.path(file), reason: `the config crate reads ${prefix ?? ''}${prefix ? psep : ''}<key${sep ? `${sep}…` : ''}> from the environment over ${files.map((x) => x.file).join(', ') || 'its files'}` } }
   }
   return undefined
-}
-
-function flattenToml(text: string): Map<string, string> {
-  const out = new Map<string, string>()
-  let table = ''
-  for (const line of text.split('\n')) {
-    const t = /^\s*\[([\w.-]+)\]\s*$/.exec(line)
-    if (t) {
-      table = t[1]!
-      continue
-    }
-    const kv = /^\s*([\w-]+)\s*=\s*(.+?)\s*$/.exec(line)
-    if (kv) out.set(table ? `${table}.${kv[1]}` : kv[1]!, kv[2]!.replace(/^(["'])(.*)\1$/, '$2'))
-  }
-  return out
-}
-
-function flattenJson(text: string): Map<string, string> {
-  const out = new Map<string, string>()
-  try {
-    const walk = (v: unknown, path: string) => {
-      if (v && typeof v === 'object' && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) walk(x, path ? `${path}.${k}` : k)
-      else if (path) out.set(path, String(v))
-    }
-    walk(JSON.parse(text.replace(/("(?:[^"\\]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (_, s: string | undefined) => s ?? '')), '')
-  } catch {
-    // not JSON: nothing read
-  }
-  return out
 }
 
 const bindingOf = (c: Candidate): EnvBinding => ({ name: c.name, part: c.part })
@@ -236,13 +214,29 @@ export function detectBindings(code: AppCode, reads: readonly EnvRead[]): Bindin
     out.hostEnv = hostKey.name
     ev.hostEnv.push(crate!.how, { file: code.f.path(hostKey.file), reason: `${hostKey.key}: ${hostKey.value} → ${hostKey.name}` })
   } else if (['node', 'go', 'rust', 'dotnet'].includes(code.p.language) && fw !== 'next') {
-    const listens = new Set(code.sources.filter((s) => /\.listen\(|ListenAndServe|\.bind\(|\.Run\(|\.Start\(|serve\(|TcpListener/.test(s.text)).map((s) => s.file))
+    const listens = new Set(code.sources.filter((s) => LISTEN.test(s.text)).map((s) => s.file))
     // BIND and BIND_ADDRESS often carry host:port; they are the bind address only when the example shows none.
     const hostOnly = (name: string) => /^(?:[A-Z]+_)?(?:HOST|HOSTNAME|BIND_HOST|LISTEN_HOST|BIND_IP|LISTEN_IP|INTERFACE)$/.test(name) || (/^(?:[A-Z]+_)?BIND(?:_ADDR(?:ESS)?)?$/.test(name) && !/:\d+$/.test(code.examples.get(name)?.value ?? ''))
-    const host = reads.find((r) => listens.has(r.file) && hostOnly(r.name) && !connectionKind(r.name) && !OTHER_SERVICE.test(r.name))
-    if (host) {
-      out.hostEnv = host.name
-      ev.hostEnv.push({ file: code.f.path(host.file), reason: `the server binds to ${host.name}: \`${host.snippet}\`` })
+    const hostReads = reads.filter((r) => hostOnly(r.name) && !connectionKind(r.name) && !OTHER_SERVICE.test(r.name))
+    // The listen call's own arguments name the variable, or the config key or schema field it
+    // is kept under (`env.HOST` of an envalid/zod/Joi schema, `config.host`), wherever it is read.
+    const args = listenArguments(code)
+    const used = hostReads
+      .map((r) => {
+        const keys = aliases(code, r)
+        return { r, at: args.find((a) => mentions(a.text, r, keys)) }
+      })
+      .find((x) => x.at)
+    const inListenFile = hostReads.find((r) => listens.has(r.file))
+    if (used) {
+      out.hostEnv = used.r.name
+      ev.hostEnv.push(
+        { file: code.f.path(used.at!.file), reason: `the server binds to ${used.r.name}: \`${oneLine(used.at!.call, 80)}\`` },
+        ...(used.r.file !== used.at!.file ? [{ file: code.f.path(used.r.file), reason: `${used.r.name} is read here: \`${used.r.snippet}\`${used.r.hasDefault ? ' (its default is not the container’s: set to 0.0.0.0)' : ''}` }] : []),
+      )
+    } else if (inListenFile) {
+      out.hostEnv = inListenFile.name
+      ev.hostEnv.push({ file: code.f.path(inListenFile.file), reason: `the server binds to ${inListenFile.name}: \`${inListenFile.snippet}\`` })
     }
   } else if (fw === 'spring-boot') {
     const addr = jvmConfig(code).get('server.address')
@@ -253,6 +247,73 @@ export function detectBindings(code: AppCode, reads: readonly EnvRead[]): Bindin
     }
   }
   return out
+}
+
+/** Calls that open the server's socket, and Go's `Addr:` field of an http.Server. */
+const LISTEN = /\.listen\(|ListenAndServe|\.bind\(|\.Run\(|\.Start\(|serve\(|TcpListener|\bAddr:/
+const LISTEN_CALL = /(?:\.listen|ListenAndServe(?:TLS)?|\.bind|TcpListener::bind|\.Run|\.Start|\.Listen|\bnet\.Listen|\bserve|\.serve)\s*\(|\bAddr:\s*/g
+/** Config keys that hold a bind address. */
+const HOST_KEY = /^(?:host|hostname|bind|bind_?host|bind_?address|bind_?addr|bind_?ip|listen_?host|listen_?address|listen_?addr|listen_?ip|server_?host|http_?host|address|addr|ip|interface)$/i
+const KEYWORDS = new Set(['await', 'async', 'function', 'return', 'new', 'true', 'false', 'null', 'undefined', 'nil', 'let', 'const', 'var', 'mut', 'move', 'fmt', 'Sprintf', 'format', 'if', 'else', 'err', 'ctx', 'app', 'server', 'srv', 'router', 'r', 'e', 'self', 'this'])
+
+interface ListenCall {
+  file: string
+  /** The call as written, for evidence. */
+  call: string
+  /** Its arguments, with the values of the bare names among them (one assignment back) appended. */
+  text: string
+}
+
+/**
+ * The arguments of the calls that open the server's socket (`app.listen({ host: env.HOST })`,
+ * `http.ListenAndServe(addr, r)`, `TcpListener::bind(format!(…))`, `Addr: cfg.Addr`), each bare
+ * name among them followed one assignment back in its file (`const host = config.host`,
+ * `addr := fmt.Sprintf("%s:%d", cfg.Host, cfg.Port)`, `const { host } = config`).
+ */
+function listenArguments(code: AppCode): ListenCall[] {
+  const out: ListenCall[] = []
+  for (const { file, text } of code.sources) {
+    for (const m of text.matchAll(LISTEN_CALL)) {
+      const start = m.index! + m[0].length
+      const open = m[0].endsWith('(') ? start - 1 : -1
+      const end = open >= 0 ? closing(text, open) : text.slice(start).search(/[,\n}]/) + start
+      if (end <= start - 1) continue
+      const args = text.slice(start, end)
+      const resolved: string[] = [args]
+      for (const id of new Set([...args.matchAll(/(?<![\w$.])([A-Za-z_$][\w$]*)(?![\w$]*\s*\()/g)].map((x) => x[1]!))) {
+        if (KEYWORDS.has(id)) continue
+        const esc = id.replace(/\$/g, '\\$')
+        const assigned = new RegExp(`(?:\\b(?:const|let|var)\\s+(?:mut\\s+)?${esc}\\s*(?::[^=\\n]+)?=|(?<![\\w$.])${esc}\\s*:=)\\s*([^;\\n]+)`).exec(text)
+        if (assigned) resolved.push(assigned[1]!)
+        const destructured = new RegExp(`\\b(?:const|let|var)\\s*\\{([^}]*)\\}\\s*=\\s*([^;\\n]+)`, 'g')
+        for (const d of text.matchAll(destructured)) if (new RegExp(`(?<![\\w$])${esc}(?![\\w$])`).test(d[1]!)) resolved.push(`${d[2]!.trim()}.${id}`)
+      }
+      out.push({ file, call: `${m[0]}${args}${open >= 0 ? ')' : ''}`, text: resolved.join('\n') })
+    }
+  }
+  return out
+}
+
+/**
+ * Keys a validated variable is handed on under: a config module's `host: envVars.HOST` or
+ * `host = settings.HOST` re-exports the schema's HOST as `config.host`.
+ */
+function aliases(code: AppCode, r: EnvRead): string[] {
+  const out = r.key ? [r.key] : []
+  const re = new RegExp(`["']?([A-Za-z_$][\\w$]*)["']?\\s*[:=]\\s*[\\w$]+(?:\\.[\\w$]+)*\\.${r.name}(?![\\w$])`, 'g')
+  for (const { text } of code.sources) for (const m of text.matchAll(re)) if (!out.includes(m[1]!)) out.push(m[1]!)
+  return out
+}
+
+/** Whether listen-call text names a read: the variable itself, or a host-like key it is kept under as a property. */
+function mentions(text: string, r: EnvRead, keys: readonly string[]): boolean {
+  if (new RegExp(`(?<![\\w$])${r.name}(?![\\w$])`).test(text)) return true
+  return keys.some((key) => {
+    if (!HOST_KEY.test(key)) return false
+    const k = key.replace(/\$/g, '\\$')
+    // `config.host`, `config['host']`, convict's and nconf's `config.get('server.host')`.
+    return new RegExp(`\\.\\s*${k}(?![\\w$])|\\[\\s*['"]${k}['"]\\s*\\]|\\.get\\(\\s*['"](?:[\\w.]*\\.)?${k}['"]\\s*\\)`).test(text)
+  })
 }
 
 /** Spring Boot and Quarkus: the app's own placeholders where a property is one, else the relaxed-binding name. */

@@ -27,6 +27,42 @@ export function flattenYaml(text: string): Map<string, string> {
   return out
 }
 
+/** A TOML file's `key = value` lines under their `[table]`, as dotted keys. */
+export function flattenToml(text: string): Map<string, string> {
+  const out = new Map<string, string>()
+  let table = ''
+  for (const line of text.split('\n')) {
+    const t = /^\s*\[([\w.-]+)\]\s*$/.exec(line)
+    if (t) {
+      table = t[1]!
+      continue
+    }
+    const kv = /^\s*([\w-]+)\s*=\s*(.+?)\s*$/.exec(line)
+    if (kv) out.set(table ? `${table}.${kv[1]}` : kv[1]!, kv[2]!.replace(/^(["'])(.*)\1$/, '$2'))
+  }
+  return out
+}
+
+/** A JSON (or JSONC) document's scalars, as dotted keys. */
+export function flattenJson(text: string): Map<string, string> {
+  const out = new Map<string, string>()
+  try {
+    const walk = (v: unknown, path: string) => {
+      if (v && typeof v === 'object' && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) walk(x, path ? `${path}.${k}` : k)
+      else if (path) out.set(path, String(v))
+    }
+    walk(JSON.parse(text.replace(/("(?:[^"\\]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (_, s: string | undefined) => s ?? '')), '')
+  } catch {
+    // not JSON: nothing read
+  }
+  return out
+}
+
+/** A YAML, TOML or JSON config file's scalars as dotted keys, by its extension. */
+export function flattenConfig(file: string, text: string): Map<string, string> {
+  return /\.ya?ml$/.test(file) ? flattenYaml(text) : file.endsWith('.toml') ? flattenToml(text) : flattenJson(text)
+}
+
 /** `key=value` and `key: value` lines of a .properties file. */
 export function parseProperties(text: string): Map<string, string> {
   const out = new Map<string, string>()

@@ -14,6 +14,13 @@ export interface EnvRead {
   required: boolean
   /** What a validator says the value must look like. */
   shape?: Shape
+  /**
+   * The config key or variable the value is kept under (`host` in `host: process.env.HOST`,
+   * `Host` in ``Host string `env:"HOST"` ``), so a use of `config.host` leads back to HOST.
+   */
+  key?: string
+  /** The fallback value as written, when the read has one and it is a literal. */
+  defaultValue?: string
 }
 
 /** What a validator says a variable must look like, for a placeholder that passes it. */
@@ -31,6 +38,8 @@ interface Pattern {
   name?: string
   /** Given the match and the text after it: is a default given, does the read fail when unset. */
   kind: (m: RegExpMatchArray, after: string) => { hasDefault: boolean; required: boolean }
+  /** The read sits inside a schema object whose key names the setting (convict), not after its key. */
+  objectKey?: boolean
 }
 
 const fallbackAfter = (after: string) => /^\s*(?:\|\||\?\?|\bor\b|\?:)/.test(after)
@@ -38,6 +47,8 @@ const optional = () => ({ hasDefault: false, required: false })
 
 const PATTERNS: Readonly<Record<string, readonly Pattern[]>> = {
   node: [
+    // convict: `host: { format: 'ipaddress', default: '127.0.0.1', env: 'HOST' }`.
+    { re: /\benv:\s*['"]([A-Z][A-Z0-9_]*)['"]/g, kind: () => ({ hasDefault: true, required: false }), objectKey: true },
     { re: new RegExp(`(?:process|Bun)\\.env\\.${NAME}`, 'g'), kind: (_, a) => ({ hasDefault: fallbackAfter(a), required: false }) },
     { re: new RegExp(`process\\.env\\[\\s*['"\`]${NAME}['"\`]\\s*\\]`, 'g'), kind: (_, a) => ({ hasDefault: fallbackAfter(a), required: false }) },
   ],
@@ -96,7 +107,11 @@ export function envReads(code: AppCode): EnvRead[] {
       for (const p of patterns) {
         for (const m of text.matchAll(p.re)) {
           const after = text.slice(m.index! + m[0].length, m.index! + m[0].length + 160)
-          add({ name: p.name ?? m[1]!, file, snippet: `${oneLine(m[0], 70)} (line ${lineOf(text, m.index!)})`, ...p.kind(m, after) })
+          const key = p.objectKey ? objectKeyBefore(text, m.index!) : keyBefore(text.slice(text.lastIndexOf('\n', m.index! - 1) + 1, m.index!))
+          const kind = p.kind(m, after)
+          // The first literal of the fallback (`|| 'x'`, `.unwrap_or_else(|_| "local".into())`, `getenv("X", "d")`).
+          const dflt = kind.hasDefault && !p.objectKey ? /^[^;]{0,60}?["'`]([^"'`\n]*)["'`]/.exec(after)?.[1] : undefined
+          add({ name: p.name ?? m[1]!, file, snippet: `${oneLine(m[0], 70)} (line ${lineOf(text, m.index!)})`, ...kind, ...(key ? { key } : {}), ...(dflt !== undefined ? { defaultValue: dflt } : {}) })
         }
       }
     }
@@ -126,6 +141,31 @@ export function envReads(code: AppCode): EnvRead[] {
     }
   }
   return out
+}
+
+/**
+ * The key a read's value is stored under, from the text before it on its line: an object key
+ * or assignment (`host: process.env.HOST`, `host := os.Getenv(…)`, `let host = env::var(…)`,
+ * `Host: getEnv("HOST", …)`), or a Go struct field carrying an env tag.
+ */
+export function keyBefore(prefix: string): string | undefined {
+  const field = /^\s*([A-Za-z_]\w*)\s+[\w.*[\]]+\s+`[^`]*$/.exec(prefix)
+  if (field) return field[1]
+  return /(?:^|[\s{,(])["']?([A-Za-z_$][\w$]*)["']?\s*(?::=|=|:)\s*(?:[\w.]+\s*\(\s*)?(?:Number\(|parseInt\(|String\()?\s*$/.exec(prefix)?.[1]
+}
+
+/** The key of the innermost object literal around an index (`host` for `host: { …, env: 'HOST' }`). */
+function objectKeyBefore(text: string, index: number): string | undefined {
+  let depth = 0
+  for (let i = index - 1; i >= 0 && index - i < 2000; i--) {
+    const c = text[i]
+    if (c === '}') depth++
+    else if (c === '{') {
+      if (depth === 0) return /["']?([A-Za-z_$][\w$]*)["']?\s*:\s*$/.exec(text.slice(Math.max(0, i - 80), i))?.[1]
+      depth--
+    }
+  }
+  return undefined
 }
 
 /** Reads by name, first occurrence first. */

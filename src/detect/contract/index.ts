@@ -2,14 +2,17 @@ import type { Cache, Database } from '../../options.js'
 import type { ProjectFindings } from '../languages/types.js'
 import type { Folder } from '../repo.js'
 import type { AppEvidence, AppFacts, DetectionWarning, Finding, HealthCheck, PortFinding } from '../types.js'
+import { bunEntry } from './bun.js'
 import { nodeEntry } from './entry.js'
 import { connectionKind, connectionPart, detectBindings } from './bindings.js'
 import { envReads } from './env-reads.js'
 import { detectHealth } from './health.js'
 import { requiredEnv, schemaReads } from './required.js'
 import { runtimePaths } from './runtime-paths.js'
+import { configSelectors } from './config-selector.js'
 import { installContract, lockfileWarning } from './install.js'
 import { lockfileVersion } from './python-lock.js'
+import { packageManagerPin } from './package-manager.js'
 import { appCode } from './sources.js'
 
 export interface RuntimeContract {
@@ -35,7 +38,7 @@ export function runtimeContract(
 ): RuntimeContract {
   const code = appCode(p, f, root, backing)
   const app: AppFacts = { ...p.app }
-  const appEvidence: AppEvidence = {}
+  const appEvidence: AppEvidence = { ...p.appEvidence }
   let warnings = [...earlier]
 
   const install = installContract(code)
@@ -52,8 +55,14 @@ export function runtimeContract(
     if (lock) warnings.push(lock)
   }
 
+  const pin = packageManagerPin(code)
+  if (pin) {
+    app.packageManagerVersion = pin.version
+    appEvidence.packageManagerVersion = pin.evidence
+  }
+
   if (p.language === 'node' && code.framework === 'http') {
-    const entry = nodeEntry(code)
+    const entry = app.runtime === 'bun' ? bunEntry(code) : nodeEntry(code)
     app.hasBuildScript = entry.hasBuildScript
     appEvidence.hasBuildScript = entry.buildEvidence
     appEvidence.nodeEntry = entry.evidence
@@ -106,7 +115,7 @@ export function runtimeContract(
       appEvidence[k] = b.evidence[k]
     }
   }
-  const required = requiredEnv(code, reads, bound, b.selectors)
+  const required = requiredEnv(code, reads, bound, [...b.selectors, ...configSelectors(code, reads).filter((v) => !bound.has(v.name))])
   if (required.length) {
     app.requiredEnv = required
     appEvidence.requiredEnv = required.map((v) => v.evidence)

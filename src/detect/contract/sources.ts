@@ -37,6 +37,14 @@ export interface AppCode {
 
 /** Client-side and generated folders: code there never registers a server route or reads server env. */
 const NOT_SERVER = /(^|\/)(?:public|static|assets|client|frontend|webapp|ui|web\/src|www|dist|build|node_modules|vendor|migrations?|seeds?|spec|tests?|__tests__|e2e|stories|storybook|scripts|tools|hack|deploy|infra|docs?|benchmarks?)\//i
+/**
+ * PHP's document root holds the front controller (Slim's and Symfony's public/index.php, older
+ * layouts' www/ or web/): the server's code, where the routes of a micro-framework are registered.
+ */
+const NOT_PHP_SERVER = /(^|\/)(?:static|assets|client|frontend|webapp|ui|web\/src|dist|build|node_modules|vendor|migrations?|seeds?|spec|tests?|__tests__|e2e|stories|storybook|scripts|tools|hack|deploy|infra|docs?|benchmarks?)\//i
+
+/** Whether a source file may be the server's own code (not a client bundle, a test, a script or a migration). */
+export const isServerSource = (language: string, file: string): boolean => !(language === 'php' ? NOT_PHP_SERVER : NOT_SERVER).test(file)
 
 /** Another binary of the same module (cmd/worker next to cmd/api, src/bin/admin.rs): not this service's code. */
 function otherBinary(p: ProjectFindings, file: string): boolean {
@@ -54,7 +62,7 @@ const CONFIG_FILES = /^(?:src\/main\/resources\/application(?:-[\w-]+)?\.(?:prop
 export function appCode(p: ProjectFindings, f: Folder, root: Folder, backing: { database: Database; cache: Cache; port: PortFinding | undefined }): AppCode {
   const sources: SourceFile[] = []
   for (const file of sourceCandidates(f.files, p.sourceExt, 400)) {
-    if (NOT_SERVER.test(file) || otherBinary(p, file)) continue
+    if (!isServerSource(p.language, file) || otherBinary(p, file)) continue
     const text = f.read(file)
     if (text !== undefined && text.length < 400_000) sources.push({ file, text })
   }

@@ -4,6 +4,7 @@ import type { Folder } from '../repo.js'
 import type { DetectionWarning, Evidence, Finding } from '../types.js'
 import { firstVersion, toolVersionFiles, versionFile, type RawVersion } from '../versions.js'
 import { nodeWorkspaceMember } from '../workspace.js'
+import { bunRuntime } from '../contract/bun.js'
 import { found, record, type LanguageRule, type ProjectFindings } from './types.js'
 
 const SERVERS: Readonly<Record<string, string>> = {
@@ -17,6 +18,7 @@ const SERVERS: Readonly<Record<string, string>> = {
   polka: 'Polka',
   '@adonisjs/core': 'AdonisJS',
   'h3': 'h3',
+  elysia: 'Elysia',
 }
 /** Frameworks that render on the server: their builds are neither a plain server nor a static SPA. */
 const SSR: Readonly<Record<string, string>> = {
@@ -158,6 +160,15 @@ export const nodeRule: LanguageRule = {
     } else if (typeof scripts.start === 'string' || startsServer(f, pkg.main)) {
       out.framework = found('http', 'medium', file, typeof scripts.start === 'string' ? `"start": "${scripts.start}"` : `"main": "${String(pkg.main)}"`)
       out.defaultPort = { port: 3000, confidence: 'low', reason: 'no port found in the code; 3000 is the Node convention' }
+    }
+    if (out.framework?.value === 'http') {
+      const bun = bunRuntime(f, pkg, out.sourceExt)
+      if (bun) {
+        out.app.runtime = 'bun'
+        out.appEvidence = { runtime: bun }
+        // Bun.serve and a default-exported handler listen on PORT (BUN_PORT, NODE_PORT), else 3000.
+        out.defaultPort = { port: 3000, confidence: 'medium', reason: 'Bun serves on PORT, else 3000' }
+      }
     }
     if (out.framework) out.strength = out.framework.confidence === 'high' ? 3 : 2
     else out.notRunnable = 'no server dependency and no start script: a library or tooling'

@@ -1,6 +1,7 @@
 import type { Dependency } from '../backing.js'
 import type { DetectionWarning, Evidence } from '../types.js'
 import { firstVersion, toolVersionFiles } from '../versions.js'
+import { cargoWorkspaceMember } from '../workspace.js'
 import { found, type LanguageRule, type ProjectFindings } from './types.js'
 
 const WEB: Readonly<Record<string, string>> = { axum: 'axum', 'actix-web': 'actix-web', rocket: 'Rocket', warp: 'warp', poem: 'Poem', tide: 'tide', salvo: 'Salvo' }
@@ -98,7 +99,12 @@ export const rustRule: LanguageRule = {
       out.defaultPort = { port: 8080, confidence: 'low', reason: 'no port found in the code; 8080 is this tool’s convention' }
     }
     out.packageManager = found('cargo', 'high', file, 'Cargo.toml')
-    if (!f.has('Cargo.lock') && root.has('Cargo.lock') && f.dir !== root.dir && out.strength > 1) {
+    const member = out.strength > 1 ? cargoWorkspaceMember(f, root, pkgName) : undefined
+    if (member) {
+      Object.assign(out.app, { buildContext: member.buildContext, memberDir: member.memberDir, workspacePackage: member.workspacePackage, installFiles: member.installFiles })
+      if (!member.locked) out.app.unlocked = true
+      notes.push(member.note)
+    } else if (!f.has('Cargo.lock') && root.has('Cargo.lock') && f.dir !== root.dir && out.strength > 1) {
       warnings.push({
         code: 'workspace-lockfile',
         file: root.path('Cargo.lock'),
@@ -110,12 +116,16 @@ export const rustRule: LanguageRule = {
     }
     const channel = /^channel\s*=\s*"([^"]+)"/m.exec(f.read('rust-toolchain.toml') ?? root.read('rust-toolchain.toml') ?? '')
     const plain = (f.read('rust-toolchain') ?? '').trim()
-    const rv = /^rust-version\s*=\s*"([^"]+)"/m.exec(table(toml, 'package') + table(toml, 'workspace.package'))
+    const rvOf = (text: string) => /^rust-version\s*=\s*"([^"]+)"/m.exec(text)?.[1]
+    // `rust-version.workspace = true` inherits the root's [workspace.package] value.
+    const inherits = f.dir !== root.dir && /^rust-version\.workspace\s*=\s*true/m.test(table(toml, 'package'))
+    const rvOwn = rvOf(table(toml, 'package') + table(toml, 'workspace.package'))
+    const rv = rvOwn ? { value: rvOwn, file } : inherits && rvOf(table(rootToml, 'workspace.package')) ? { value: rvOf(table(rootToml, 'workspace.package'))!, file: root.path('Cargo.toml') } : undefined
     const v = firstVersion('rust', [
       channel ? { text: channel[1]!, file: f.has('rust-toolchain.toml') ? f.path('rust-toolchain.toml') : root.path('rust-toolchain.toml'), reason: `channel = "${channel[1]}"` } : undefined,
       plain ? { text: plain, file: f.path('rust-toolchain'), reason: `says ${plain}` } : undefined,
       toolVersionFiles(f, 'rust'),
-      rv ? { text: rv[1]!, file, reason: `rust-version = "${rv[1]}" (the oldest Rust that builds it)`, minimum: true } : undefined,
+      rv ? { text: rv.value, file: rv.file, reason: `rust-version = "${rv.value}" (the oldest Rust that builds it)`, minimum: true } : undefined,
     ])
     if (v.finding) out.version = v.finding
     if (v.warning) warnings.push(v.warning)

@@ -1,7 +1,7 @@
 import type { Language } from '../../options.js'
 import type { Dependency } from '../backing.js'
 import type { Folder } from '../repo.js'
-import type { AppFacts, DetectionWarning, Evidence, Finding, PortFinding } from '../types.js'
+import type { AppEvidence, AppFacts, DetectionWarning, Evidence, Finding, PortFinding } from '../types.js'
 
 /**
  * How strongly a folder is a project of a language: 3 a web framework is a dependency, 2 it
@@ -32,6 +32,8 @@ export interface ProjectFindings {
   sourceExt: RegExp
   deps: Dependency[]
   app: AppFacts
+  /** Why the rule filled the `app` facts it filled (the runtime contract adds its own). */
+  appEvidence?: AppEvidence
   warnings: DetectionWarning[]
   notes: Evidence[]
 }

@@ -1,13 +1,15 @@
 /**
  * Compose rules from PRACTICES.md: files that parse, a healthcheck on every dependency, the app
  * waiting for healthy dependencies, and databases and caches kept off published ports and
- * reachable networks. Each folder's `compose.yaml` is read with the files that extend it there
- * (`compose.override.yaml`, `compose.prod.yaml`...), so a repository may hold several.
+ * reachable networks. Each file is read with the base it is laid over (compose-stacks.ts): a
+ * folder may hold the app's own docker-compose.yml beside the generated compose.yaml family, and a
+ * repository several folders.
  */
 import { posix } from 'node:path'
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml'
 import { isComposeFile, parseImageRef } from '../../policy/images.js'
 import type { Finding, Rule, Severity } from '../types.js'
+import { composeStacks } from '../compose-stacks.js'
 import { dockerfileHasHealthcheck } from './dockerfile.js'
 
 type Obj = Record<string, unknown>
@@ -38,7 +40,7 @@ export function yamlLine(doc: Document, lines: LineCounter, path: readonly (stri
 export interface ComposeFile {
   path: string
   dir: string
-  /** `compose.yaml` and its spellings; the others are read on top of it. */
+  /** A base of its folder (`compose.yaml`, `docker-compose.yml`, `compose.app.yaml`...): the others are read on top of one. */
   base: boolean
   /** A production file (`compose.prod.yaml`): what a server runs. */
   prod: boolean
@@ -48,8 +50,6 @@ export interface ComposeFile {
   data: Obj | null
   errors: { line?: number; message: string }[]
 }
-
-const BASE_NAMES = new Set(['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'])
 
 function load(path: string, text: string): ComposeFile {
   const lines = new LineCounter()
@@ -62,7 +62,7 @@ function load(path: string, text: string): ComposeFile {
   return {
     path,
     dir: posix.dirname(path),
-    base: BASE_NAMES.has(name),
+    base: false,
     prod: /\.(prod|production)\./.test(name),
     doc,
     lines,
@@ -71,9 +71,10 @@ function load(path: string, text: string): ComposeFile {
   }
 }
 
+/** One stack of Compose files: a base and the files laid over it, each read with it alone. */
 export interface Folder {
   base?: ComposeFile
-  /** Every parsed file of the folder, the base first. */
+  /** The base first, then the files laid over it. */
   files: ComposeFile[]
 }
 
@@ -89,12 +90,15 @@ export function project(files: ReadonlyMap<string, string>): Project {
   const byPath = new Map(all.map((f) => [f.path, f]))
   const dirs = new Map<string, ComposeFile[]>()
   for (const f of all) if (f.data) dirs.set(f.dir, [...(dirs.get(f.dir) ?? []), f])
-  // A folder may hold compose.yaml next to a legacy docker-compose.yml: each is a base of its
-  // own, with the folder's other files read on top of it.
+  // Each file is read with the base Compose (or the `-f` its name implies) lays it over, never
+  // with another stack of the same folder: the app's own docker-compose.yml is not ours.
   const folders = [...dirs.values()].flatMap((list) => {
-    const bases = list.filter((f) => f.base)
-    const others = list.filter((f) => !f.base)
-    return bases.length ? bases.map((base) => ({ base, files: [base, ...others] })) : [{ files: others }]
+    const named = new Map(list.map((f) => [posix.basename(f.path), f]))
+    return composeStacks([...named.keys()], (n) => typeof named.get(n)!.data?.name === 'string').map((s): Folder => {
+      const base = s.base === undefined ? undefined : named.get(s.base)!
+      if (base) base.base = true
+      return { ...(base ? { base } : {}), files: [...(base ? [base] : []), ...s.layers.map((l) => named.get(l)!)] }
+    })
   })
   return { all, byPath, folders, sources: files }
 }

@@ -1,4 +1,5 @@
 import { posix } from 'node:path'
+import { DEFAULT_BASES } from '../compose-stacks.js'
 
 /**
  * Where a repository's services sit. A service is found by what it holds, not by a fixed path:
@@ -6,7 +7,7 @@ import { posix } from 'node:path'
  */
 
 /** The Compose file `docker compose` picks in a folder, in its own order of preference. */
-export const COMPOSE_BASE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'] as const
+export const COMPOSE_BASE_NAMES = DEFAULT_BASES
 
 // Vendored and installed trees can hold other projects' Dockerfiles; they are not services here.
 const VENDORED = /(^|\/)(node_modules|vendor|\.git)\//

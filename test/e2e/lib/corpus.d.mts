@@ -20,7 +20,15 @@ export interface GeneratedSetup {
   target: string
   envKeys: Set<string>
   services: string[]
+  compose: ComposeNames
 }
+export interface ComposeNames {
+  base: string
+  override: string
+  test: string
+  prod: string
+}
+export function composeNames(dir: string): ComposeNames
 export function generatedSetup(dir: string): GeneratedSetup
 export function dockerfileStages(text: string): { name: string; body: { keyword: string; args: string }[] }[]
 export function contractProblems(app: CorpusApp, dir: string): string[]

@@ -134,16 +134,32 @@ export async function changedAppFiles(root) {
 const readYaml = (path) => (existsSync(path) ? YAML.parse(readFileSync(path, 'utf8'), { logLevel: 'silent' }) ?? {} : {})
 
 /**
+ * The generated Compose files: compose.yaml and the files named after it, or, beside Compose
+ * files the app keeps as its own, the base the run recorded (`retrofit.app.composeFile`).
+ */
+export function composeNames(dir) {
+  let base = 'compose.yaml'
+  try {
+    base = JSON.parse(readFileSync(join(dir, '.containerized/answers.json'), 'utf8')).retrofit?.app?.composeFile ?? base
+  } catch {
+    // no record: the default family
+  }
+  const stem = base.replace(/\.ya?ml$/, '')
+  return { base, override: `${stem}.override.yaml`, test: `${stem}.test.yaml`, prod: `${stem}.prod.yaml` }
+}
+
+/**
  * The app service of the generated Compose files and what it builds: the Dockerfile, context
  * and target compose.yaml names (Dockerfile.generated when the user's own was kept).
  */
 export function generatedSetup(dir) {
-  const base = readYaml(join(dir, 'compose.yaml'))
-  const prod = readYaml(join(dir, 'compose.prod.yaml'))
+  const names = composeNames(dir)
+  const base = readYaml(join(dir, names.base))
+  const prod = readYaml(join(dir, names.prod))
   const name = base.services?.app ? 'app' : Object.keys(base.services ?? {}).find((s) => base.services[s]?.build)
   if (!name) {
     const beside = readdirSync(dir).filter((f) => f.endsWith('.generated'))
-    throw new Error(`no app service with a build section in ${join(dir, 'compose.yaml')}${beside.length ? ` (written beside the app's own files: ${beside.join(', ')})` : ''}`)
+    throw new Error(`no app service with a build section in ${join(dir, names.base)}${beside.length ? ` (written beside the app's own files: ${beside.join(', ')})` : ''}`)
   }
   const svc = base.services[name]
   const build = typeof svc.build === 'string' ? { context: svc.build } : (svc.build ?? {})
@@ -154,7 +170,7 @@ export function generatedSetup(dir) {
     const e = s.environment ?? {}
     for (const k of Array.isArray(e) ? e.map((x) => String(x).split('=')[0]) : Object.keys(e)) envKeys.add(k)
   }
-  return { service: name, context, dockerfile, target: build.target ?? 'prod', envKeys, services: Object.keys(base.services ?? {}) }
+  return { service: name, context, dockerfile, target: build.target ?? 'prod', envKeys, services: Object.keys(base.services ?? {}), compose: names }
 }
 
 /** Instructions of a Dockerfile by stage, continuation lines joined, comments dropped. */
@@ -193,7 +209,7 @@ export function contractProblems(app, dir) {
   const text = readFileSync(setup.dockerfile, 'utf8')
   const stages = dockerfileStages(text)
   const prod = stages.find((s) => s.name === setup.target)
-  if (!prod) return [`${relative(dir, setup.dockerfile)} has no stage ${setup.target}, which compose.yaml builds`]
+  if (!prod) return [`${relative(dir, setup.dockerfile)} has no stage ${setup.target}, which ${setup.compose.base} builds`]
   const exposed = prod.body.filter((i) => i.keyword === 'EXPOSE').flatMap((i) => i.args.split(/\s+/).map((p) => Number.parseInt(p, 10)))
   if (!exposed.includes(app.port)) problems.push(`port: the ${setup.target} stage exposes ${exposed.join(', ') || 'nothing'}, the app listens on ${app.port}`)
   const healthcheck = prod.body.filter((i) => i.keyword === 'HEALTHCHECK').map((i) => i.args).join(' ')
@@ -254,7 +270,8 @@ export async function validateStatic(root, dir) {
     if (hl.exitCode !== 0) problems.push(`hadolint: ${hl.all.slice(0, 1500)}`)
   }
   userDotenv(dir)
-  for (const set of [['compose.yaml'], ['compose.yaml', 'compose.override.yaml'], ['compose.yaml', 'compose.test.yaml'], ['compose.yaml', 'compose.prod.yaml']]) {
+  const c = setup.compose
+  for (const set of [[c.base], [c.base, c.override], [c.base, c.test], [c.base, c.prod]]) {
     if (!set.every((f) => existsSync(join(dir, f)))) {
       problems.push(`compose: ${set.filter((f) => !existsSync(join(dir, f))).join(', ')} not written`)
       continue
@@ -397,7 +414,7 @@ export async function composeUp(app, dir, project, tag) {
   // Engine 20.10 ignores HEALTHCHECK --start-interval, so the first probe would wait a full
   // interval; only the interval is shortened, the probes stay as generated.
   writeFileSync(join(dir, 'compose.e2e.yaml'), `services:\n${setup.services.map((s) => `  ${s}:\n    healthcheck:\n      interval: 1s\n`).join('')}`)
-  const files = ['compose.yaml', 'compose.prod.yaml', 'compose.e2e.yaml']
+  const files = [setup.compose.base, setup.compose.prod, 'compose.e2e.yaml']
   const [repository, version] = [tag.slice(0, tag.lastIndexOf(':')), tag.slice(tag.lastIndexOf(':') + 1)]
   const vars = { IMAGE_REPOSITORY: repository, IMAGE_TAG: version }
   const problems = []

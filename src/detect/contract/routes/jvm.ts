@@ -1,3 +1,4 @@
+import { posix } from 'node:path'
 import { jvmConfig } from '../config.js'
 import type { AppCode } from '../sources.js'
 import { joinPath } from '../sources.js'
@@ -55,12 +56,24 @@ export function javaRoutes(code: AppCode): Route[] {
   return out
 }
 
+/**
+ * The web project's folder relative to the service folder, with a trailing slash ('' for the
+ * folder itself). `appProject` is relative to the build context: the service folder, or the
+ * solution folder above it when the solution has several web projects (`buildContext`).
+ */
+function webProjectDir(code: AppCode): string {
+  const { appProject, buildContext } = code.p.app
+  if (!appProject) return ''
+  const dir = posix.dirname(appProject)
+  const fromService = buildContext ? posix.normalize(posix.join(buildContext, dir)) : dir
+  return fromService === '.' || fromService.startsWith('..') ? '' : `${fromService}/`
+}
+
 /** ASP.NET Core minimal APIs (MapGet, MapHealthChecks, MapGroup) and attribute-routed controllers. */
 export function dotnetRoutes(code: AppCode): Route[] {
   const out: Route[] = []
   // In a solution, only the published web project's routes are the service's.
-  const project = code.p.app.appProject
-  const dir = project && project.includes('/') ? `${project.slice(0, project.lastIndexOf('/'))}/` : ''
+  const dir = webProjectDir(code)
   for (const { file, text } of code.sources) {
     if (!file.endsWith('.cs') || !file.startsWith(dir)) continue
     const groups = new Map<string, { parent: string; prefix: string }>()

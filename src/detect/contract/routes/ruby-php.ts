@@ -1,3 +1,4 @@
+import { flattenYaml } from '../config.js'
 import type { AppCode } from '../sources.js'
 import { closing, joinPath, oneLine } from '../sources.js'
 import { healthish, type Route } from './types.js'
@@ -67,11 +68,23 @@ export function phpRoutes(code: AppCode): Route[] {
   for (const { file, text } of code.sources) {
     if (!file.endsWith('.php')) continue
     out.push(...phpRouteCalls(text, file, /\$(?:app|group|router|r)->/, ''))
-    const classRoute = /#\[Route\(\s*['"]([^'"]*)['"][^\]]*\]\s*(?:final\s+)?class\b/.exec(text)?.[1] ?? ''
-    for (const m of text.matchAll(/#\[Route\(\s*['"](\/?[^'"]*)['"]([^\]]*)\]\s*(?:public\s+)?function/g)) {
+    // Attribute arguments hold arrays (`methods: ['GET']`): one level of brackets inside.
+    const classRoute = /#\[Route\(\s*['"]([^'"]*)['"](?:[^[\]]|\[[^\]]*\])*\]\s*(?:#\[[^\]]*\]\s*)*(?:final\s+|abstract\s+|readonly\s+)*class\b/.exec(text)?.[1] ?? ''
+    for (const m of text.matchAll(/#\[Route\(\s*['"](\/?[^'"]*)['"]((?:[^[\]]|\[[^\]]*\])*)\]\s*(?:#\[[^\]]*\]\s*)*(?:public\s+)?function/g)) {
       if (/methods:/.test(m[2]!) && !/['"]GET['"]/.test(m[2]!)) continue
       const full = joinPath('/', classRoute, m[1]!)
       if (healthish(full)) out.push({ path: full, file, reason: `#[Route('${m[1]}')]${classRoute ? ` in #[Route('${classRoute}')]` : ''}` })
+    }
+  }
+  // Symfony routes declared in YAML: `name: { path: /health, controller: …, methods: [GET] }`.
+  for (const file of f.find(/^config\/routes(?:\.ya?ml|\/[\w.-]+\.ya?ml)$/)) {
+    const routes = flattenYaml(f.read(file) ?? '')
+    for (const [key, path] of routes) {
+      const name = /^([\w.-]+)\.path$/.exec(key)?.[1]
+      if (!name || !path.startsWith('/')) continue
+      const methods = routes.get(`${name}.methods`)
+      if (methods && !/\bGET\b/i.test(methods)) continue
+      if (healthish(path)) out.push({ path: joinPath(path), file, reason: `${name}: path: ${path}` })
     }
   }
   return out

@@ -1,5 +1,7 @@
 import { posix } from 'node:path'
 import { COMPOSE_BASE_NAMES, dirOf, isWithin, joinPath, ownerFolder, serviceFolders } from '../folders.js'
+import { isComposeFile } from '../../../policy/images.js'
+import { composeStacks } from '../../compose-stacks.js'
 import { parseDockerfile, type Dockerfile } from './dockerfile.js'
 import { asList, asObj, asText, isObj, parseYaml, type Obj, type YamlDoc } from './yaml.js'
 
@@ -112,13 +114,21 @@ function buildServices(files: ReadonlyMap<string, string>): Service[] {
 }
 
 function readCompose(files: ReadonlyMap<string, string>, dir: string): Compose {
-  const name = COMPOSE_BASE_NAMES.find((n) => files.has(joinPath(dir, n)))
-  const compose: Compose = { files: [], apps: [], targets: new Set() }
-  if (!name) return compose
-  const stem = name.startsWith('docker-') ? 'docker-compose' : 'compose'
-  const layered = [...files.keys()]
-    .filter((p) => dirOf(p) === dir && new RegExp(`^${stem}\\.[\\w.-]+\\.ya?ml$`).test(posix.basename(p)))
-    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
+  const names = [...files.keys()].filter((p) => dirOf(p) === dir && isComposeFile(p)).map((p) => posix.basename(p))
+  const picked = COMPOSE_BASE_NAMES.find((n) => names.includes(n))
+  // The stack that builds the app from this folder: the one Compose picks, else one run with -f
+  // (compose.app.yaml beside the app's own dev-services compose.yaml).
+  const stacks = composeStacks(names)
+    .filter((st): st is { base: string; layers: string[] } => st.base !== undefined)
+    .sort((a, b) => Number(b.base === picked) - Number(a.base === picked))
+    .map((st) => readStack(files, dir, st.base, st.layers))
+  const { built: _built, ...compose } = stacks.find((c) => c.built) ?? stacks[0] ?? { built: false, files: [], apps: [], targets: new Set<string>() }
+  return compose
+}
+
+function readStack(files: ReadonlyMap<string, string>, dir: string, name: string, layers: readonly string[]): Compose & { built: boolean } {
+  const compose: Compose & { built: boolean } = { files: [], apps: [], targets: new Set(), built: false }
+  const layered = layers.map((l) => joinPath(dir, l)).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
   for (const path of [joinPath(dir, name), ...layered]) {
     const doc = parseYaml(files.get(path)!)?.[0]
     // Layered files mean nothing without the file they are layered on.
@@ -131,6 +141,7 @@ function readCompose(files: ReadonlyMap<string, string>, dir: string): Compose {
   const building = compose.files.flatMap((f) => Object.keys(f.services).filter((s) => builds(f, s)).map((s) => ({ f, s })))
   // The app is built from this folder; a database built from ./db beside it is not the app.
   const here = building.filter(({ f, s }) => buildContext(f.services[s]!.build) !== undefined && joinPath(dirOf(f.path), buildContext(f.services[s]!.build)!) === dir)
+  compose.built = here.length > 0
   for (const { s } of here.length ? here : building) if (!compose.apps.includes(s)) compose.apps.push(s)
   for (const f of compose.files) {
     for (const s of compose.apps) {
