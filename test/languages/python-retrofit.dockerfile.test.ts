@@ -137,10 +137,10 @@ describe('Python retrofit: Django’s collectstatic with the variables its setti
   const required = (name: string, devValue: string, secret: boolean) => ({ name, devValue, secret, evidence: { file: 'config/settings.py', reason: `env("${name}")` } })
   const collect = (r: ReturnType<typeof py>) => r.runs('build').find((x) => x.includes('collectstatic'))!
 
-  it('build-only placeholders on that command line: the connections Compose sets, the required variables’ dev values', () => {
+  it('build-only placeholders on that command line: the connections as Compose sets them (postgresql:// for an existing app), the required variables’ dev values', () => {
     const r = py({ ...django, cacheEnv: [{ name: 'REDIS_URL', part: 'url' }], requiredEnv: [required('DJANGO_SECRET_KEY', 'change-me', true), required('DJANGO_DEBUG', 'True', false)] }, { framework: 'django', packageManager: 'poetry', database: 'postgres', cache: 'redis' })
     expect(collect(r)).toBe(
-      'DATABASE_URL=postgres://placeholder:placeholder@postgres:5432/placeholder REDIS_URL=redis://:placeholder@redis:6379/0 DJANGO_SECRET_KEY=change-me DJANGO_DEBUG=True python manage.py collectstatic --noinput',
+      'DATABASE_URL=postgresql://placeholder:placeholder@postgres:5432/placeholder REDIS_URL=redis://:placeholder@redis:6379/0 DJANGO_SECRET_KEY=change-me DJANGO_DEBUG=True python manage.py collectstatic --noinput',
     )
     // Never ENV or ARG: nothing keeps them past that command.
     for (const name of ['DJANGO_SECRET_KEY', 'DATABASE_URL', 'REDIS_URL', 'DJANGO_DEBUG']) {
