@@ -232,7 +232,7 @@ describe('Node retrofit: the package manager version the app pins', () => {
     const r = node({ ...built, packageManagerVersion: version }, { packageManager: pm })
     expect(arg(r, name)).toEqual([`${name}=${version}`])
     expect(r.text).toContain(install)
-    expect(r.text).toMatch(new RegExp(`^# The app pins ${pm === 'yarn-classic' ? 'yarn' : pm} ${version.replace(/\./g, '\\.')} \\("packageManager"`, 'm'))
+    expect(r.text).toMatch(new RegExp(`^# The app pins ${pm === 'yarn-classic' ? 'yarn' : pm} ${version.replace(/\./g, '\\.')} \\(package\\.json's packageManager`, 'm'))
   })
 
   it('Corepack’s integrity suffix is dropped: npm installs by version', () => {

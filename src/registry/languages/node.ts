@@ -190,7 +190,7 @@ function templateData({ packageManager: pm, framework, port, languageVersion, ap
     runtimeUser: bun ? 'bun' : 'node',
     // The version the toolchain installs (its ARG's default), and why when it is the app's.
     managerVersion: manager.version,
-    managerPin: manager.pinned ? wrap(`The app pins ${pm.id === 'yarn-classic' ? 'yarn' : pm.id} ${manager.version} ("packageManager" in package.json): the image installs that version, so the tool neither switches to it during the install nor reads the lockfile with another.`) : [],
+    managerPin: manager.pinned ? wrap(`The app pins ${pm.id === 'yarn-classic' ? 'yarn' : pm.id} ${manager.version} (package.json's packageManager, or its tool files): the image installs that release, so the tool neither switches to it during the install nor reads the lockfile with another.`) : [],
     nginxVersion: NGINX_VERSION,
   }
 }
