@@ -249,7 +249,7 @@ export function buildContext(answers: Answers, tool: { name: string; version: st
   const app: AppFacts = retrofit?.app ?? {}
   const appEnv = appEnvironment(answers.port, app, services, appSettings)
   const dotenv = [...appSettings, ...services.flatMap((s) => s.secrets), ...appEnv.dotenv]
-  const lang = language.templateData?.({ name: answers.name, port: answers.port, languageVersion: answers.languageVersion, packageManager, framework, app: retrofit?.app ?? {} }) ?? {}
+  const lang = language.templateData?.({ name: answers.name, port: answers.port, languageVersion: answers.languageVersion, packageManager, framework, app: retrofit?.app ?? {}, ...(retrofit ? { environment: appEnv.vars } : {}) }) ?? {}
   // The framework's own endpoint (Laravel's /up) unless the app said otherwise.
   const ownHealth = typeof lang.healthPath === 'string' && lang.healthPath !== '/healthz' ? lang.healthPath : undefined
   const health: HealthCheck = retrofit?.app.health ?? (ownHealth ? { liveness: ownHealth, readiness: ownHealth } : { ...HEALTH })

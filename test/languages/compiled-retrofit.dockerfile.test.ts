@@ -103,6 +103,60 @@ describe('Rust retrofit', () => {
   })
 })
 
+describe('Rust retrofit: a Cargo workspace member', () => {
+  const member: AppFacts = {
+    binary: 'bookmarks-api',
+    buildContext: '../..',
+    memberDir: 'crates/api',
+    workspacePackage: 'api',
+    installFiles: ['Cargo.toml', 'Cargo.lock', 'crates/api/Cargo.toml', 'crates/entity/Cargo.toml'],
+    runtimePaths: ['config'],
+    health: { liveness: '/health', readiness: '/health' },
+  }
+  const r = rust(member)
+
+  it('builds its package and binary alone at the workspace root, locked to the root’s Cargo.lock', () => {
+    expect(r.copies('build')[0]).toBe('. .')
+    expect(command(r.runs('build')[0]!)).toContain('cargo build --release --locked --package api --bin bookmarks-api --target "${target}"')
+    expect(r.runs('build')[0]).toContain('--mount=type=cache,target=/app/target')
+    expect(r.copies('prod')[0]).toBe('--from=build /usr/local/bin/bookmarks-api /usr/local/bin/bookmarks-api')
+    expect(r.cmd('prod')).toEqual(['/usr/local/bin/bookmarks-api'])
+  })
+
+  it('the prod image takes the run-time files from the member’s folder into its working directory', () => {
+    const prod = r.stage('prod').body.map((i) => `${i.keyword} ${i.args}`)
+    expect(prod).toEqual(expect.arrayContaining(['WORKDIR /app', 'COPY crates/api/config ./config']))
+    expect(r.ignore.at(-1)).toBe('!crates/api/config')
+  })
+
+  it('dev and test build, run and test the package from the member’s folder', () => {
+    expect(r.runs('source')).toContain('cargo fetch --locked && cargo build --locked --tests --package api')
+    const source = r.stage('source').body.map((i) => `${i.keyword} ${i.args}`)
+    expect(source.at(-1)).toBe('WORKDIR /app/crates/api')
+    expect(r.cmd('dev')).toEqual(['cargo', 'watch', '--watch', 'src', '--watch', 'Cargo.toml', '--exec', 'run --locked --package api --bin bookmarks-api'])
+    expect(r.cmd('test')).toEqual(['cargo', 'test', '--frozen', '--package', 'api'])
+  })
+
+  it('its ignore file sits beside the Dockerfile, for the workspace root (every crate’s target/)', () => {
+    expect(r.byPath.has('Dockerfile.dockerignore')).toBe(true)
+    expect(r.byPath.has('.dockerignore')).toBe(false)
+    expect(r.ignore).toContain('**/target')
+  })
+
+  it('a UI the member embeds lands beside its crate in the build and dev images', () => {
+    const ui = rust({ ...member, ui: { dir: 'ui', packageManager: 'npm', installFiles: ['package.json', 'package-lock.json'], script: 'build', output: 'ui/dist', embedded: true } })
+    expect(ui.copies('build')).toContain('--from=ui /app/ui/dist ./crates/api/ui/dist')
+    expect(ui.copies('source')).toContain('--chown=1000:1000 --from=ui /app/ui/dist ./crates/api/ui/dist')
+    expect(binds(ui.runs('ui').find((x) => x.includes('npm ci'))!)).toEqual(['crates/api/ui/package.json', 'crates/api/ui/package-lock.json'])
+  })
+
+  it('a crate of its own: no --package, no member folder', () => {
+    const own = rust({ installFiles: ['Cargo.toml', 'Cargo.lock'], workspacePackage: 'api' })
+    expect(command(own.runs('build')[0]!)).not.toContain('--package')
+    expect(own.stage('source').body.some((i) => i.keyword === 'WORKDIR' && i.args !== '/app')).toBe(false)
+  })
+})
+
 describe('Java retrofit', () => {
   it('mounts the build files that exist, in the deps and dev images', () => {
     const r = java({ installFiles: ['build.gradle.kts', 'settings.gradle.kts', 'gradle/libs.versions.toml'] }, { packageManager: 'gradle-kotlin' })

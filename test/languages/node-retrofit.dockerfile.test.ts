@@ -219,3 +219,107 @@ describe('Node retrofit: a pnpm workspace member', () => {
     expect(r.ignore).toContain('node_modules')
   })
 })
+
+describe('Node retrofit: the package manager version the app pins', () => {
+  const arg = (r: ReturnType<typeof node>, name: string) => r.global.map((i) => i.args).filter((a) => a.startsWith(`${name}=`))
+
+  it.each([
+    ['pnpm', '10.18.0', 'PNPM_VERSION', 'npm install --global pnpm@${PNPM_VERSION}'],
+    ['yarn', '4.5.3', 'YARN_VERSION', 'npm install --global @yarnpkg/cli-dist@${YARN_VERSION}'],
+    ['yarn-classic', '1.22.19', 'YARN_VERSION', 'npm install --global yarn@${YARN_VERSION}'],
+    ['bun', '1.1.38', 'BUN_VERSION', 'COPY --from=bun /usr/local/bin/bun /usr/local/bin/bun'],
+  ])('%s: the ARG defaults to the pinned %s, which the toolchain installs, and says why', (pm, version, name, install) => {
+    const r = node({ ...built, packageManagerVersion: version }, { packageManager: pm })
+    expect(arg(r, name)).toEqual([`${name}=${version}`])
+    expect(r.text).toContain(install)
+    expect(r.text).toMatch(new RegExp(`^# The app pins ${pm === 'yarn-classic' ? 'yarn' : pm} ${version.replace(/\./g, '\\.')} \\(package\\.json's packageManager`, 'm'))
+  })
+
+  it('Corepack’s integrity suffix is dropped: npm installs by version', () => {
+    const r = node({ ...built, packageManagerVersion: '10.18.0+sha512.abcdef0123' }, { packageManager: 'pnpm' })
+    expect(arg(r, 'PNPM_VERSION')).toEqual(['PNPM_VERSION=10.18.0'])
+  })
+
+  it.each([
+    ['a range', 'pnpm', '^10.0.0', 'PNPM_VERSION=10.34.9'],
+    ['Yarn 1 under Yarn Berry', 'yarn', '1.22.22', 'YARN_VERSION=4.18.1'],
+    ['Yarn Berry under Yarn 1', 'yarn-classic', '4.5.3', 'YARN_VERSION=1.22.22'],
+  ])('%s is no pin: the tool’s own version, no note', (_what, pm, version, expected) => {
+    const r = node({ ...built, packageManagerVersion: version }, { packageManager: pm })
+    expect(r.global.map((i) => i.args)).toContain(expected)
+    expect(r.text).not.toContain('# The app pins')
+  })
+
+  it('npm is the Node.js image’s own: no ARG, no note', () => {
+    const r = node({ ...built, packageManagerVersion: '10.9.2' })
+    expect(r.text).not.toMatch(/NPM_VERSION|# The app pins/)
+  })
+
+  it('a UI on the same package manager keeps the tool’s pin under a name of its own', () => {
+    const ui = { dir: 'web', packageManager: 'pnpm', installFiles: ['package.json', 'pnpm-lock.yaml'], script: 'build', output: 'web/dist' }
+    const r = node({ ...built, packageManagerVersion: '10.18.0', ui }, { packageManager: 'pnpm' })
+    expect(r.global.map((i) => i.args)).toEqual(expect.arrayContaining(['PNPM_VERSION=10.18.0', 'UI_PNPM_VERSION=10.34.9']))
+  })
+})
+
+describe('Node retrofit: an app that runs on Bun', () => {
+  const bunApp: AppFacts = { runtime: 'bun', hasBuildScript: false, devScript: 'dev', nodeEntry: ['bun', 'src/index.ts'], installFiles: ['package.json', 'bun.lockb'], health: { liveness: '/health', readiness: '/health' } }
+  const r = node(bunApp, { packageManager: 'bun' })
+
+  it('the prod image is Bun’s own, pinned by ARGs, and runs the app’s entry from its source', () => {
+    expect(r.global.map((i) => i.args)).toEqual(expect.arrayContaining(['BUN_VERSION=1.4.5', 'BUN_IMAGE=oven/bun:${BUN_VERSION}-slim']))
+    expect(r.stage('prod').from).toBe('${BUN_IMAGE}')
+    expect(r.cmd('prod')).toEqual(['bun', 'src/index.ts'])
+    expect(r.copies('prod')).toEqual(['--from=prod-deps /app/node_modules ./node_modules', '. .'])
+    expect(r.text).toContain('org.opencontainers.image.base.name="${BUN_IMAGE}"')
+    // Bun's image has no npm or corepack to remove: no RUN in prod at all.
+    expect(r.runs('prod')).toEqual([])
+  })
+
+  it('non-root as UID 1000 (the image’s bun user), the healthcheck through bun', () => {
+    expect(r.stage('prod').body).toContainEqual(expect.objectContaining({ keyword: 'USER', args: '1000:1000' }))
+    expect(r.text).toContain("the image's `bun` user")
+    expect(r.probe()).toEqual(['bun', '-e', 'fetch(`http://127.0.0.1:${process.env.PORT}/health`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))'])
+    const tcp = node({ ...bunApp, health: { liveness: null, readiness: null }, portEnv: 'APP_PORT' }, { packageManager: 'bun' }).probe()!
+    expect(tcp.slice(0, 2)).toEqual(['bun', '-e'])
+    expect(tcp[2]).toContain("require('node:net').connect(process.env.APP_PORT, '127.0.0.1')")
+  })
+
+  it('the build stages take Bun’s binary, so dev and test run bun', () => {
+    expect(r.copies('base')).toEqual(['--from=bun /usr/local/bin/bun /usr/local/bin/bun'])
+    expect(r.stage('bun').from).toBe('${BUN_IMAGE}')
+    expect(r.cmd('dev')).toEqual(['bun', 'run', 'dev'])
+    expect(r.cmd('test')).toEqual(['bun', 'run', 'test'])
+  })
+
+  it('without a dev script, Bun reloads the entry itself', () => {
+    expect(node({ ...bunApp, devScript: undefined }, { packageManager: 'bun' }).cmd('dev')).toEqual(['bun', '--hot', 'src/index.ts'])
+  })
+
+  it('the app’s pinned Bun is the runtime too; with another package manager, Bun keeps the tool’s pin', () => {
+    const pinned = node({ ...bunApp, packageManagerVersion: '1.2.23' }, { packageManager: 'bun' })
+    expect(pinned.global.map((i) => i.args)).toContain('BUN_VERSION=1.2.23')
+    const npm = node({ ...bunApp, installFiles: ['package.json', 'package-lock.json'], packageManagerVersion: '10.9.2' })
+    expect(npm.global.map((i) => i.args)).toContain('BUN_VERSION=1.4.5')
+    expect(command(npm.runs('deps')[0]!)).toBe('npm ci')
+    expect(npm.copies('base')).toEqual(['--from=bun /usr/local/bin/bun /usr/local/bin/bun'])
+    expect(npm.stage('prod').from).toBe('${BUN_IMAGE}')
+  })
+
+  it('a build step: the output folder the entry sits in ships, run by bun (a node entry is run by bun too)', () => {
+    const built = node({ ...bunApp, hasBuildScript: true, nodeEntry: ['node', 'dist/index.js'] }, { packageManager: 'bun' })
+    expect(built.cmd('prod')).toEqual(['bun', 'dist/index.js'])
+    expect(built.copies('prod')).toContain('--from=build /app/dist ./dist')
+    expect(built.runs('build')).toEqual(['bun run build'])
+    expect(node({ ...bunApp, nodeEntry: ['bun', 'run', '--smol', 'build/server.js'], hasBuildScript: true }, { packageManager: 'bun' }).copies('prod')).toContain('--from=build /app/build ./build')
+  })
+
+  it('Node apps stay on Node: no Bun image, node runs the healthcheck', () => {
+    const plain = node(built, { packageManager: 'bun' })
+    expect(plain.stage('prod').from).toBe('${NODE_IMAGE}')
+    expect(plain.probe()![0]).toBe('node')
+    expect(plain.text).not.toContain('BUN_IMAGE')
+    // Next.js keeps its standalone server on Node whatever the runtime says.
+    expect(node({ runtime: 'bun' }, { framework: 'next' }).stage('prod').from).toBe('${NODE_IMAGE}')
+  })
+})

@@ -59,6 +59,13 @@ describe('inline healthchecks of interpreted images', () => {
     expect(await verdicts(inline('node', process.execPath, {}, { hasBuildScript: false, nodeEntry: ['node', 'index.js'] }))).toEqual(EXPECTED)
   })
 
+  it('Bun: the same fetch or net.connect, run by bun (the only interpreter in its image)', async () => {
+    const app: AppFacts = { runtime: 'bun', hasBuildScript: false, nodeEntry: ['bun', 'src/index.ts'] }
+    const probe = retrofit({ name: 'probe', language: 'node', packageManager: 'bun' }, { ...app, health: ROUTE }).probe()!
+    expect(probe[0]).toBe('bun')
+    expect(await verdicts(inline('node', requireTool('bun'), { packageManager: 'bun' }, app))).toEqual(EXPECTED)
+  })
+
   it('Python: urllib of the route, or socket.create_connection', async () => {
     expect(await verdicts(inline('python', requireTool('python3'), { framework: 'fastapi' }, { asgiApp: 'main:app' }))).toEqual(EXPECTED)
   })

@@ -131,3 +131,81 @@ describe('Python retrofit: a uv workspace member', () => {
     expect(r.ignore).toEqual(expect.arrayContaining(['**/.venv', '**/__pycache__', '**/.env']))
   })
 })
+
+describe('Python retrofit: Django’s collectstatic with the variables its settings demand', () => {
+  const django: AppFacts = { wsgiApp: 'config.wsgi:application', srcLayout: false }
+  const required = (name: string, devValue: string, secret: boolean) => ({ name, devValue, secret, evidence: { file: 'config/settings.py', reason: `env("${name}")` } })
+  const collect = (r: ReturnType<typeof py>) => r.runs('build').find((x) => x.includes('collectstatic'))!
+
+  it('build-only placeholders on that command line: the connections as Compose sets them (postgresql:// for an existing app), the required variables’ dev values', () => {
+    const r = py({ ...django, cacheEnv: [{ name: 'REDIS_URL', part: 'url' }], requiredEnv: [required('DJANGO_SECRET_KEY', 'change-me', true), required('DJANGO_DEBUG', 'True', false)] }, { framework: 'django', packageManager: 'poetry', database: 'postgres', cache: 'redis' })
+    expect(collect(r)).toBe(
+      'DATABASE_URL=postgresql://placeholder:placeholder@postgres:5432/placeholder REDIS_URL=redis://:placeholder@redis:6379/0 DJANGO_SECRET_KEY=change-me DJANGO_DEBUG=True python manage.py collectstatic --noinput',
+    )
+    // Never ENV or ARG: nothing keeps them past that command.
+    for (const name of ['DJANGO_SECRET_KEY', 'DATABASE_URL', 'REDIS_URL', 'DJANGO_DEBUG']) {
+      expect(r.text).not.toMatch(new RegExp(`^(ENV|ARG)\\b.*\\b${name}=`, 'm'))
+      for (const s of r.stages) expect(s.body.filter((i) => i.keyword === 'ENV' || i.keyword === 'ARG').map((i) => i.args).join(' ')).not.toContain(`${name}=`)
+    }
+    expect(r.text).toMatch(/^# Build-only placeholders, on this command line alone/m)
+  })
+
+  it('the app’s own connection variables (split parts), and values the shell must not read', () => {
+    const r = py(
+      { ...django, databaseEnv: [{ name: 'DB_HOST', part: 'host' }, { name: 'DB_PASSWORD', part: 'password' }], requiredEnv: [required('SECRET_KEY', "it's a $ecret", true), required('ALLOWED', '', false)] },
+      { framework: 'django', packageManager: 'uv', database: 'postgres' },
+    )
+    expect(collect(r)).toBe('DB_HOST=postgres DB_PASSWORD=placeholder SECRET_KEY="it\'s a \\$ecret" ALLOWED=placeholder python manage.py collectstatic --noinput')
+  })
+
+  it('no variables to stand in for: the plain command; Flask has no build step to give them', () => {
+    expect(collect(py(django, { framework: 'django', packageManager: 'uv' }))).toBe('python manage.py collectstatic --noinput')
+    const flaskApp = py({ ...flask, requiredEnv: [required('SECRET_KEY', 'x', true)] }, { database: 'postgres' })
+    expect(flaskApp.text).not.toContain('placeholder')
+  })
+})
+
+describe('Python retrofit: a path dependency of a Poetry project at the workspace root', () => {
+  const member: AppFacts = {
+    asgiApp: 'api.main:app',
+    srcLayout: true,
+    buildContext: '../..',
+    memberDir: 'services/api',
+    workspacePackage: 'api',
+    installFiles: ['pyproject.toml', 'poetry.lock', 'services/api/pyproject.toml', 'libs/core/pyproject.toml', 'libs/billing/pyproject.toml'],
+  }
+  const r = py(member, { framework: 'fastapi', packageManager: 'poetry' })
+
+  it('installs the third-party packages from the manifests alone: the path dependencies need their source', () => {
+    expect(binds(r.runs('deps')[0]!)).toEqual(member.installFiles)
+    expect(command(r.runs('deps')[0]!)).toBe('python -m venv --without-pip /opt/venv && poetry install --no-root --no-directory --no-interaction')
+    expect(command(r.runs('prod-deps')[0]!)).toBe('python -m venv --without-pip /opt/venv && poetry install --no-root --no-directory --no-interaction --only main --compile')
+  })
+
+  it('prod: the other path dependencies built from their source as plain packages, not links into a folder the image lacks', () => {
+    expect(r.copies('prod-deps')).toEqual(['. /workspace'])
+    const libs = r.runs('prod-deps')[1]!
+    expect(command(libs)).toBe('/opt/poetry/bin/pip --python /opt/venv/bin/python install --disable-pip-version-check --root-user-action=ignore --no-deps /workspace/libs/core /workspace/libs/billing')
+    expect(libs).toContain('--mount=type=cache,target=/root/.cache/pip')
+    expect(libs).not.toContain('/workspace/services/api')
+    expect(r.copies('prod')).toEqual(['--from=prod-deps /opt/venv /opt/venv', 'services/api/src ./src'])
+  })
+
+  it('dev and test: the path dependencies linked to the source in /app, run from the member’s folder', () => {
+    expect(command(r.runs('source')[1]!)).toBe('poetry install --no-root --no-interaction')
+    expect(r.stage('source').body).toContainEqual(expect.objectContaining({ keyword: 'WORKDIR', args: '/app/services/api' }))
+    expect(r.env('source')).toContain('PYTHONPATH=/app/services/api/src')
+    expect(r.byPath.has('Dockerfile.dockerignore')).toBe(true)
+  })
+
+  it('a member with no other path dependency: nothing to build from /workspace', () => {
+    const alone = py({ ...member, installFiles: ['pyproject.toml', 'poetry.lock', 'services/api/pyproject.toml'] }, { framework: 'fastapi', packageManager: 'poetry' })
+    expect(alone.runs('prod-deps')).toHaveLength(1)
+    expect(alone.copies('prod-deps')).toEqual([])
+  })
+
+  it('a Poetry project of its own installs as before', () => {
+    const own = py({ asgiApp: 'app.main:app', srcLayout: true, installFiles: ['pyproject.toml', 'poetry.lock'] }, { framework: 'fastapi', packageManager: 'poetry' })
+    expect(own.text).not.toMatch(/--no-directory|\/workspace/)
+  })
+})

@@ -1,4 +1,5 @@
 import { posix } from 'node:path'
+import type { AppEnvVar } from '../../app-env.js'
 import type { AppFacts } from '../../detect/types.js'
 
 /**
@@ -88,6 +89,16 @@ export function assertHealthPaths(app: AppFacts): void {
   }
 }
 
+/**
+ * The package manager version the app pins (`app.packageManagerVersion`) as an exact version the
+ * image can install, or null: a range or anything else is no pin. Corepack's integrity suffix
+ * (`10.18.0+sha512.…`) is dropped: npm installs by version, not by hash.
+ */
+export function pinnedVersion(app: AppFacts): string | null {
+  const v = app.packageManagerVersion?.trim().replace(/\+.*$/, '')
+  return v && /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(v) ? v : null
+}
+
 /** Whether the install files hold one of these lockfiles. */
 export function hasLockfile(files: readonly string[], lockfiles: readonly string[]): boolean {
   return files.some((f) => lockfiles.includes(posix.basename(f)))
@@ -96,6 +107,32 @@ export function hasLockfile(files: readonly string[], lockfiles: readonly string
 /** The comment above an install that has no lockfile to follow. */
 export function unlockedNote(lockfile: string, where = 'the app'): string {
   return `No ${lockfile} in ${where}: the install resolves the newest versions the manifest allows, so two builds can differ. Commit a ${lockfile} to pin them (the install then follows it exactly).`
+}
+
+/**
+ * A value as one shell word: bare when nothing in it is special to sh, else double-quoted with
+ * `\ " $ \`` escaped (single quotes would do, but hadolint's shellcheck flags a `$` in them).
+ */
+function shellWord(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `"${value.replace(/[\\"$`]/g, (c) => `\\${c}`)}"`
+}
+
+/**
+ * Build-only stand-ins for the variables an existing app's settings read when they are imported
+ * (its connection variables and those it requires at boot), as `NAME=value` words that prefix
+ * one RUN command (Django's collectstatic imports settings.py). They stay on that command line:
+ * never ENV or ARG, so no layer or image keeps them. Required variables take their dev value
+ * (the app's own example, which its validators accept); connections the value Compose gives them
+ * with every credential a placeholder: the command opens no connection.
+ */
+export function buildPlaceholders(environment: readonly AppEnvVar[] | undefined): string[] {
+  const out: string[] = []
+  for (const v of environment ?? []) {
+    if ((v.kind !== 'connection' && v.kind !== 'required') || !ENV_NAME.test(v.name)) continue
+    const raw = v.kind === 'required' ? v.required?.devValue || 'placeholder' : v.value.replace(/\$\{[^}]*\}/g, 'placeholder').replaceAll('$$', '$')
+    out.push(`${v.name}=${shellWord(/[\r\n]/.test(raw) ? 'placeholder' : raw)}`)
+  }
+  return out
 }
 
 /** The contract values every language's templates read (spread into each templateData). */

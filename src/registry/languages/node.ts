@@ -1,5 +1,6 @@
-import { commonContract, fromWorkspaceRoot, hasLockfile, relPath, runtimeCopies, unlockedNote } from './contract.js'
+import { commonContract, fromWorkspaceRoot, hasLockfile, pinnedVersion, relPath, runtimeCopies, unlockedNote } from './contract.js'
 import { NODE_DEFAULT_VERSION, NODE_LOCKFILES, NODE_PACKAGE_MANAGERS, YARN_CLASSIC_VERSION } from './node-package-managers.js'
+import { byId } from '../lookup.js'
 import type { FrameworkChoice, LanguageChoice, PackageManagerChoice, TemplateDataInput } from './types.js'
 import { uiStage, wrap, type DeclaredArgs } from './ui-stage.js'
 
@@ -38,18 +39,30 @@ const RUNTIME: Readonly<Record<string, { entry: string[] | null; devScript: stri
 /** Folders a build writes a server into: an entry inside one ships that folder alone. */
 const OUTPUT_DIRS = ['dist', 'build', 'lib', 'out', '.output']
 
-/** Node options that take the next argument as their value (`-r dotenv/config`). */
-const VALUE_OPTIONS = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '-C', '--conditions'])
+/** Options of node and bun that take the next argument as their value (`-r dotenv/config`). */
+const VALUE_OPTIONS = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '-C', '--conditions', '--preload', '--env-file', '--tsconfig-override', '--config', '-c'])
 
-/** The script file a `node …` argv starts, or null when the command is not node's. */
+/** The script file a `node …` or `bun [run] …` argv starts, or null when the command is neither's. */
 export function entryFile(argv: readonly string[]): string | null {
-  if (argv[0] !== 'node') return null
-  for (let i = 1; i < argv.length; i++) {
+  if (argv[0] !== 'node' && argv[0] !== 'bun') return null
+  for (let i = argv[0] === 'bun' && argv[1] === 'run' ? 2 : 1; i < argv.length; i++) {
     const a = argv[i]!
     if (VALUE_OPTIONS.has(a)) i++
     else if (!a.startsWith('-')) return relPath(a)
   }
   return null
+}
+
+/** The Bun release a Bun app runs on (oven/bun's slim image), when the app pins none. */
+const BUN_RUNTIME_VERSION = byId(NODE_PACKAGE_MANAGERS, 'bun').version!
+
+/**
+ * The prod argv of an app that runs on Bun: its own (`bun src/index.ts`), a node command run by
+ * Bun instead (the image has no Node.js), or `bun index.ts`, `bun init`'s entry.
+ */
+function bunEntry(declared: readonly string[] | undefined): string[] {
+  if (!declared?.length) return ['bun', 'index.ts']
+  return declared[0] === 'node' ? ['bun', ...declared.slice(1)] : [...declared]
 }
 
 /** How the prod image gets the app's code. */
@@ -85,6 +98,19 @@ function workspaceCommands(pm: PackageManagerChoice, pkg: string, locked: boolea
   }
 }
 
+/**
+ * The version of the package manager the image installs: the app's own pin when it names one
+ * of the same tool (Yarn 1 is yarn-classic, 2+ is Berry), else the tool's. npm comes with the
+ * Node.js image and is never pinned here.
+ */
+function managerVersion(pm: PackageManagerChoice, app: TemplateDataInput['app'] = {}): { version: string | null; pinned: boolean } {
+  const own = pm.id === 'yarn-classic' ? YARN_CLASSIC_VERSION : pm.version
+  const pin = pinnedVersion(app)
+  const major = pin ? Number(pin.split('.')[0]) : NaN
+  const fits = pm.id === 'pnpm' || pm.id === 'bun' || (pm.id === 'yarn' && major >= 2) || (pm.id === 'yarn-classic' && major === 1)
+  return pin && fits ? { version: pin, pinned: pin !== own } : { version: own, pinned: false }
+}
+
 function templateData({ packageManager: pm, framework, port, languageVersion, app = {} }: TemplateDataInput): Readonly<Record<string, unknown>> {
   const run = pm.run!.split(' ')
   const rt = RUNTIME[framework.id]
@@ -95,7 +121,9 @@ function templateData({ packageManager: pm, framework, port, languageVersion, ap
   // An existing plain-JavaScript app has no build step; the image then ships its source.
   const hasBuild = app.hasBuildScript ?? true
   const server = framework.id === 'http' || framework.id === 'nest'
-  const entry = rt.entry && (server && app.nodeEntry?.length ? [...app.nodeEntry] : !hasBuild && server ? ['node', 'index.js'] : rt.entry)
+  // Only a server runs on Bun here: Next.js's standalone server and nginx's SPA keep their own.
+  const bun = server && app.runtime === 'bun'
+  const entry = bun ? bunEntry(app.nodeEntry) : rt.entry && (server && app.nodeEntry?.length ? [...app.nodeEntry] : !hasBuild && server ? ['node', 'index.js'] : rt.entry)
   const file = entry && entryFile(entry)
 
   const files = (app.installFiles ?? pm.manifests).map(relPath).filter((f): f is string => f !== null)
@@ -118,15 +146,21 @@ function templateData({ packageManager: pm, framework, port, languageVersion, ap
   const at = member ? `${member}/` : ''
   const copies = shipping === 'output' || shipping === 'deploy' || framework.id === 'next' ? runtimeCopies(app, framework.id === 'next' ? ['public', '.next'] : [outDir]) : []
   const declared: Record<string, string> = { NODE_VERSION: languageVersion, NODE_IMAGE: 'node:${NODE_VERSION}-trixie-slim' }
-  if (pm.version && pm.id !== 'npm') declared[`${pm.id.toUpperCase()}_VERSION`] = pm.version
-  if (pm.id === 'yarn-classic') declared.YARN_VERSION = YARN_CLASSIC_VERSION
+  const manager = managerVersion(pm, app)
+  if (manager.version && pm.id !== 'npm') declared[`${pm.id === 'yarn-classic' ? 'YARN' : pm.id.toUpperCase()}_VERSION`] = manager.version
   const ui = framework.id === 'spa' ? null : uiStage(app, declared as DeclaredArgs)
   const common = commonContract(app, framework.id === 'next' && app.hostEnv === 'HOSTNAME' ? { hostEnv: null } : {})
+  // Bun's own image runs the app; the build stages keep Node.js's and take Bun's binary, so any
+  // package manager installs and the dev and test commands find bun. The pin is the app's
+  // when Bun is also its package manager.
+  const bunVersion = pm.id === 'bun' ? manager.version! : BUN_RUNTIME_VERSION
+  // Without a dev script, Bun itself reloads the entry on every change.
+  const devCommand = bun && !app.devScript ? ['bun', '--hot', ...entry!.slice(1)] : [...run, app.devScript ?? rt.devScript, ...devArgs]
 
   return {
     ...common,
     // Exec-form argv for the dev and test targets (rendered with `json`).
-    commands: { dev: [...run, app.devScript ?? rt.devScript, ...devArgs], test: [...run, 'test'] },
+    commands: { dev: devCommand, test: [...run, 'test'] },
     // The prod CMD, written out as `["node", "dist/server.js"]`; null when nginx serves the app.
     prodCmd: entry && `[${entry.map((a) => JSON.stringify(a)).join(', ')}]`,
     hasBuild,
@@ -148,7 +182,15 @@ function templateData({ packageManager: pm, framework, port, languageVersion, ap
     workspace: ws && { member: member ?? '.', deploy: shipping === 'deploy' ? `pnpm deploy --filter ${JSON.stringify(pkg)} --prod --legacy /out` : null },
     runtimeCopies: copies.map((p) => ({ from: `/app/${at}${p}`, to: `./${p}` })),
     ui: ui && { ...ui, into: `${at}${ui.output}` },
-    yarnClassicVersion: YARN_CLASSIC_VERSION,
+    bun: bun && { version: bunVersion },
+    // Bun's binary in the build stages: Bun installs, or runs the dev and test commands.
+    bunBinary: bun || pm.id === 'bun',
+    // The prod image's interpreter (the HEALTHCHECK runs it too) and its UID 1000 user's name.
+    runner: bun ? 'bun' : 'node',
+    runtimeUser: bun ? 'bun' : 'node',
+    // The version the toolchain installs (its ARG's default), and why when it is the app's.
+    managerVersion: manager.version,
+    managerPin: manager.pinned ? wrap(`The app pins ${pm.id === 'yarn-classic' ? 'yarn' : pm.id} ${manager.version} (package.json's packageManager, or its tool files): the image installs that release, so the tool neither switches to it during the install nor reads the lockfile with another.`) : [],
     nginxVersion: NGINX_VERSION,
   }
 }

@@ -1,5 +1,5 @@
 import type { AppFacts } from '../../detect/types.js'
-import { commonContract, fromWorkspaceRoot, memberPrefix, relPath, runtimeCopies, unlockedNote } from './contract.js'
+import { buildPlaceholders, commonContract, fromWorkspaceRoot, memberPrefix, relPath, runtimeCopies, unlockedNote } from './contract.js'
 import type { FrameworkChoice, LanguageChoice, PackageManagerChoice, TemplateDataInput } from './types.js'
 import { uiStage, wrap } from './ui-stage.js'
 
@@ -83,7 +83,7 @@ const WSGI_APP: Readonly<Record<string, string>> = {
   django: 'config.wsgi:application',
 }
 
-function templateData({ port, framework, packageManager: pm, app = {} }: TemplateDataInput): Readonly<Record<string, unknown>> {
+function templateData({ port, framework, packageManager: pm, app = {}, environment }: TemplateDataInput): Readonly<Record<string, unknown>> {
   const wsgi = app.wsgiApp ?? WSGI_APP[framework.id]
   // Exec-form argv of each target (rendered with the `json` helper).
   const commands: Record<string, { dev: string[]; test: string[]; prod: string[] }> = {
@@ -129,6 +129,8 @@ function templateData({ port, framework, packageManager: pm, app = {} }: Templat
     ui,
     // Django collects the UI's files as static files: its build stage takes them, not prod.
     uiToProd: ui !== null && ui.serve && !django,
+    // collectstatic imports the settings, which may demand variables only a running app has.
+    collectstaticEnv: django ? buildPlaceholders(environment) : [],
   }
 }
 
@@ -158,12 +160,20 @@ function install(pm: PackageManagerChoice, app: AppFacts): { mounts: string[]; d
   let dev = unlocked ? (pm.installUnlocked ?? pm.install) : pm.install
   let prod = unlocked ? (pm.installProdUnlocked ?? pm.installProd) : pm.installProd
   const pkg = workspacePackage(pm, app)
+  // Third-party packages only: the workspace's own packages need their source, which comes later.
   if (pkg) {
-    // Third-party packages only: the workspace's own packages need their source, which comes later.
     dev = dev.replace('--no-install-project', `--package ${pkg} --no-install-workspace`)
     prod = prod.replace('--no-install-project', `--package ${pkg} --no-install-workspace`)
+  } else if (poetryMember(pm, app)) {
+    dev = dev.replace('--no-root', '--no-root --no-directory')
+    prod = prod.replace('--no-root', '--no-root --no-directory')
   }
   return { mounts, dev, prod, note: unlocked ? wrap(unlockedNote(LOCKFILE[pm.id] ?? 'lockfile')) : [] }
+}
+
+/** A path dependency of a Poetry project at the workspace root, locked in the root's poetry.lock. */
+function poetryMember(pm: PackageManagerChoice, app: AppFacts): boolean {
+  return pm.id === 'poetry' && fromWorkspaceRoot(app)
 }
 
 /** A uv workspace member's package name, safe for a shell word; null otherwise. */
@@ -171,21 +181,61 @@ function workspacePackage(pm: PackageManagerChoice, app: AppFacts): string | nul
   return pm.id === 'uv' && fromWorkspaceRoot(app) && app.workspacePackage && /^[\w.-]+$/.test(app.workspacePackage) ? app.workspacePackage : null
 }
 
+interface Workspace {
+  member: string
+  /** Installs the workspace packages into the prod environment from /workspace; null: none to install. */
+  prod: string | null
+  prodCache: string
+  prodNote: string[]
+  /** Installs them in the dev and test image, from the source in /app. */
+  dev: string
+  devNote: string[]
+  pythonPath: string
+}
+
 /**
- * A uv workspace member: the other members it imports are installed from their source into the
- * environment, for prod as plain packages (the image holds no other member's code) and for dev
- * and test as links to the source there.
+ * A uv workspace member, or a path dependency of a Poetry project at the root: the other members
+ * it imports are installed from their source into the environment, for prod as plain packages
+ * (the image holds none of their source) and for dev and test as links to the source there.
  */
-function workspace(pm: PackageManagerChoice, app: AppFacts, srcLayout: boolean): { member: string; prod: string; dev: string; pythonPath: string } | null {
+function workspace(pm: PackageManagerChoice, app: AppFacts, srcLayout: boolean): Workspace | null {
   const pkg = workspacePackage(pm, app)
-  if (!pkg) return null
   const member = relPath(app.memberDir ?? '.') ?? '.'
-  const frozen = app.unlocked ? '' : ' --frozen'
+  const pythonPath = `/app/${member}${srcLayout ? '/src' : ''}`
+  if (pkg) {
+    const frozen = app.unlocked ? '' : ' --frozen'
+    return {
+      member,
+      prod: `uv sync --directory /workspace${frozen} --package ${pkg} --no-install-project --no-editable --no-dev`,
+      prodCache: pm.cacheDir,
+      prodNote: wrap(
+        'The workspace packages the app imports, built from their source as plain packages: the prod image carries them in /opt/venv and no other member\'s code (/workspace stays in this stage; some build backends write into the source tree, so it is a copy, not a read-only mount).',
+      ),
+      dev: `uv sync${frozen} --package ${pkg} --no-install-project`,
+      devNote: ['# The workspace packages the app imports, linked to their source here.'],
+      pythonPath,
+    }
+  }
+  if (!poetryMember(pm, app)) return null
+  // The root's other path dependencies, by the manifests detection found for them; the member's
+  // own code ships as source, as in every other layout.
+  const deps = (app.installFiles ?? [])
+    .map((f) => relPath(f))
+    .map((f) => (f && f.endsWith('/pyproject.toml') ? f.slice(0, -'/pyproject.toml'.length) : null))
+    .filter((d): d is string => d !== null && d !== member)
   return {
     member,
-    prod: `uv sync --directory /workspace${frozen} --package ${pkg} --no-install-project --no-editable --no-dev`,
-    dev: `uv sync${frozen} --package ${pkg} --no-install-project`,
-    pythonPath: `/app/${member}${srcLayout ? '/src' : ''}`,
+    // Poetry installs a path dependency marked `develop = true` only as a link to its source
+    // (and has no flag against it): pip builds them as plain packages instead, with each one's own
+    // build backend, into the environment Poetry filled (Poetry's own pip, pointed at it).
+    prod: deps.length ? `/opt/poetry/bin/pip --python /opt/venv/bin/python install --disable-pip-version-check --root-user-action=ignore --no-deps ${deps.map((d) => `/workspace/${d}`).join(' ')}` : null,
+    prodCache: '/root/.cache/pip',
+    prodNote: wrap(
+      `The path dependencies the app imports (${deps.join(', ')}), built from their source as plain packages: the prod image carries them in /opt/venv and none of their source (/workspace stays in this stage; some build backends write into the source tree, so it is a copy, not a read-only mount).`,
+    ),
+    dev: 'poetry install --no-root --no-interaction',
+    devNote: ['# The path dependencies, installed from their source here (linked where they say develop = true).'],
+    pythonPath,
   }
 }
 

@@ -1,5 +1,5 @@
 import { posix } from 'node:path'
-import { commonContract, relPath, runtimeCopies, unlockedNote } from './contract.js'
+import { commonContract, memberPrefix, relPath, runtimeCopies, unlockedNote } from './contract.js'
 import type { LanguageChoice, PackageManagerChoice } from './types.js'
 import { uiStage, wrap } from './ui-stage.js'
 
@@ -38,6 +38,11 @@ export const RUST: LanguageChoice = {
     const unlocked = app.unlocked === true || (files !== undefined && !files.some((f) => posix.basename(f) === 'Cargo.lock'))
     const copies = runtimeCopies(app)
     const ui = uiStage(app, {})
+    // A workspace member builds at the workspace root (its Cargo.lock and target/ are the root's),
+    // naming its package; dev and test run in its folder, where cargo picks the package itself.
+    const at = memberPrefix(app)
+    const pkg = at && app.workspacePackage && /^[\w-]+$/.test(app.workspacePackage) ? app.workspacePackage : null
+    const only = pkg ? ` --package ${pkg}` : ''
     return {
       ...commonContract(app),
       // The starter's fixed [[bin]] name, or the existing crate's binary target.
@@ -46,16 +51,21 @@ export const RUST: LanguageChoice = {
       cargoWatchVersion: '8.5.3',
       // Exec-form argv for the dev and test targets (rendered with the `json` helper).
       commands: {
-        dev: ['cargo', 'watch', '--watch', 'src', '--watch', 'Cargo.toml', '--exec', 'run --locked'],
-        test: ['cargo', 'test', '--frozen'],
+        dev: ['cargo', 'watch', '--watch', 'src', '--watch', 'Cargo.toml', '--exec', pkg ? `run --locked${only} --bin ${binary}` : 'run --locked'],
+        test: ['cargo', 'test', '--frozen', ...(pkg ? ['--package', pkg] : [])],
       },
       // An existing crate: its binary alone (a workspace's helper binaries are not built), and
       // held to Cargo.lock only when there is one.
-      buildProd: `cargo build --release${unlocked ? '' : ' --locked'} --bin ${binary}`,
+      buildProd: `cargo build --release${unlocked ? '' : ' --locked'}${only} --bin ${binary}`,
       fetch: unlocked ? 'cargo fetch' : 'cargo fetch --locked',
+      testBuild: `cargo build --locked --tests${only}`,
       unlocked: unlocked ? wrap(unlockedNote('Cargo.lock')) : [],
-      runtimeCopies: copies,
+      // The member's folder in the workspace context (`crates/api`), null for a crate of its own.
+      member: at ? at.slice(0, -1) : null,
+      runtimeCopies: copies.map((p) => ({ from: `${at}${p}`, to: `./${p}` })),
       ui,
+      // Where the build and dev images put the UI's output: beside the crate that embeds or serves it.
+      uiInto: ui && `${at}${ui.output}`,
       uiToProd: ui !== null && ui.serve,
       // The binary's working directory holds what it opens at run time.
       prodWorkdir: copies.length > 0 || (ui !== null && ui.serve),

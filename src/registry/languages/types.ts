@@ -1,3 +1,4 @@
+import type { AppEnvVar } from '../../app-env.js'
 import type { AppFacts } from '../../detect/types.js'
 import type { Choice, Language } from '../../options.js'
 
@@ -79,6 +80,12 @@ export interface TemplateDataInput {
   framework: FrameworkChoice
   /** Names an existing app decides for itself (retrofit); empty for a new service. */
   app?: AppFacts
+  /**
+   * An existing app's container environment, as Compose sets it (its connection variables, the
+   * ones it requires at boot): build steps that import the app's settings get placeholders for
+   * them. Absent for a new service, whose settings import without them.
+   */
+  environment?: readonly AppEnvVar[]
 }
 
 
