@@ -344,7 +344,7 @@ export const CORPUS = [
   {
     id: 'quarkus-rest',
     language: 'java',
-    modeledOn: ['a code.quarkus.io project (quarkus-rest, smallrye-health, redis-client; io.quarkus:quarkus-bom 3.33.2, a BOM whose deployment artifacts the machine's Maven Central mirror serves)'],
+    modeledOn: ['a code.quarkus.io project (quarkus-rest, smallrye-health, redis-client; io.quarkus:quarkus-bom 3.33.2, a BOM whose deployment artifacts the Maven mirror here serves)'],
     shape: 'Quarkus 3 REST service (Maven wrapper), quarkus.http.port=8081, Redis from ${REDIS_URL}, SmallRye Health at /q/health/live and /q/health/ready, the generated src/main/docker/Dockerfile.jvm and a .dockerignore that excludes everything but target/',
     traps: [
       'port 8081 in application.properties (Why: framework config)',
