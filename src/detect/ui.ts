@@ -1,6 +1,7 @@
 import { posix } from 'node:path'
 import { sourceCandidates } from './code.js'
 import { Folder } from './repo.js'
+import { declaredManager, lockfilesIn } from './node-lockfiles.js'
 import type { Evidence, UiBuild } from './types.js'
 
 /** Folder names a server keeps its web UI in. */
@@ -26,15 +27,6 @@ export function inUiFolder(rel: string): boolean {
   const parts = rel.split('/')
   return parts.length <= 3 && parts.some((p) => UI_NAMES.has(p.toLowerCase()))
 }
-
-const LOCKS: readonly [string, string][] = [
-  ['pnpm-lock.yaml', 'pnpm'],
-  ['bun.lock', 'bun'],
-  ['bun.lockb', 'bun'],
-  ['yarn.lock', 'yarn'],
-  ['package-lock.json', 'npm'],
-  ['npm-shrinkwrap.json', 'npm'],
-]
 
 /** Lines of server code that serve or embed files, with the paths they name. */
 const SERVES = /go:embed|http\.Dir|FileServer|StaticFiles|static_folder|template_folder|ServeDir|ServeFile|include_dir|rust_embed|#\[folder|express\.static|serveStatic|serve-static|sendFile|\.Static\(|StaticFS|fastify-static|@fastify\/static|send_from_directory|FileSystem|UseStaticFiles|WebRootPath/
@@ -99,11 +91,9 @@ export function uiBuild(server: Folder, sourceExt: RegExp, uiDir: string): { ui:
   const scripts = rec(pkg.scripts)
   const script = typeof scripts.build === 'string' ? 'build' : Object.keys(scripts).find((k) => /build/.test(k) || /\bbuild\b/.test(scripts[k]!))
   if (!script) return undefined
-  const own = LOCKS.filter(([f]) => ui.has(f))
-  const declared = /^(npm|pnpm|yarn|bun)@(\d+)/.exec(typeof pkg.packageManager === 'string' ? pkg.packageManager : '')
-  const yarnKind = (f: Folder) => (f.has('.yarnrc.yml') || (f.read('yarn.lock') ?? '').includes('__metadata:') ? 'yarn' : 'yarn-classic')
-  const packageManager = declared ? (declared[1] === 'yarn' ? (Number(declared[2]) >= 2 ? 'yarn' : 'yarn-classic') : declared[1]!) : own[0] ? (own[0][1] === 'yarn' ? yarnKind(ui) : own[0][1]) : 'npm'
-  const installFiles = ['package.json', ...own.map(([f]) => f), ...['.npmrc', '.yarnrc.yml'].filter((f) => ui.has(f))]
+  const own = lockfilesIn(ui)
+  const packageManager = declaredManager(pkg.packageManager) ?? own[0]?.id ?? 'npm'
+  const installFiles = ['package.json', ...own.map((l) => l.file), ...['.npmrc', '.yarnrc.yml'].filter((f) => ui.has(f))]
   const out = buildOutput(ui, pkg)
   const output = posix.normalize(posix.join(rel, out.dir))
   const ref = serverReference(server, sourceExt, rel)

@@ -4,6 +4,7 @@ import type { Folder } from '../repo.js'
 import type { DetectionWarning, Evidence, Finding } from '../types.js'
 import { firstVersion, toolVersionFiles, versionFile, type RawVersion } from '../versions.js'
 import { nodeWorkspaceMember } from '../workspace.js'
+import { declaredManager, lockfilesIn } from '../node-lockfiles.js'
 import { bunRuntime } from '../contract/bun.js'
 import { found, record, type LanguageRule, type ProjectFindings } from './types.js'
 
@@ -56,23 +57,9 @@ function devScript(scripts: Record<string, string>): { devScript?: string } {
   return name ? { devScript: name } : {}
 }
 
-/** Lockfiles, most specific first. A workspace member shares its root's lockfile. */
-const LOCKFILES: readonly [string, string][] = [
-  ['pnpm-lock.yaml', 'pnpm'],
-  ['bun.lock', 'bun'],
-  ['bun.lockb', 'bun'],
-  ['yarn.lock', 'yarn'],
-  ['package-lock.json', 'npm'],
-  ['npm-shrinkwrap.json', 'npm'],
-]
-
 function packageManager(f: Folder, root: Folder, pkg: Pkg, warnings: DetectionWarning[]): { pm: Finding<string> | undefined; lockAtRoot?: string } {
-  const yarnFlavour = (folder: Folder): string => {
-    const lock = folder.read('yarn.lock') ?? ''
-    return folder.has('.yarnrc.yml') || lock.includes('__metadata:') ? 'yarn' : 'yarn-classic'
-  }
-  const lockIn = (folder: Folder) =>
-    LOCKFILES.filter(([file]) => folder.has(file)).map(([file, id]) => ({ file: folder.path(file), id: id === 'yarn' ? yarnFlavour(folder) : id }))
+  // A workspace member shares its root's lockfile.
+  const lockIn = (folder: Folder) => lockfilesIn(folder).map((l) => ({ ...l, file: folder.path(l.file) }))
   let locks = lockIn(f)
   let lockAtRoot: string | undefined
   if (locks.length === 0 && f.dir !== root.dir) {
@@ -90,9 +77,8 @@ function packageManager(f: Folder, root: Folder, pkg: Pkg, warnings: DetectionWa
   }
   const done = (pm: Finding<string>) => ({ pm, ...(lockAtRoot ? { lockAtRoot } : {}) })
   if (declared) {
-    const m = /^(npm|pnpm|yarn|bun)@(\d+)/.exec(declared)
-    if (m) {
-      const id = m[1] === 'yarn' ? (Number(m[2]) >= 2 ? 'yarn' : 'yarn-classic') : m[1]!
+    const id = declaredManager(declared)
+    if (id) {
       return done(found(id, 'high', f.dir !== root.dir && !pkg.packageManager ? root.path('package.json') : f.path('package.json'), `"packageManager": "${declared}"`))
     }
   }
