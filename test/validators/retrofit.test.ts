@@ -88,7 +88,9 @@ describe('retrofit in a sub-folder: GitHub Actions at the repository root', () =
     const ci = byPath.get('.github/workflows/ci.yml')!
     expect(ci).toMatch(/^defaults:\n {2}run:\n {4}working-directory: apps\/api$/m)
     expect(ci).toContain('APP_DIR: "apps/api"')
-    expect(byPath.get('.github/workflows/release.yml')).toMatch(/APP_DIR: "apps\/api"[\s\S]*context: \$\{\{ env\.APP_DIR \}\}/)
+    // A pnpm workspace member builds from the workspace root, where its lockfile is, with its own Dockerfile.
+    expect(svc.app.buildContext).toBe('../..')
+    expect(byPath.get('.github/workflows/release.yml')).toMatch(/BUILD_CONTEXT: "\."\n\s+DOCKERFILE: "apps\/api\/Dockerfile"[\s\S]*context: \$\{\{ env\.BUILD_CONTEXT \}\}\n\s+file: \$\{\{ env\.DOCKERFILE \}\}/)
     const dependabot = byPath.get('.github/dependabot.yml')!
     expect(dependabot).toMatch(/package-ecosystem: docker\n {4}directory: \/apps\/api\n/)
     const deploy = byPath.get('.github/workflows/deploy.yml')
@@ -133,7 +135,8 @@ describe('retrofit of several services at once', () => {
     const config = JSON.parse(cfg.stdout) as { services: Record<string, { build?: { context: string }; networks?: Record<string, unknown> }> }
     for (const p of placed) {
       const svc = config.services[p.context.name]!
-      expect(svc.build?.context, p.context.name).toBe(join(dir, p.dir))
+      // Each app builds from its own folder, or a workspace member from the workspace root.
+      expect(svc.build?.context, p.context.name).toBe(join(dir, p.dir, p.context.retrofit?.app.buildContext ?? '.'))
       expect(Object.keys(svc.networks ?? {})).toContain('frontend')
     }
     const backing = new Set(ctxs.flatMap((c) => c.services.map((s) => s.host)))
