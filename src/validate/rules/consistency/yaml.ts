@@ -30,7 +30,8 @@ export function parseYaml(text: string): YamlDoc[] | undefined {
   const lines = new LineCounter()
   let docs: Document.Parsed[]
   try {
-    docs = parseAllDocuments(text, { lineCounter: lines, merge: true, uniqueKeys: false }) as Document.Parsed[]
+    // Warnings (Compose's own tags) would go to the process's stderr; errors still fail the parse.
+    docs = parseAllDocuments(text, { lineCounter: lines, merge: true, uniqueKeys: false, logLevel: 'error' }) as Document.Parsed[]
   } catch {
     return undefined
   }
