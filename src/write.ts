@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { lstat, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises'
+import { lstat, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import fse from 'fs-extra'
 import type { MergeKind, RenderedFile } from './render.js'
@@ -164,6 +164,9 @@ export class FsWriter implements Writer {
     try {
       const st = await lstat(abs)
       if (st.isDirectory()) return `\u0000directory` // never equal to rendered text: a conflict
+      // A FIFO or device in a file's place is a conflict too, and is never opened: reading a
+      // FIFO blocks the run (--dry-run included) until a writer comes.
+      if (!(st.isSymbolicLink() ? await stat(abs) : st).isFile()) return `\u0000special`
       return await readFile(abs, 'utf8')
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined

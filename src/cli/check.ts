@@ -82,10 +82,12 @@ export async function runCheck(io: Io, args: CliArgs): Promise<number> {
     for (const v of violations) out(`  ✗ ${v.rule}  ${v.message}${v.message.includes(v.source) ? '' : ` (${v.source})`}`)
   } else out('\nPolicy: compliant')
   const edited = states.filter((s) => s.state === 'edited').length
+  const unreadable = states.filter((s) => s.state === 'unreadable').length
   if (updateAvailable) {
     out(`\nUpdate available: ${pending.length} file(s) would change${edited ? `; ${edited} other file(s) carry your edits` : ''}`)
     for (const s of pending) out(`  ${s.state.padEnd(9)} ${s.path}`)
     out(`Run \`${TOOL.name} update --dry-run\` to see the changes.`)
-  } else out(`\nUp to date${versionsMoved ? ' (the new versions change none of its files)' : ''}${edited ? `; ${edited} file(s) carry your edits` : ''}.`)
+  } else if (unreadable) out(`\nCannot tell whether it is up to date: ${unreadable} file(s) could not be read.`)
+  else out(`\nUp to date${versionsMoved ? ' (the new versions change none of its files)' : ''}${edited ? `; ${edited} file(s) carry your edits` : ''}.`)
   return code
 }
