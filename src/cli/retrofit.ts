@@ -113,7 +113,7 @@ export async function prepareRetrofit(
         'A manifest (or a folder that may hold one) tells what the app is; without it the repository would be misread. Nothing was written. Make it a readable text file, or remove it.',
     )
   }
-  for (const u of detection.unread) opts.warn?.(`not read: ${u.file} (${u.why})`)
+  for (const u of detection.unread) opts.warn?.(`not read: ${u.file} is ${u.why}`)
   if (detection.bound) opts.warn?.(`${describeBound(detection.bound)}; run in the app's own folder to scan all of it.`)
   if (own?.retrofit) {
     // A re-run replays what was decided the first time: the same answers, the same names.

@@ -54,7 +54,7 @@ export function formatDetection(d: Detection, root: string): string {
   if (d.skipped.length) out.push(`  not services: ${d.skipped.map((s) => `${s.dir} (${s.reason})`).join(', ')}`)
   if (d.existing.length) out.push(`  container files already here: ${d.existing.join(', ')}`)
   if (d.ci) out.push(`  CI: ${d.ci.value} (${d.ci.evidence[0]!.file})`)
-  for (const u of d.unread) out.push(`  ! not read: ${u.file} (${u.why})`)
+  for (const u of d.unread) out.push(`  ! not read: ${u.file} is ${u.why}`)
   if (d.bound) out.push(`  ! ${describeBound(d.bound)}`)
   return out.join('\n')
 }

@@ -64,7 +64,7 @@ describe('retrofit and --dry-run with special files', () => {
       const r = await cli(['.', ...APP_FLAGS], dir)
       const why = finished(r)
       expect(r.exitCode, why).toBe(1)
-      expect(r.stderr, why).toContain(`not read: ${name} (a FIFO, not a regular file)`)
+      expect(r.stderr, why).toContain(`not read: ${name} is a FIFO, not a regular file`)
       expect(r.stderr, why).toMatch(/already exist with different content/)
       expect(listing(dir), why).toEqual(before)
       expect(isFifo(join(dir, name))).toBe(true)

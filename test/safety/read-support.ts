@@ -123,25 +123,26 @@ export async function socketAt(path: string): Promise<Server> {
   return server
 }
 
-let generated: string | undefined
+const generated = new Map<string, string>()
 
 /**
- * A copy of a project the CLI generated (`svc`, the defaults): what check and update read.
- * Generated once per test file, copied for each test.
+ * A copy of a project the CLI generated (`svc`, the defaults, on `platform` if given): what
+ * validate, check and update read. Generated once per test file, copied for each test.
  */
-export async function generatedProject(): Promise<string> {
-  if (!generated) {
+export async function generatedProject(platform?: string): Promise<string> {
+  const key = platform ?? ''
+  if (!generated.has(key)) {
     const dir = tempDir()
-    const r = await cli(['svc', '--yes'], dir)
+    const r = await cli(['svc', '--yes', ...(platform ? ['--platform', platform] : [])], dir)
     if (r.exitCode !== 0) throw new Error(`generating the fixture project failed: ${finished(r)}`)
-    generated = join(dir, 'svc')
+    generated.set(key, join(dir, 'svc'))
   }
   const copy = join(tempDir(), 'svc')
-  cpSync(generated, copy, { recursive: true })
+  cpSync(generated.get(key)!, copy, { recursive: true })
   return copy
 }
 
-/** Forget the generated project (its folder goes with {@link cleanTemp}). */
+/** Forget the generated projects (their folders go with {@link cleanTemp}). */
 export function forgetGenerated(): void {
-  generated = undefined
+  generated.clear()
 }
