@@ -14,10 +14,14 @@ import { APP_FLAGS, APP_MANIFEST, cleanTemp, cli, finished, listing, tempDir, wr
 
 afterAll(() => cleanTemp())
 
-/** The run stopped before writing anything, naming the file and why. */
+/**
+ * The run stopped before writing anything, naming the file and why. `--on-conflict keep`: taken
+ * for a new service, the repository would get the starter app (src/, tests, tsconfig) beside
+ * its own files, with no conflict to stop it.
+ */
 async function refused(dir: string, why: RegExp, opts: { withoutDacOverride?: boolean } = {}): Promise<void> {
   const before = listing(dir)
-  const r = await cli(['.', ...APP_FLAGS], dir, opts)
+  const r = await cli(['.', ...APP_FLAGS, '--on-conflict', 'keep'], dir, opts)
   const out = finished(r)
   expect(r.exitCode, out).toBe(1)
   expect(r.stderr, out).toMatch(why)
