@@ -55,6 +55,15 @@ describe('retrofit and --dry-run with special files', () => {
     }
   })
 
+  it('a FIFO given as --answers is refused (exit 2, named), never opened', async () => {
+    const dir = tempDir()
+    mkfifo(join(dir, 'answers.json'))
+    const r = await cli(['svc', '--answers', 'answers.json', '--yes'], dir)
+    const why = finished(r)
+    expect(r.exitCode, why).toBe(2)
+    expect(r.stderr, why).toContain('--answers: cannot read answers.json: a FIFO, not a regular file')
+  })
+
   for (const name of ['.env.example', 'compose.yaml']) {
     it(`a FIFO named ${name} is named in a warning and is a conflict: retrofit stops before writing, without hanging`, async () => {
       const dir = tempDir()
