@@ -48,6 +48,8 @@ CHECKOV_VERSION="3.3.30"
 # gitlab-org/gitlab's ci.json) and SchemaStore's workflow, Dependabot and Renovate schemas.
 ACTIONLINT_VERSION="v1.7.12"
 CHECK_JSONSCHEMA_VERSION="0.39.0"
+# zizmor's GitHub Actions security audits (--pedantic), offline: a Rust binary in a PyPI wheel.
+ZIZMOR_VERSION="1.32.0"
 # Terraform validators (test/validators/terraform.test.ts, scripts/terraform-check.sh). Terraform
 # itself is built from its module so every machine checks with the same version; the providers
 # are built from their modules into a local filesystem mirror (no registry is reachable here),
@@ -521,6 +523,8 @@ main() {
   versions+=("actionlint|actionlint -version")
   pip_venv_tool "check-jsonschema==${CHECK_JSONSCHEMA_VERSION}" check-jsonschema
   versions+=("check-jsonschema|check-jsonschema --version")
+  pip_tool "zizmor==${ZIZMOR_VERSION}" zizmor
+  versions+=("zizmor|zizmor --version")
   # --- end ci tools ---
 
   # --- kubernetes tools (owned by the helm and kustomize generators) ---
