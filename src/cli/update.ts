@@ -52,7 +52,9 @@ export async function runUpdate(io: Io, args: CliArgs, interactive: boolean): Pr
   // A service of a several-service run shares the root Compose file and Dependabot with the others:
   // only its own files (those in its base) are its to update.
   const files = project.retrofit?.workflowPrefix && project.base ? next.files.filter((f) => f.path in project.base!.files || isBookkeeping(f.path)) : next.files
-  const disk = await readDisk(project, [...files.map((f) => f.path), ...Object.keys(project.base?.files ?? {})])
+  // One writer reads and writes: the folders it read are those a killed run's debris is swept from.
+  const writer = new FsWriter(project.writeRoot)
+  const disk = await readDisk(project, [...files.map((f) => f.path), ...Object.keys(project.base?.files ?? {})], writer)
   const theirs = `${TOOL.name}@${TOOL.version}${next.org.packs.map((pk) => ` + ${pk.name}@${pk.version}`).join('')}`
   const items = planUpdate(project.base, files, disk, { ours: 'yours', theirs })
   const writes = items.filter((i) => WRITES.has(i.action))
@@ -82,13 +84,14 @@ export async function runUpdate(io: Io, args: CliArgs, interactive: boolean): Pr
       return EXIT.failed
     }
   }
-  const writer = new FsWriter(project.writeRoot)
   for (const i of writes) await writer.write({ path: i.path, content: i.content!, ...(i.mode === undefined ? {} : { mode: i.mode }) })
   // The record and the base describe this run now: the next update merges against it.
   const record = next.files.find((f) => f.path === project.recordPath)
   if (record) await writer.write(record)
   const kept = project.base?.kept ?? []
   await writer.write({ path: project.basePath, content: baseRecordText(baseFor(files, `${TOOL.name}@${TOOL.version}`, next.org.packs.map(packRef), kept)) })
+  // Every change or none: checked before the first byte, rolled back on a failure.
+  await writer.commit()
 
   if (args.json) {
     out(JSON.stringify({ directory: project.writeRoot, from, to: `${TOOL.name}@${TOOL.version}`, packs: next.org.packs.map(packRef), files: items.map(({ current: _c, content: _t, ...rest }) => rest), conflicts: conflicts.map((c) => c.path) }, null, 2))
