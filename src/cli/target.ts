@@ -1,5 +1,5 @@
 import { lstatSync, readdirSync, readFileSync, type Dirent } from 'node:fs'
-import { dirname, join, relative } from 'node:path'
+import { dirname, join, relative, resolve } from 'node:path'
 import { ANSWERS_FILE, parseAnswersFile, recordedRetrofit } from '../answers-file.js'
 import type { RawAnswers } from '../answers.js'
 import { realDir } from '../disk/guard.js'
@@ -14,19 +14,20 @@ export class TargetRefused extends Error {
 }
 
 /**
- * The real folder a run works in. A target that is itself a symbolic link is followed (it is
- * the user's own path, unlike a link inside the target) and reported, so the user sees where
- * the files go; a dangling one is refused.
+ * The real folder a run works in. A target that is itself a symbolic link, or lies below one,
+ * is followed (it is the user's own path, unlike a link inside the target) and reported, so the
+ * user sees where the files go; a dangling one is refused.
  */
 export function resolveTarget(dir: string): { dir: string; note?: string } {
   const real = realDir(dir)
+  if (real === resolve(dir)) return { dir: real }
   let link = false
   try {
     link = lstatSync(dir).isSymbolicLink()
   } catch {
-    // Not there yet: nothing to report.
+    // Not there yet: a folder above it is the link.
   }
-  return link ? { dir: real, note: `${dir} is a symbolic link to ${real}: the files go there.` } : { dir: real }
+  return { dir: real, note: `${dir} ${link ? 'is a symbolic link to' : 'resolves (through a symbolic link) to'} ${real}: the files go there.` }
 }
 
 const isFile = (path: string) => {
@@ -93,7 +94,7 @@ export function nestedProjectError(target: string, project: string, cwd: string)
   const rel = relative(cwd, project) || '.'
   return new TargetRefused(
     `${target} is inside ${project}, a project create-containerized-app generated: a new service here would nest a second project in it. ` +
-      `To run it again on that project, run it there (create-containerized-app --cwd ${rel}); to bring it to this version, create-containerized-app update --cwd ${rel}. ` +
+      `To run it again on that project, run \`create-containerized-app --cwd ${rel}\`; to bring it to this version, \`create-containerized-app update --cwd ${rel}\`. ` +
       'Pass --force to create a separate project here anyway.',
   )
 }
