@@ -115,7 +115,7 @@ function generatedTopNames(): Set<string> {
 export function guardedRoots(): WalkRoot[] {
   const generated = generatedTopNames()
   const tmp = tmpdir()
-  return [
+  const roots: WalkRoot[] = [
     { dir: REPO, depth: Infinity, skip: new Set(['node_modules', '.git', 'dist', '.tools', 'coverage', 'out', 'demo']) },
     { dir: homedir(), depth: 1 },
     { dir: '/etc', depth: 1 },
@@ -127,7 +127,8 @@ export function guardedRoots(): WalkRoot[] {
           ? generated.has(c.path) || c.path.endsWith('.cca-tmp') || c.path.startsWith('cca-npm-pack-')
           : !(c.before ?? '').startsWith('dir') && !(c.after ?? '').startsWith('dir'),
     },
-  ].filter((r, i, all) => all.findIndex((o) => o.dir === r.dir) === i && !r.dir.startsWith(`${REPO}${sep}`))
+  ]
+  return roots.filter((r, i, all) => all.findIndex((o) => o.dir === r.dir) === i && !r.dir.startsWith(`${REPO}${sep}`))
 }
 
 const ACTIVE = `${sep}test${sep}safety${sep}`
@@ -135,7 +136,7 @@ const ACTIVE = `${sep}test${sep}safety${sep}`
 let roots: WalkRoot[] = []
 let before: Snapshot[] = []
 
-beforeAll((suite) => {
+beforeAll((_context, suite) => {
   const file = 'filepath' in suite ? suite.filepath : suite.file.filepath
   if (!file.includes(ACTIVE)) return
   roots = guardedRoots()
