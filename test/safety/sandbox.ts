@@ -29,6 +29,11 @@ export function mount(args: readonly string[], at: string): void {
   mounts.push(at)
 }
 
+/** Makes a bind mount read-only (the same mount: one unmount undoes it). */
+export function remountReadOnly(at: string): void {
+  execFileSync('mount', ['-o', 'remount,ro,bind', at], { stdio: 'pipe' })
+}
+
 export function unmount(at: string): void {
   const i = mounts.lastIndexOf(at)
   if (i === -1) return

@@ -136,7 +136,7 @@ const ACTIVE = `${sep}test${sep}safety${sep}`
 let roots: WalkRoot[] = []
 let before: Snapshot[] = []
 
-beforeAll((_context, suite) => {
+beforeAll(({}, suite) => {
   const file = 'filepath' in suite ? suite.filepath : suite.file.filepath
   if (!file.includes(ACTIVE)) return
   roots = guardedRoots()
