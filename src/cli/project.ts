@@ -114,8 +114,9 @@ export async function rerender(
   return { org, answers, vars, files }
 }
 
-/** What is on disk at each path, from the project's writeRoot (read through `disk` when given: the writer that will write there). */
-export async function readDisk(project: Project, paths: Iterable<string>, disk = new FsWriter(project.writeRoot)): Promise<Map<string, string>> {
+/** What is on disk at each path, from the project's writeRoot. */
+export async function readDisk(project: Project, paths: Iterable<string>): Promise<Map<string, string>> {
+  const disk = new FsWriter(project.writeRoot)
   const out = new Map<string, string>()
   for (const path of new Set(paths)) {
     const text = await disk.read(path)

@@ -52,9 +52,7 @@ export async function runUpdate(io: Io, args: CliArgs, interactive: boolean): Pr
   // A service of a several-service run shares the root Compose file and Dependabot with the others:
   // only its own files (those in its base) are its to update.
   const files = project.retrofit?.workflowPrefix && project.base ? next.files.filter((f) => f.path in project.base!.files || isBookkeeping(f.path)) : next.files
-  // One writer reads and writes: the folders it read are those a killed run's debris is swept from.
-  const writer = new FsWriter(project.writeRoot)
-  const disk = await readDisk(project, [...files.map((f) => f.path), ...Object.keys(project.base?.files ?? {})], writer)
+  const disk = await readDisk(project, [...files.map((f) => f.path), ...Object.keys(project.base?.files ?? {})])
   const theirs = `${TOOL.name}@${TOOL.version}${next.org.packs.map((pk) => ` + ${pk.name}@${pk.version}`).join('')}`
   const items = planUpdate(project.base, files, disk, { ours: 'yours', theirs })
   const writes = items.filter((i) => WRITES.has(i.action))
@@ -84,6 +82,7 @@ export async function runUpdate(io: Io, args: CliArgs, interactive: boolean): Pr
       return EXIT.failed
     }
   }
+  const writer = new FsWriter(project.writeRoot)
   for (const i of writes) await writer.write({ path: i.path, content: i.content!, ...(i.mode === undefined ? {} : { mode: i.mode }) })
   // The record and the base describe this run now: the next update merges against it.
   const record = next.files.find((f) => f.path === project.recordPath)
