@@ -7,13 +7,14 @@
  * run at the same time, do not trip it:
  * - the repository's working tree, whole (without node_modules, .git, dist, .tools, coverage,
  *   out, demo: build output and tool state, all git-ignored): any change counts;
- * - $HOME and /etc, their top level (entries, and each file's size, mode and mtime): any change
- *   counts; their folders are tools' state and caches and are not descended;
- * - the temporary folder's top level, where every test makes its own folders: a new entry
- *   counts when it is named like something the CLI writes at a project's top (every name at the
- *   top of every golden project), like its temporary files (`*.cca-tmp`) or its `npm pack`
- *   folder (`cca-npm-pack-*`, which must be gone when the run ends); a file or link that was
- *   there and changed or went away counts too.
+ * - /etc, its top level (entries, and each file's size, mode and mtime): any change counts;
+ * - $HOME and the temporary folder, their top level: a change counts when the entry is named
+ *   like something the CLI writes at a project's top (every name at the top of every golden
+ *   project), like its temporary files (`*.cca-tmp`) or its `npm pack` folder (`cca-npm-pack-*`,
+ *   which must be gone when the run ends). Other processes (the other suites, validators, a
+ *   log being written) change other entries there at any time; the tests make their own
+ *   folders there too.
+ * A run that escaped its target would write exactly such names, so these are what is watched.
  */
 import { lstatSync, readdirSync, readlinkSync } from 'node:fs'
 import { homedir, tmpdir } from 'node:os'
@@ -115,18 +116,12 @@ function generatedTopNames(): Set<string> {
 export function guardedRoots(): WalkRoot[] {
   const generated = generatedTopNames()
   const tmp = tmpdir()
+  const ours = (c: Change) => generated.has(c.path) || c.path.endsWith('.cca-tmp') || c.path.startsWith('cca-npm-pack-')
   const roots: WalkRoot[] = [
     { dir: REPO, depth: Infinity, skip: new Set(['node_modules', '.git', 'dist', '.tools', 'coverage', 'out', 'demo']) },
-    { dir: homedir(), depth: 1 },
     { dir: '/etc', depth: 1 },
-    {
-      dir: tmp,
-      depth: 1,
-      counts: (c) =>
-        c.kind === 'added'
-          ? generated.has(c.path) || c.path.endsWith('.cca-tmp') || c.path.startsWith('cca-npm-pack-')
-          : !(c.before ?? '').startsWith('dir') && !(c.after ?? '').startsWith('dir'),
-    },
+    { dir: homedir(), depth: 1, counts: ours },
+    { dir: tmp, depth: 1, counts: ours },
   ]
   return roots.filter((r, i, all) => all.findIndex((o) => o.dir === r.dir) === i && !r.dir.startsWith(`${REPO}${sep}`))
 }
