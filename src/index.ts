@@ -32,7 +32,7 @@ import { generate } from './generate.js'
 import { toProjectName } from './utils/names.js'
 import { TOOL } from './version.js'
 import { ConflictError, DryRunWriter, FsWriter, statusOf, writeAll, WriteCancelled, type ConflictPolicy, type FileReport, type Writer } from './write.js'
-import { enclosingProject, foreignEntries, nestedProjectError, ownRecord, resolveTarget, TargetRefused } from './cli/target.js'
+import { enclosingProject, foreignEntries, isAnswersRecord, nestedProjectError, ownRecord, resolveTarget, TargetRefused } from './cli/target.js'
 
 export interface Io {
   argv: readonly string[]
@@ -273,7 +273,7 @@ export async function main(io: Io): Promise<number> {
     await writeBaseRecords(disk, placed, files, reports)
     // The answers record first: a run stopped part-way, even by SIGKILL, leaves a folder the
     // next run recognizes as this project and completes.
-    await disk.commit((path) => path === ANSWERS_FILE || path.endsWith(`/${ANSWERS_FILE}`))
+    await disk.commit(isAnswersRecord)
     const notes = notesOf(reports)
     // The built-in checks over what is now on disk at every path this run wrote or kept: a
     // generated project is checked before the user sees it, and a kept file that disagrees

@@ -38,6 +38,9 @@ const isFile = (path: string) => {
   }
 }
 
+/** A project's answers record (the root's or a service's): committed first, so that a run stopped part-way leaves a folder the next run recognizes. */
+export const isAnswersRecord = (path: string): boolean => path === ANSWERS_FILE || path.endsWith(`/${ANSWERS_FILE}`)
+
 /** The answers record of a project this tool generated in `dir` itself, when there is one. */
 export function ownRecord(dir: string): { raw: RawAnswers; retrofit: boolean } | undefined {
   const path = join(dir, ANSWERS_FILE)
