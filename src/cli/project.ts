@@ -140,7 +140,8 @@ export function readDisk(project: Project, paths: Iterable<string>): { files: Ma
     const abs = resolve(root, path)
     const rel = relative(root, abs)
     if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw new UsageError(`refusing to read outside the project: ${path}`)
-    // A link is followed as the writer follows it; its target must still be a regular file.
+    // A link is read through (its target must still be a regular file): check only reads, and
+    // the writer refuses to write through it, so update stops there.
     const r = readRegularFile(abs, { followLinks: true })
     if (r.kind === 'text') files.set(path, r.text)
     else if (r.kind === 'not-read') unread.set(path, r.why)
