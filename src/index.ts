@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises'
-import { existsSync, readFileSync } from 'node:fs'
-import { basename, dirname, join, relative, resolve } from 'node:path'
+import { existsSync } from 'node:fs'
+import { basename, dirname, relative, resolve } from 'node:path'
 import * as p from '@clack/prompts'
 import { AnswerError, fieldSpec, validateGiven, type AnswerKey, type Answers, type RawAnswers } from './answers.js'
-import { ANSWERS_FILE, applicableAnswers, parseAnswersFile, recordedOrg, type OrgRecord } from './answers-file.js'
+import { applicableAnswers, parseAnswersFile, recordedOrg, type OrgRecord } from './answers-file.js'
 import { runCheck } from './cli/check.js'
 import { EXIT } from './cli/exit.js'
 import { loadOrg, orgRecord, orgVariables, type Org } from './cli/org.js'
@@ -19,7 +18,7 @@ import { baseFor, baseRecordText, BASE_FILE } from './update/base.js'
 import { helpText, parseCliArgs, UsageError, type CliArgs, type OnConflict } from './cli/args.js'
 import { askConflict, PromptCancelled, promptAnswers, promptVariables } from './cli/prompts.js'
 import { equivalentCommand, formatReport } from './cli/report.js'
-import { looksLikeProject, openQuestions, placeInRepo, prepareRetrofit, uncertainError } from './cli/retrofit.js'
+import { looksLikeProject, openQuestions, placeInRepo, prepareRetrofit, readRecordText, uncertainError } from './cli/retrofit.js'
 import { fitRepository, theirDependabot, withOwnIgnoreFile, type RepositoryFit } from './cli/fit.js'
 import { multiNextSteps, nextSteps, repositoryNotes } from './cli/next-steps.js'
 import { formatDetection } from './detect/report.js'
@@ -30,6 +29,7 @@ import { byId } from './registry/lookup.js'
 import { PLATFORM_CHOICES } from './registry/platforms.js'
 import { generate } from './generate.js'
 import { toProjectName } from './utils/names.js'
+import { readRegularFile } from './utils/read-regular-file.js'
 import { TOOL } from './version.js'
 import { ConflictError, DryRunWriter, FsWriter, statusOf, writeAll, WriteCancelled, type ConflictPolicy, type FileReport, type Writer } from './write.js'
 import { enclosingProject, foreignEntries, isAnswersRecord, nestedProjectError, ownRecord, resolveTarget, TargetRefused } from './cli/target.js'
@@ -58,12 +58,10 @@ async function collectRaw(args: CliArgs, base: string): Promise<{ raw: RawAnswer
   let recordedIn: string | undefined
   if (args.answersFile) {
     const path = resolve(base, args.answersFile)
-    let text: string
-    try {
-      text = await readFile(path, 'utf8')
-    } catch {
-      throw new UsageError(`--answers: cannot read ${args.answersFile}`)
-    }
+    // Never a plain readFile: a FIFO given as the answers file would block the run for good.
+    const read = readRegularFile(path, { followLinks: true })
+    if (read.kind !== 'text') throw new UsageError(`--answers: cannot read ${args.answersFile}${read.kind === 'not-read' ? `: ${read.why}` : ': there is no such file'}`)
+    const text = read.text
     try {
       raw = parseAnswersFile(text, args.answersFile)
     } catch (err) {
@@ -78,8 +76,8 @@ async function collectRaw(args: CliArgs, base: string): Promise<{ raw: RawAnswer
 
 /** The organization part of a project's own record, when it has one. */
 function ownOrgRecord(dir: string): OrgRecord | undefined {
-  const path = join(dir, ANSWERS_FILE)
-  return existsSync(path) ? recordedOrg(readFileSync(path, 'utf8')) : undefined
+  const text = readRecordText(dir)
+  return text === undefined ? undefined : recordedOrg(text)
 }
 
 const POLICY: Record<OnConflict, ConflictPolicy> = { abort: 'abort', keep: 'skip', overwrite: 'overwrite', alongside: 'alongside' }
@@ -124,6 +122,7 @@ export async function main(io: Io): Promise<number> {
     const runs = existingDir
       ? await prepareRetrofit(existingDir, {
           services: args.services,
+          warn: interactive ? (m) => p.log.warn(m) : (m) => err(`warning: ${m}`),
           ...(interactive ? { choose: chooseServices } : {}),
         })
       : undefined

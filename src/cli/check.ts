@@ -13,12 +13,12 @@ import { EXIT } from './exit.js'
 import { openProject, readDisk, rerender } from './project.js'
 
 /** How a generated file stands against the last generation (base) and this version's. */
-export type FileState = 'current' | 'edited' | 'outdated' | 'missing' | 'deleted' | 'kept' | 'obsolete'
+export type FileState = 'current' | 'edited' | 'outdated' | 'missing' | 'deleted' | 'kept' | 'obsolete' | 'unreadable'
 
 const CONFLICT_MARKERS = /^<{7} .*$[\s\S]*?^={7}$[\s\S]*?^>{7} /m
 
 /** Pure: the state of every file. `outdated` and `missing` and `obsolete` mean an update would change something. */
-export function fileStates(base: BaseRecord | undefined, next: readonly RenderedFile[], disk: ReadonlyMap<string, string>): { path: string; state: FileState }[] {
+export function fileStates(base: BaseRecord | undefined, next: readonly RenderedFile[], disk: ReadonlyMap<string, string>, unread: ReadonlySet<string> = new Set()): { path: string; state: FileState }[] {
   const kept = new Set(base?.kept ?? [])
   const out: { path: string; state: FileState }[] = []
   for (const f of next) {
@@ -27,13 +27,14 @@ export function fileStates(base: BaseRecord | undefined, next: readonly Rendered
     const was = base?.files[f.path]
     let state: FileState
     if (kept.has(f.path)) state = 'kept'
+    else if (unread.has(f.path)) state = 'unreadable'
     else if (current === undefined) state = was === undefined ? 'missing' : 'deleted'
     else if (was === undefined ? current !== f.content : was !== f.content) state = 'outdated'
     else state = current === f.content ? 'current' : 'edited'
     out.push({ path: f.path, state })
   }
   const planned = new Set(next.map((f) => f.path))
-  for (const path of Object.keys(base?.files ?? {})) if (!planned.has(path) && disk.has(path)) out.push({ path, state: 'obsolete' })
+  for (const path of Object.keys(base?.files ?? {})) if (!planned.has(path) && (disk.has(path) || unread.has(path))) out.push({ path, state: 'obsolete' })
   return out.sort((a, b) => a.path.localeCompare(b.path))
 }
 
@@ -48,12 +49,14 @@ export async function runCheck(io: Io, args: CliArgs): Promise<number> {
   const out = (s: string) => io.stdout.write(`${s}\n`)
   const project = openProject(resolve(io.cwd, args.cwd ?? '.', args.dir ?? '.'))
   const next = await rerender(project, { ...args, cwd: resolve(io.cwd, args.cwd ?? '.') }, io.env, (_, raw) => validateAnswers(raw))
-  const disk = await readDisk(project, [...next.files.map((f) => f.path), ...Object.keys(project.base?.files ?? {})])
-  const states = fileStates(project.base, next.files, disk)
+  const { files: disk, unread } = readDisk(project, [...next.files.map((f) => f.path), ...Object.keys(project.base?.files ?? {})])
+  const states = fileStates(project.base, next.files, disk, new Set(unread.keys()))
   const managed = new Map([...disk].filter(([path]) => !isBookkeeping(path) && !project.base?.kept.includes(path)))
   const violations: Violation[] = [
     ...answerViolations(next.org.config, next.answers).map((v) => ({ rule: v.rule, source: v.source, file: project.recordPath, message: v.message })),
     ...inspectFiles(managed, next.org.config.policy, (rule) => ruleSource(next.org.config, rule)),
+    // A file the gate cannot read could hold anything: it fails rather than pass unseen.
+    ...[...unread].filter(([path]) => !project.base?.kept.includes(path)).map(([file, why]) => ({ rule: 'unreadable-file', source: 'check', file, message: `${file} cannot be read: ${why}; check cannot tell whether it complies or is current.` })),
     ...[...managed].filter(([, text]) => CONFLICT_MARKERS.test(text)).map(([file]) => ({ rule: 'unresolved-conflict', source: 'update', file, message: `${file} still has conflict markers from an update.` })),
     // The gate also holds the files to validate's built-in errors (warnings are validate's to report).
     ...runRules({ files: new Map([...disk].filter(([path]) => isContainerFile(path))) })
@@ -79,10 +82,12 @@ export async function runCheck(io: Io, args: CliArgs): Promise<number> {
     for (const v of violations) out(`  ✗ ${v.rule}  ${v.message}${v.message.includes(v.source) ? '' : ` (${v.source})`}`)
   } else out('\nPolicy: compliant')
   const edited = states.filter((s) => s.state === 'edited').length
+  const unreadable = states.filter((s) => s.state === 'unreadable').length
   if (updateAvailable) {
     out(`\nUpdate available: ${pending.length} file(s) would change${edited ? `; ${edited} other file(s) carry your edits` : ''}`)
     for (const s of pending) out(`  ${s.state.padEnd(9)} ${s.path}`)
     out(`Run \`${TOOL.name} update --dry-run\` to see the changes.`)
-  } else out(`\nUp to date${versionsMoved ? ' (the new versions change none of its files)' : ''}${edited ? `; ${edited} file(s) carry your edits` : ''}.`)
+  } else if (unreadable) out(`\nCannot tell whether it is up to date: ${unreadable} file(s) could not be read.`)
+  else out(`\nUp to date${versionsMoved ? ' (the new versions change none of its files)' : ''}${edited ? `; ${edited} file(s) carry your edits` : ''}.`)
   return code
 }

@@ -1,17 +1,17 @@
-import { existsSync, readdirSync, readFileSync, type Dirent } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, readdirSync, type Dirent } from 'node:fs'
+import { isAbsolute, join, relative, resolve } from 'node:path'
 import { ANSWERS_FILE, parseAnswersFile, recordedGenerator, recordedOrg, recordedRetrofit, type OrgRecord } from '../answers-file.js'
 import type { RawAnswers } from '../answers.js'
 import type { Retrofit } from '../context.js'
 import { generate } from '../generate.js'
 import type { RenderedFile } from '../render.js'
-import { BASE_FILE, parseBaseRecord, type BaseRecord } from '../update/base.js'
+import { BASE_FILE, readBaseRecord, type BaseRecord } from '../update/base.js'
+import { readNamedFile, readRegularFile, UnreadableFileError } from '../utils/read-regular-file.js'
 import { UsageError } from './args.js'
 import { loadOrg, orgRecord, orgVariables, type Org, type OrgFlags } from './org.js'
 import { withOwnIgnoreFile } from './fit.js'
-import { placeInRepo, placement } from './retrofit.js'
+import { placeInRepo, placement, readRecordText } from './retrofit.js'
 import type { Answers } from '../answers.js'
-import { FsWriter } from '../write.js'
 
 /** A project this tool generated, as `update` and `check` find it: its record and its base. */
 export interface Project {
@@ -29,9 +29,13 @@ export interface Project {
   basePath: string
 }
 
+/** Base records hold every generated file's text: bigger than a manifest, still bounded. */
+const MAX_BASE_BYTES = 16 * 1024 * 1024
+
 export function openProject(dir: string): Project {
   const path = join(dir, ANSWERS_FILE)
-  if (!existsSync(path)) {
+  const text = readRecordText(dir)
+  if (text === undefined) {
     const below = recordsBelow(dir)
     throw new UsageError(
       below.length
@@ -39,17 +43,27 @@ export function openProject(dir: string): Project {
         : `no ${ANSWERS_FILE} in ${dir}: run this in a project create-containerized-app generated (or pass its folder).`,
     )
   }
-  const text = readFileSync(path, 'utf8')
   let raw: RawAnswers
   try {
     raw = parseAnswersFile(text, ANSWERS_FILE)
   } catch (err) {
-    throw new UsageError(`${path}: ${(err as Error).message}`)
+    throw new UnreadableFileError(`${path} is corrupt: ${(err as Error).message}. Restore it from version control; nothing was written.`)
   }
   const recorded = recordedRetrofit(text)
   const at = recorded ? placement(dir, dir) : { writeRoot: dir, dir: '.' }
   const prefix = at.dir === '.' ? '' : `${at.dir}/`
   const baseAbs = join(dir, BASE_FILE)
+  const baseText = readNamedFile(baseAbs, baseAbs, MAX_BASE_BYTES)
+  let base: BaseRecord | undefined
+  if (baseText !== undefined) {
+    const read = readBaseRecord(baseText)
+    // Read as "no base", a corrupt one would turn every edit into a conflict (update) or hide
+    // pending changes (check): it is reported instead.
+    if ('corrupt' in read) {
+      throw new UnreadableFileError(`${baseAbs} is corrupt: ${read.corrupt}. Restore it from version control, or delete it to merge without a base (each file you changed becomes a conflict); nothing was written.`)
+    }
+    base = read.record
+  }
   return {
     dir,
     writeRoot: at.writeRoot,
@@ -57,7 +71,7 @@ export function openProject(dir: string): Project {
     raw,
     org: recordedOrg(text),
     generator: recordedGenerator(text),
-    base: existsSync(baseAbs) ? parseBaseRecord(readFileSync(baseAbs, 'utf8')) : undefined,
+    base,
     recordPath: `${prefix}${ANSWERS_FILE}`,
     basePath: `${prefix}${BASE_FILE}`,
   }
@@ -114,13 +128,23 @@ export async function rerender(
   return { org, answers, vars, files }
 }
 
-/** What is on disk at each path, from the project's writeRoot. */
-export async function readDisk(project: Project, paths: Iterable<string>): Promise<Map<string, string>> {
-  const disk = new FsWriter(project.writeRoot)
-  const out = new Map<string, string>()
+/**
+ * What is on disk at each path, from the project's writeRoot, and what is there but cannot be
+ * read (a FIFO, a folder, a file over the size bound): never opened, never taken for missing.
+ */
+export function readDisk(project: Project, paths: Iterable<string>): { files: Map<string, string>; unread: Map<string, string> } {
+  const files = new Map<string, string>()
+  const unread = new Map<string, string>()
+  const root = resolve(project.writeRoot)
   for (const path of new Set(paths)) {
-    const text = await disk.read(path)
-    if (text !== undefined) out.set(path, text)
+    const abs = resolve(root, path)
+    const rel = relative(root, abs)
+    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw new UsageError(`refusing to read outside the project: ${path}`)
+    // A link is read through (its target must still be a regular file): check only reads, and
+    // the writer refuses to write through it, so update stops there.
+    const r = readRegularFile(abs, { followLinks: true })
+    if (r.kind === 'text') files.set(path, r.text)
+    else if (r.kind === 'not-read') unread.set(path, r.why)
   }
-  return out
+  return { files, unread }
 }

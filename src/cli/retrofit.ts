@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import { basename, dirname, join, relative, resolve, sep } from 'node:path'
 import { FIELDS, type RawAnswers } from '../answers.js'
 import { ANSWERS_FILE, parseAnswersFile, recordedRetrofit } from '../answers-file.js'
@@ -6,8 +6,10 @@ import type { Retrofit } from '../context.js'
 import { detect } from '../detect/index.js'
 import { proposeAnswers, type Uncertain } from '../detect/proposal.js'
 import { RULES } from '../detect/languages/index.js'
+import { describeBound } from '../detect/report.js'
 import { scanRepo } from '../detect/scan.js'
-import type { DetectedService, Detection } from '../detect/types.js'
+import type { DetectedService, Detection, UnreadFile } from '../detect/types.js'
+import { readNamedFile, UnreadableFileError } from '../utils/read-regular-file.js'
 import { UsageError } from './args.js'
 
 /** An existing app to add container files to. */
@@ -61,10 +63,14 @@ export function looksLikeProject(dir: string): boolean {
   return names.includes('.git') || names.some((n) => RULES.some((r) => r.manifests.test(n))) || existsSync(join(dir, ANSWERS_FILE))
 }
 
+/** A folder's answers record as text; undefined when it has none, an error when it has one that cannot be read. */
+export function readRecordText(dir: string): string | undefined {
+  return readNamedFile(join(dir, ANSWERS_FILE), `${ANSWERS_FILE} in ${dir}`)
+}
+
 function readRecord(dir: string): { raw: RawAnswers; retrofit: Retrofit | undefined } | undefined {
-  const path = join(dir, ANSWERS_FILE)
-  if (!existsSync(path)) return undefined
-  const text = readFileSync(path, 'utf8')
+  const text = readRecordText(dir)
+  if (text === undefined) return undefined
   try {
     return { raw: parseAnswersFile(text, ANSWERS_FILE), retrofit: recordedRetrofit(text) }
   } catch (err) {
@@ -80,7 +86,15 @@ function readRecord(dir: string): { raw: RawAnswers; retrofit: Retrofit | undefi
  */
 export async function prepareRetrofit(
   dir: string,
-  opts: { services: readonly string[]; rootName?: string; choose?: (services: readonly DetectedService[]) => Promise<string[]> },
+  opts: {
+    services: readonly string[]
+    rootName?: string
+    choose?: (services: readonly DetectedService[]) => Promise<string[]>
+    /** Told about each file detection could not use that does not stop the run, and about a scan bound. */
+    warn?: (message: string) => void
+    /** The scan's file bound (tests). */
+    maxFiles?: number
+  },
 ): Promise<RetrofitRun[] | undefined> {
   if (!existsSync(dir)) return undefined
   const own = readRecord(dir)
@@ -89,7 +103,18 @@ export async function prepareRetrofit(
   // --service names any folder holding an app, even one discovery classes as a sample, a
   // solution's project or a server's UI: detection considers it whatever it would class it as.
   const include = opts.services.filter((s) => s !== 'all').map(wanted)
-  const detection = detect(scanRepo(dir), { rootName: opts.rootName ?? basename(dir), include })
+  const detection = detect(scanRepo(dir, opts.maxFiles === undefined ? {} : { maxFiles: opts.maxFiles }), { rootName: opts.rootName ?? basename(dir), include })
+  const blocking = detection.unread.filter((u) => u.decides)
+  if (blocking.length) {
+    // Without the manifest the repository reads as an app-less folder, and a new service's
+    // starter app (package.json, src/) would be written into it.
+    throw new UnreadableFileError(
+      `cannot read ${blocking.length === 1 ? 'a file' : `${blocking.length} files`} that detection needs in ${dir}: ${listUnread(blocking)}. ` +
+        'A manifest (or a folder that may hold one) tells what the app is; without it the repository would be misread. Nothing was written. Make it a readable text file, or remove it.',
+    )
+  }
+  for (const u of detection.unread) opts.warn?.(`not read: ${u.file} is ${u.why}`)
+  if (detection.bound) opts.warn?.(`${describeBound(detection.bound)}; run in the app's own folder to scan all of it.`)
   if (own?.retrofit) {
     // A re-run replays what was decided the first time: the same answers, the same names.
     const service = detection.services.find((s) => s.dir === '.')
@@ -97,6 +122,8 @@ export async function prepareRetrofit(
     return [{ repoRoot: dir, detection, service, target: dir, writeRoot: at.writeRoot, retrofit: { ...own.retrofit, dir: at.dir }, suggested: own.raw, uncertain: [], fromRecord: true }]
   }
   if (detection.services.length === 0) {
+    // An app may sit in what the bound left out: never take a cut-off scan for an empty folder.
+    if (detection.bound) throw new UnreadableFileError(`no service found in ${dir}, but the scan stopped: ${describeBound(detection.bound)}. Run in the app's own folder (or --cwd it); nothing was written.`)
     if (detection.skipped.length === 0) return undefined
     throw new UsageError(
       `No service to containerize in ${dir}: ${detection.skipped.map((s) => `${s.dir} is ${s.reason}`).join('; ')}. ` +
@@ -136,6 +163,8 @@ export async function prepareRetrofit(
     return { repoRoot: dir, detection, service: svc, target, writeRoot: at.writeRoot, retrofit: { dir: at.dir, app: svc.app }, suggested: proposal.answers, uncertain: proposal.uncertain, fromRecord: false }
   })
 }
+
+const listUnread = (files: readonly UnreadFile[]) => files.map((u) => `${u.file} is ${u.why}`).join('; ')
 
 /** Uncertain values that the flags and the answers file did not settle. */
 export function openQuestions(run: RetrofitRun, given: RawAnswers): Uncertain[] {

@@ -7,6 +7,7 @@ import { baseFor, baseRecordText, isBookkeeping } from '../update/base.js'
 import { planUpdate, WRITES, type UpdateItem } from '../update/plan.js'
 import { unifiedDiff } from '../utils/diff.js'
 import { TOOL } from '../version.js'
+import { UnreadableFileError } from '../utils/read-regular-file.js'
 import { FsWriter } from '../write.js'
 import type { CliArgs } from './args.js'
 import { EXIT } from './exit.js'
@@ -52,7 +53,10 @@ export async function runUpdate(io: Io, args: CliArgs, interactive: boolean): Pr
   // A service of a several-service run shares the root Compose file and Dependabot with the others:
   // only its own files (those in its base) are its to update.
   const files = project.retrofit?.workflowPrefix && project.base ? next.files.filter((f) => f.path in project.base!.files || isBookkeeping(f.path)) : next.files
-  const disk = await readDisk(project, [...files.map((f) => f.path), ...Object.keys(project.base?.files ?? {})])
+  const { files: disk, unread } = readDisk(project, [...files.map((f) => f.path), ...Object.keys(project.base?.files ?? {})])
+  // Merging into (or replacing) a file it cannot read would lose what is there.
+  const blocked = [...unread].filter(([path]) => !project.base?.kept.includes(path))
+  if (blocked.length) throw new UnreadableFileError(`cannot update: ${blocked.map(([path, why]) => `${path} is ${why}`).join('; ')}. Make ${blocked.length === 1 ? 'it a readable file' : 'them readable files'}, or remove ${blocked.length === 1 ? 'it' : 'them'}; nothing was written.`)
   const theirs = `${TOOL.name}@${TOOL.version}${next.org.packs.map((pk) => ` + ${pk.name}@${pk.version}`).join('')}`
   const items = planUpdate(project.base, files, disk, { ours: 'yours', theirs })
   const writes = items.filter((i) => WRITES.has(i.action))

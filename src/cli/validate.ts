@@ -2,6 +2,7 @@ import { resolve } from 'node:path'
 import type { Io } from '../index.js'
 import { loadConfig } from '../config/load.js'
 import { packageEnv } from '../config/packages.js'
+import { describeBound } from '../detect/report.js'
 import { scanRepo } from '../detect/scan.js'
 import { isContainerFile, policyFindings, RULES, runRules, sortFindings } from '../validate/index.js'
 import { runExternal, type ExternalResult } from '../validate/external.js'
@@ -10,16 +11,23 @@ import type { CliArgs } from './args.js'
 import { UsageError } from './args.js'
 import { EXIT } from './exit.js'
 
-/** The container files below `root`, read: what the built-in rules and the policy look at. */
-export function readContainerFiles(root: string): { files: Map<string, string>; listed: string[] } {
-  const repo = scanRepo(root)
+/**
+ * The container files below `root`, read: what the built-in rules and the policy look at. Those
+ * that are there but cannot be read (a link or special file, over the size bound, binary, not
+ * UTF-8) come back in `unchecked` with why; a scan cut off by its file bound adds '.'.
+ */
+export function readContainerFiles(root: string): { files: Map<string, string>; listed: string[]; unchecked: Map<string, string> } {
+  const repo = scanRepo(root, { strictUtf8: true })
   const files = new Map<string, string>()
   for (const path of repo.files) {
     if (!isContainerFile(path)) continue
     const text = repo.read(path)
     if (text !== undefined) files.set(path, text)
   }
-  return { files, listed: [...repo.files] }
+  const unchecked = new Map([...(repo.unread ?? [])].filter(([path, u]) => u.kind !== 'folder' && isContainerFile(path)).map(([path, u]) => [path, u.why]))
+  for (const [path, u] of repo.unread ?? []) if (u.kind === 'folder') unchecked.set(path, `${u.why}: its container files were not checked`)
+  if (repo.bound) unchecked.set('.', `${describeBound(repo.bound)}: container files there were not checked`)
+  return { files, listed: [...repo.files], unchecked }
 }
 
 const MARK = { error: '✗', warning: '!' } as const
@@ -55,12 +63,12 @@ function formatExternal(results: readonly ExternalResult[]): string {
 export async function runValidate(io: Io, args: CliArgs): Promise<number> {
   const out = (s: string) => io.stdout.write(`${s}\n`)
   const root = resolve(io.cwd, args.cwd ?? '.', args.dir ?? '.')
-  const { files, listed } = readContainerFiles(root)
-  if (![...files.keys()].some((p) => /(^|\/)(Dockerfile|compose\.ya?ml|Chart\.yaml|kustomization\.ya?ml)$/.test(p))) {
+  const { files, listed, unchecked } = readContainerFiles(root)
+  if (![...files.keys(), ...unchecked.keys()].some((p) => /(^|\/)(Dockerfile|compose\.ya?ml|Chart\.yaml|kustomization\.ya?ml)$/.test(p))) {
     throw new UsageError(`nothing to validate in ${root}: no Dockerfile, compose.yaml, Helm chart or Kustomize tree. Generate one with create-containerized-app, or pass the repository's folder.`)
   }
   const config = loadConfig(root, { presets: args.presets, env: packageEnv(io.env), noConfig: args.noConfig })
-  const project = { files }
+  const project = { files, unchecked }
   const findings = sortFindings([...runRules(project), ...policyFindings(project, config)]).map((f) => (args.strict && f.severity === 'warning' ? { ...f, severity: 'error' as const } : f))
   const external = args.noExternal ? [] : await runExternal(root, listed, { env: { ...io.env } })
   const externalFindings = external.flatMap((r) => r.findings)
@@ -73,7 +81,7 @@ export async function runValidate(io: Io, args: CliArgs): Promise<number> {
     out(JSON.stringify({ root, ok: code === EXIT.ok, exitCode: code, strict: args.strict, errors, warnings, rules: RULES.map((r) => r.id), findings, external }, null, 2))
     return code
   }
-  out(`Validated ${root}: ${files.size} container files, ${RULES.length} built-in rules${config.layers.length ? `, the policy of ${config.layers.map((l) => l.source).join(', ')}` : ''}.`)
+  out(`Validated ${root}: ${files.size} container files${unchecked.size ? ` (${unchecked.size} more not checked)` : ''}, ${RULES.length} built-in rules${config.layers.length ? `, the policy of ${config.layers.map((l) => l.source).join(', ')}` : ''}.`)
   if (findings.length) out(`\n${formatFindings(findings)}`)
   if (external.length) {
     out('\nExternal validators:')

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { parse as parseYaml } from 'yaml'
+import { readRegularFile } from '../utils/read-regular-file.js'
 import { ConfigError, checkConfigShape, resolveConfig, type ConfigLayer, type ResolvedConfig } from './resolve.js'
 import { resolvePackage, type PackageEnv } from './packages.js'
 import type { ConfigFile } from './types.js'
@@ -16,17 +17,30 @@ function parseConfigText(text: string, path: string): unknown {
   }
 }
 
+/**
+ * A config file's text, undefined when there is none. A FIFO or device is never opened (it
+ * would block the run), and one that cannot be read is an error: it may hold the policy.
+ */
+function configText(path: string): string | undefined {
+  const r = readRegularFile(path, { followLinks: true })
+  if (r.kind === 'missing') return undefined
+  if (r.kind === 'not-read') throw new ConfigError(`cannot read ${path}: ${r.why}; it may hold configuration, so the run does not go on without it.`)
+  return r.text
+}
+
 /** The config a folder holds, if any. Two in one folder is an error: which one wins would be a guess. */
 function folderConfig(dir: string): { path: string; config: ConfigFile; root: boolean } | undefined {
   const found: { path: string; data: unknown }[] = []
   for (const name of CONFIG_FILES) {
     const path = join(dir, name)
-    if (existsSync(path)) found.push({ path, data: parseConfigText(readFileSync(path, 'utf8'), path) })
+    const text = configText(path)
+    if (text !== undefined) found.push({ path, data: parseConfigText(text, path) })
   }
   const pkgPath = join(dir, 'package.json')
-  if (existsSync(pkgPath)) {
+  const pkgText = configText(pkgPath)
+  if (pkgText !== undefined) {
     try {
-      const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { containerized?: unknown }
+      const pkg = JSON.parse(pkgText) as { containerized?: unknown }
       if (pkg.containerized !== undefined) found.push({ path: `${pkgPath}#containerized`, data: pkg.containerized })
     } catch {
       // A broken package.json is the app's business; it holds no config we can read.
@@ -90,7 +104,8 @@ export function loadConfig(target: string, opts: LoadOptions): ResolvedConfig {
   for (const spec of opts.presets) add(readPreset(spec, target, opts.env), 'preset', [])
   if (!opts.noConfig) {
     const user = userConfigPath(opts.env)
-    if (user) add({ source: user, dir: dirname(user), config: checkConfigShape(parseConfigText(readFileSync(user, 'utf8'), user), user) }, 'user', [])
+    const userText = user === undefined ? undefined : configText(user)
+    if (user && userText !== undefined) add({ source: user, dir: dirname(user), config: checkConfigShape(parseConfigText(userText, user), user) }, 'user', [])
     const folders: { path: string; dir: string; config: ConfigFile }[] = []
     // A new service's folder may not exist yet: its configs are its parents'.
     let d = resolve(target)

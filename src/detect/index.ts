@@ -10,7 +10,7 @@ import { choosePort, scanCodePorts } from './port.js'
 import { LANGUAGE_CHOICES } from '../registry/languages/index.js'
 import { byId } from '../registry/lookup.js'
 import { Folder, NON_SERVICE_DIRS, parentDir, type RepoView } from './repo.js'
-import type { DetectedService, Detection, DetectionWarning, Evidence, Finding, SkippedProject } from './types.js'
+import type { DetectedService, Detection, DetectionWarning, Evidence, Finding, SkippedProject, UnreadFile } from './types.js'
 import { inUiFolder, isUiPackage, uiBuild } from './ui.js'
 import { matchesPattern, workspacePatterns } from './workspace.js'
 import { runtimeContract } from './contract/index.js'
@@ -271,5 +271,26 @@ export function detect(repo: RepoView, opts: DetectOptions): Detection {
     existing: repo.files.filter((p) => EXISTING.test(p)),
     warnings: [],
     fileCount: repo.files.length,
+    unread: unreadFiles(repo, (dir) => include.has(dir) || dir === '.' || !nonService(dir) || member(dir)),
+    ...(repo.bound ? { bound: repo.bound } : {}),
   }
+}
+
+const isManifest = (name: string) => RULES.some((r) => r.manifests.test(name))
+
+/**
+ * What the scan and the rules could not use. A link is named only when it is a manifest or a
+ * container file (links are not followed, by design); a manifest, or a folder that could not be
+ * listed, where services are looked for decides what the app is.
+ */
+function unreadFiles(repo: RepoView, considered: (dir: string) => boolean): UnreadFile[] {
+  const out: UnreadFile[] = []
+  for (const [file, u] of repo.unread ?? []) {
+    const manifest = isManifest(posix.basename(file))
+    if (u.kind === 'link' && !manifest && !EXISTING.test(file)) continue
+    const folder = u.kind === 'folder'
+    const decides = (manifest || folder) && considered(folder ? file : parentDir(file))
+    out.push({ file, why: u.why, decides })
+  }
+  return out.sort((a, b) => a.file.localeCompare(b.file))
 }

@@ -14,6 +14,33 @@ export interface RepoView {
   readonly unlisted?: readonly string[]
   /** The file's text, or undefined when it is missing, binary or too large to be a manifest. */
   read(path: string): string | undefined
+  /**
+   * Files that are there but could not be used, each with why: links and special files met
+   * while listing, files `read` refused (over the size bound, binary, unreadable) and files
+   * `flag`ged as not understood. Grows as files are read: complete once detection is done.
+   */
+  readonly unread?: ReadonlyMap<string, Unread>
+  /** Records a file that was read but could not be used (a manifest that is not valid JSON). */
+  flag?(path: string, why: string): void
+  /** Set when the listing stopped at its file bound. */
+  readonly bound?: ScanBound
+}
+
+export interface Unread {
+  why: string
+  /**
+   * `link`: a symbolic link, not followed by design, worth naming only where a file of its name
+   * matters. `folder`: a folder that could not be listed.
+   */
+  kind?: 'link' | 'folder'
+}
+
+/** Where a scan stopped listing: a huge repository is scanned in part, and says which part. */
+export interface ScanBound {
+  /** Files listed before it stopped. */
+  limit: number
+  /** Folders not listed, or (the first) listed in part, shallowest first. */
+  notScanned: readonly string[]
 }
 
 /**
@@ -135,15 +162,21 @@ export class Folder {
     return this.has(rel) ? this.repo.read(this.path(rel)) : undefined
   }
 
+  /** A JSON object file; one that does not parse is flagged, so it is reported rather than taken for absent. */
   json(rel: string): Record<string, unknown> | undefined {
     const text = this.read(rel)
     if (text === undefined) return undefined
+    let v: unknown
     try {
-      const v = JSON.parse(text) as unknown
-      return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined
-    } catch {
+      // npm and Composer accept a byte order mark; JSON.parse does not.
+      v = JSON.parse(text.replace(/^\uFEFF/, ''))
+    } catch (err) {
+      this.repo.flag?.(this.path(rel), `not valid JSON (${(err as Error).message.split('\n')[0]})`)
       return undefined
     }
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>
+    this.repo.flag?.(this.path(rel), 'not a JSON object')
+    return undefined
   }
 
   /** Files whose path relative to this folder matches. */

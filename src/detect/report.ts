@@ -1,4 +1,5 @@
 import { contractLines } from './contract/report.js'
+import type { ScanBound } from './repo.js'
 import type { DetectedService, Detection, Finding } from './types.js'
 
 const MARK = { high: 'sure', medium: 'likely', low: 'guess' } as const
@@ -53,5 +54,15 @@ export function formatDetection(d: Detection, root: string): string {
   if (d.skipped.length) out.push(`  not services: ${d.skipped.map((s) => `${s.dir} (${s.reason})`).join(', ')}`)
   if (d.existing.length) out.push(`  container files already here: ${d.existing.join(', ')}`)
   if (d.ci) out.push(`  CI: ${d.ci.value} (${d.ci.evidence[0]!.file})`)
+  for (const u of d.unread) out.push(`  ! not read: ${u.file} is ${u.why}`)
+  if (d.bound) out.push(`  ! ${describeBound(d.bound)}`)
   return out.join('\n')
+}
+
+/** What a bounded scan left out, in one line. */
+export function describeBound(b: ScanBound): string {
+  const [partly, ...rest] = b.notScanned
+  const named = rest.slice(0, 10)
+  const more = rest.length - named.length
+  return `the repository has more than ${b.limit} files; only the first ${b.limit} were scanned (breadth first, by name). Not scanned: ${partly === '.' ? 'the root folder' : partly} (in part)${named.length ? `, ${named.join(', ')}` : ''}${more ? ` and ${more} more folder(s)` : ''}`
 }

@@ -1,4 +1,5 @@
 import type { Cache, CiProvider, Database, Language } from '../options.js'
+import type { ScanBound } from './repo.js'
 
 /**
  * How sure a finding is. `high`: declared in a file made for it (a version file, a lockfile, a
@@ -253,4 +254,18 @@ export interface Detection {
   warnings: DetectionWarning[]
   /** Files looked at (after ignoring dependency and build folders). */
   fileCount: number
+  /** Files (or folders) that are there but could not be used, each with why. */
+  unread: UnreadFile[]
+  /** Set when the repository has more files than a scan lists: what was listed and what was not. */
+  bound?: ScanBound
+}
+
+export interface UnreadFile {
+  file: string
+  why: string
+  /**
+   * It could decide what the app is: a manifest (or a folder that may hold one) where detection
+   * looks for services. A run does not go on without it: the repository would be misread.
+   */
+  decides: boolean
 }

@@ -20,15 +20,27 @@ export function baseRecordText(record: BaseRecord): string {
   return `${JSON.stringify({ $comment: NOTE, generator: record.generator, packs: record.packs, kept: [...record.kept].sort(), files: sorted }, null, 2)}\n`
 }
 
-export function parseBaseRecord(text: string): BaseRecord | undefined {
+/** The record, or what makes it corrupt: a base that does not parse is never taken for no base. */
+export function readBaseRecord(text: string): { record: BaseRecord } | { corrupt: string } {
+  let data: Partial<Record<keyof BaseRecord, unknown>>
   try {
-    const data = JSON.parse(text) as Partial<BaseRecord>
-    if (typeof data.generator !== 'string' || typeof data.files !== 'object' || data.files === null) return undefined
-    const files = Object.fromEntries(Object.entries(data.files).filter(([, v]) => typeof v === 'string')) as Record<string, string>
-    return { generator: data.generator, packs: Array.isArray(data.packs) ? data.packs : [], kept: Array.isArray(data.kept) ? data.kept.filter((k) => typeof k === 'string') : [], files }
-  } catch {
-    return undefined
+    data = JSON.parse(text) as typeof data
+  } catch (err) {
+    return { corrupt: `not valid JSON (${(err as Error).message.split('\n')[0]})` }
   }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return { corrupt: 'not a JSON object' }
+  if (typeof data.generator !== 'string') return { corrupt: '"generator" is not a string' }
+  if (typeof data.files !== 'object' || data.files === null || Array.isArray(data.files)) return { corrupt: '"files" is not an object' }
+  const odd = Object.entries(data.files).find(([, v]) => typeof v !== 'string')
+  if (odd) return { corrupt: `"files" holds ${odd[0]} as something other than text` }
+  const files = data.files as Record<string, string>
+  return { record: { generator: data.generator, packs: Array.isArray(data.packs) ? (data.packs as PackRef[]) : [], kept: Array.isArray(data.kept) ? data.kept.filter((k): k is string => typeof k === 'string') : [], files } }
+}
+
+/** The record, or undefined when the text is not one (where a broken base only loses a hint). */
+export function parseBaseRecord(text: string): BaseRecord | undefined {
+  const r = readBaseRecord(text)
+  return 'record' in r ? r.record : undefined
 }
 
 /** The tool's own bookkeeping files: always rewritten, never merged. */

@@ -4,11 +4,12 @@
  * it) or not applicable (the repository has nothing it checks): never left out silently.
  */
 import { spawn } from 'node:child_process'
-import { accessSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { accessSync, constants, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { delimiter, join, posix } from 'node:path'
 import { parse as parseYaml, parseAllDocuments } from 'yaml'
 import { isComposeFile, isDockerfile } from '../policy/images.js'
+import { readRegularFile } from '../utils/read-regular-file.js'
 import { composeStacks, DEFAULT_BASES } from './compose-stacks.js'
 import type { Finding, Severity } from './types.js'
 
@@ -136,19 +137,28 @@ export function parseDotenv(text: string): Record<string, string> {
   return out
 }
 
+/** A regular file's text; a FIFO or device is never opened (it would block validate for good). */
 function readText(path: string): string | undefined {
+  const r = readRegularFile(path, { followLinks: true })
+  return r.kind === 'text' ? r.text : undefined
+}
+
+/** The regular files of a folder (links to them too): a FIFO named compose.override.yaml is never handed to a tool. */
+function listDir(path: string): string[] {
   try {
-    return readFileSync(path, 'utf8')
+    return readdirSync(path, { withFileTypes: true })
+      .filter((e) => e.isFile() || (e.isSymbolicLink() && isRegular(join(path, e.name))))
+      .map((e) => e.name)
   } catch {
-    return undefined
+    return []
   }
 }
 
-function listDir(path: string): string[] {
+function isRegular(path: string): boolean {
   try {
-    return readdirSync(path)
+    return statSync(path).isFile()
   } catch {
-    return []
+    return false
   }
 }
 
@@ -232,9 +242,17 @@ const dockerCompose: ExternalValidator = {
     const out: string[] = []
     const findings: Finding[] = []
     let ok = true
+    let notRun = false
     for (const baseFile of targets) {
       const dir = dirOf(baseFile)
       const abs = join(root, dir)
+      // Compose reads the folder's .env by itself: a FIFO there would block it until the timeout.
+      const envFile = readRegularFile(join(abs, '.env'), { followLinks: true })
+      if (envFile.kind === 'not-read' && envFile.reason === 'not-a-file') {
+        out.push(`${inDir(dir, '.env')} is ${envFile.why}: docker compose reads it, so ${baseFile} was not checked.`)
+        notRun = true
+        continue
+      }
       const layers = composeStacks(listDir(abs).filter(isComposeFile)).find((s) => s.base === base(baseFile))?.layers ?? []
       const sets = [[base(baseFile)], ...layers.map((o) => [base(baseFile), o])]
 
@@ -274,7 +292,7 @@ const dockerCompose: ExternalValidator = {
         })
       }
     }
-    return { ok, output: out.join('\n\n'), findings }
+    return { ok, output: out.join('\n\n'), findings, ...(notRun ? { error: true } : {}) }
   },
 }
 

@@ -8,10 +8,11 @@ import { COMPOSE_RULES } from './rules/compose.js'
 import { buildTargetMissing } from './rules/compose-target.js'
 import { CONSISTENCY_RULES } from './rules/consistency.js'
 import { DOCKERFILE_RULES } from './rules/dockerfile.js'
+import { fileNotChecked } from './rules/unchecked.js'
 import type { Finding, ProjectFiles, Rule } from './types.js'
 
 /** Every built-in rule, in the order reports list their families. */
-export const RULES: readonly Rule[] = [...CONSISTENCY_RULES, ...DOCKERFILE_RULES, ...COMPOSE_RULES, buildTargetMissing, ...CHART_RULES]
+export const RULES: readonly Rule[] = [fileNotChecked, ...CONSISTENCY_RULES, ...DOCKERFILE_RULES, ...COMPOSE_RULES, buildTargetMissing, ...CHART_RULES]
 
 /**
  * The files the built-in rules and the policy read: container files, manifests, pipelines and

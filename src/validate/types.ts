@@ -20,6 +20,8 @@ export interface Finding {
 /** The files a rule reads: path from the root → text. Rules never touch the disk. */
 export interface ProjectFiles {
   files: ReadonlyMap<string, string>
+  /** Container files that are there but could not be read, each with why (not in `files`). */
+  unchecked?: ReadonlyMap<string, string>
 }
 
 export interface Rule {
