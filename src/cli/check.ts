@@ -1,4 +1,4 @@
-import { resolve } from 'node:path'
+import { dirname, relative, resolve } from 'node:path'
 import type { Io } from '../index.js'
 import { validateAnswers } from '../answers.js'
 import { ruleSource } from '../config/resolve.js'
@@ -8,6 +8,7 @@ import { isBookkeeping, type BaseRecord } from '../update/base.js'
 import { isContainerFile, runRules } from '../validate/index.js'
 import type { RenderedFile } from '../render.js'
 import { TOOL } from '../version.js'
+import { findDebris } from '../disk/commit.js'
 import type { CliArgs } from './args.js'
 import { EXIT } from './exit.js'
 import { openProject, readDisk, rerender } from './project.js'
@@ -51,12 +52,16 @@ export async function runCheck(io: Io, args: CliArgs): Promise<number> {
   const next = await rerender(project, { ...args, cwd: resolve(io.cwd, args.cwd ?? '.') }, io.env, (_, raw) => validateAnswers(raw))
   const { files: disk, unread } = readDisk(project, [...next.files.map((f) => f.path), ...Object.keys(project.base?.files ?? {})])
   const states = fileStates(project.base, next.files, disk, new Set(unread.keys()))
+  const root = resolve(project.writeRoot)
+  const debris = findDebris(new Set(next.files.map((f) => resolve(root, dirname(f.path))))).map((abs) => relative(root, abs))
   const managed = new Map([...disk].filter(([path]) => !isBookkeeping(path) && !project.base?.kept.includes(path)))
   const violations: Violation[] = [
     ...answerViolations(next.org.config, next.answers).map((v) => ({ rule: v.rule, source: v.source, file: project.recordPath, message: v.message })),
     ...inspectFiles(managed, next.org.config.policy, (rule) => ruleSource(next.org.config, rule)),
     // A file the gate cannot read could hold anything: it fails rather than pass unseen.
     ...[...unread].filter(([path]) => !project.base?.kept.includes(path)).map(([file, why]) => ({ rule: 'unreadable-file', source: 'check', file, message: `${file} cannot be read: ${why}; check cannot tell whether it complies or is current.` })),
+    // A killed run's temporary files: the project may be half-written; the next generation or update sweeps them.
+    ...debris.map((file) => ({ rule: 'interrupted-run', source: 'check', file, message: `${file} is a temporary file left by an interrupted run; re-run the generation or \`${TOOL.name} update\` to finish it and remove it.` })),
     ...[...managed].filter(([, text]) => CONFLICT_MARKERS.test(text)).map(([file]) => ({ rule: 'unresolved-conflict', source: 'update', file, message: `${file} still has conflict markers from an update.` })),
     // The gate also holds the files to validate's built-in errors (warnings are validate's to report).
     ...runRules({ files: new Map([...disk].filter(([path]) => isContainerFile(path))) })

@@ -3,6 +3,7 @@ import { dirname, join, relative, resolve } from 'node:path'
 import { ANSWERS_FILE, parseAnswersFile, recordedRetrofit } from '../answers-file.js'
 import type { RawAnswers } from '../answers.js'
 import { realDir } from '../disk/guard.js'
+import { isDebrisName } from '../disk/commit.js'
 import { UsageError } from './args.js'
 
 /** The run will not write a new service here without consent. Exit 1: nothing was written. */
@@ -61,9 +62,6 @@ export function enclosingProject(dir: string): string | undefined {
   }
 }
 
-/** A killed run's temporary files, of this version or an earlier one. */
-const DEBRIS = /^\..*\.cca-tmp$/
-
 /**
  * What a new service's folder holds that is not the run's own: entries other than `.git` and
  * what a killed run left (its temporary files, and folders holding nothing else). Empty means
@@ -81,7 +79,7 @@ export function foreignEntries(dir: string): string[] {
     let clean = true
     for (const e of entries) {
       const path = rel ? `${rel}/${e.name}` : e.name
-      if ((rel === '' && e.name === '.git') || (e.isFile() && DEBRIS.test(e.name))) continue
+      if ((rel === '' && e.name === '.git') || (e.isFile() && isDebrisName(e.name))) continue
       if (e.isDirectory() && depth < 4 && visit(path, depth + 1)) continue
       clean = false
       if (rel === '') foreign.push(e.name)

@@ -56,13 +56,17 @@ function alive(pid: number): boolean {
   }
 }
 
+/** A name this tool gives its temporary files (this version's or an earlier one's). */
+export function isDebrisName(name: string): boolean {
+  return DEBRIS.test(name)
+}
+
 /**
- * Removes the temporary files a killed run left in these folders (a run cannot clean up after
- * SIGKILL or a power loss). A file whose process still runs is another run's and stays.
- * Returns the paths removed.
+ * The temporary files a killed run left in these folders (a run cannot clean up after SIGKILL
+ * or a power loss). A file whose process still runs is another run's and is not listed.
  */
-export function sweepDebris(dirs: Iterable<string>): string[] {
-  const removed: string[] = []
+export function findDebris(dirs: Iterable<string>): string[] {
+  const found: string[] = []
   for (const dir of dirs) {
     let names: string[]
     try {
@@ -76,15 +80,26 @@ export function sweepDebris(dirs: Iterable<string>): string[] {
       if (owner && Number(owner[1]) !== process.pid && alive(Number(owner[1]))) continue
       const abs = join(dir, name)
       try {
-        if (!fs.lstatSync(abs).isFile()) continue
-        fs.unlinkSync(abs)
-        removed.push(abs)
+        if (fs.lstatSync(abs).isFile()) found.push(abs)
       } catch {
-        // Gone already, or not ours to remove: the run goes on.
+        // Gone already.
       }
     }
   }
-  return removed
+  return found
+}
+
+/** Removes what `findDebris` lists. Returns the paths removed. */
+export function sweepDebris(dirs: Iterable<string>): string[] {
+  return findDebris(dirs).filter((abs) => {
+    try {
+      fs.unlinkSync(abs)
+      return true
+    } catch {
+      // Gone already, or not ours to remove: the run goes on.
+      return false
+    }
+  })
 }
 
 export interface PlannedWrite {

@@ -223,6 +223,23 @@ describe('item 10: plan-then-commit, rolled back on a failure mid-way, with the 
   })
 })
 
+describe('item 10: check sees what a killed run left', () => {
+  it('a temporary file in a generated folder fails check (named), and check passes once a re-run swept it', async () => {
+    const box = sandbox()
+    const home = join(box, '.home')
+    expect((await cli(['svc', '--yes', '--platform', 'kubernetes'], box, home)).exitCode).toBe(0)
+    const project = join(box, 'svc')
+    expect((await cli(['check'], project, home)).exitCode).toBe(0)
+    const templates = Object.keys(tree(project)).find((p) => p.endsWith('/templates'))!
+    writeFileSync(join(project, templates, '.deployment.yaml.999999-0badf00d.cca-tmp'), 'half a fi')
+    const dirty = await cli(['check'], project, home)
+    expect(dirty.exitCode, dirty.stdout).toBe(1)
+    expect(dirty.stdout).toContain(`interrupted-run  ${templates}/.deployment.yaml.999999-0badf00d.cca-tmp is a temporary file left by an interrupted run`)
+    expect((await cli(['--yes'], project, home)).exitCode).toBe(0)
+    expect((await cli(['check'], project, home)).exitCode).toBe(0)
+  })
+})
+
 describe('item 10 on real filesystems (root: mounts)', () => {
   // Mounting a tmpfs and a read-only bind needs root; CI runs as root. Without it these fail
   // with the reason rather than skipping, so a green run always means they ran.
