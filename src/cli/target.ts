@@ -1,9 +1,10 @@
-import { lstatSync, readdirSync, readFileSync, type Dirent } from 'node:fs'
+import { lstatSync, readdirSync, type Dirent } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { ANSWERS_FILE, parseAnswersFile, recordedRetrofit } from '../answers-file.js'
 import type { RawAnswers } from '../answers.js'
 import { realDir } from '../disk/guard.js'
 import { isDebrisName } from '../disk/commit.js'
+import { readNamedFile } from '../utils/read-regular-file.js'
 import { UsageError } from './args.js'
 
 /** The run will not write a new service here without consent. Exit 1: nothing was written. */
@@ -46,7 +47,8 @@ export const isAnswersRecord = (path: string): boolean => path === ANSWERS_FILE 
 export function ownRecord(dir: string): { raw: RawAnswers; retrofit: boolean } | undefined {
   const path = join(dir, ANSWERS_FILE)
   if (!isFile(path)) return undefined
-  const text = readFileSync(path, 'utf8')
+  const text = readNamedFile(path, path)
+  if (text === undefined) return undefined
   try {
     return { raw: parseAnswersFile(text, ANSWERS_FILE), retrofit: recordedRetrofit(text) !== undefined }
   } catch (err) {

@@ -1,3 +1,4 @@
+import { readNamedFile } from '../utils/read-regular-file.js'
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs'
 import { join, sep } from 'node:path'
 import { resolvePackage, type PackageEnv } from '../config/packages.js'
@@ -43,10 +44,16 @@ function walk(packRoot: string, sub: string): { rel: string; abs: string; mode: 
 export function loadPack(spec: string, fromDir: string, env: PackageEnv): Pack {
   const pkg = resolvePackage(spec, fromDir, env, 'pack')
   const manifestPath = join(pkg.dir, PACK_MANIFEST)
-  if (!existsSync(manifestPath)) throw new PackError(`pack ${spec} (${pkg.dir}) has no ${PACK_MANIFEST}.`)
+  let manifestText: string | undefined
+  try {
+    manifestText = readNamedFile(manifestPath, manifestPath)
+  } catch (err) {
+    throw new PackError((err as Error).message)
+  }
+  if (manifestText === undefined) throw new PackError(`pack ${spec} (${pkg.dir}) has no ${PACK_MANIFEST}.`)
   let manifest: { name?: unknown; version?: unknown; variables?: unknown; outputs?: unknown }
   try {
-    manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as typeof manifest
+    manifest = JSON.parse(manifestText) as typeof manifest
   } catch (err) {
     throw new PackError(`${manifestPath} is not valid JSON: ${(err as Error).message}`)
   }
