@@ -1,21 +1,101 @@
-// Bundles the CLI into one ESM file so `npx create-containerized-app` installs a single
-// package with no dependency tree (the create-vite model). Templates ship beside it.
-import { readFile } from 'node:fs/promises'
+// Bundles the CLI into dist/ so `npx create-containerized-app` installs a single package with
+// no dependency tree (the create-vite model). Templates ship beside it.
+//
+// What a run loads is kept to what it uses, because a short-lived CLI spends most of its time
+// loading and compiling code (`npm run bench` prints the CPU time against create-vite):
+//  - dist/index.js is the entry; `import()` in the sources splits the rest into chunks, so
+//    `--version` and `--help` never load the generator, and `create` never loads `update`;
+//  - the package's own Handlebars templates are precompiled here into dist/hbs/ (one spec per
+//    template text, src/template-engine.ts finds it by content), so a run does not compile them;
+//  - the Handlebars compiler (for templates from packs) and the YAML library are bundled into
+//    dist/vendor/*.cjs and, like two costly Node built-ins, loaded on first use instead of with
+//    the module that imports them.
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { build } from 'esbuild'
 
-const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'))
+const root = fileURLToPath(new URL('..', import.meta.url))
+const dist = join(root, 'dist')
+const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'))
+const require = createRequire(import.meta.url)
 
+await rm(dist, { recursive: true, force: true })
+await mkdir(join(dist, 'hbs'), { recursive: true })
+
+// Handlebars is CommonJS and probes `require` at load time.
+const banner = { js: "import { createRequire as __cca_require } from 'node:module'; const require = __cca_require(import.meta.url);" }
+
+// ---- precompiled templates ---------------------------------------------------------------
+// The same module the bundle renders with, built for Node here, so the key and the compile
+// options cannot drift apart.
+const engineFile = join(root, 'node_modules/.cache/create-containerized-app/template-engine.mjs')
+await build({ entryPoints: [join(root, 'src/template-engine.ts')], outfile: engineFile, bundle: true, packages: 'external', platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' })
+const engine = await import(pathToFileURL(engineFile).href)
+// As src/templates.ts lists them: caches a starter app may have left are not templates.
+const LITTER = new Set(['.ruff_cache', '.pytest_cache', '.mypy_cache', '__pycache__', 'node_modules', '.DS_Store'])
+async function hbsFiles(dir) {
+  const out = []
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    if (LITTER.has(e.name)) continue
+    if (e.isDirectory()) out.push(...(await hbsFiles(join(dir, e.name))))
+    else if (e.name.endsWith('.hbs')) out.push(join(dir, e.name))
+  }
+  return out
+}
+const specs = new Map()
+for (const file of await hbsFiles(join(root, 'templates'))) {
+  const source = await readFile(file, 'utf8')
+  specs.set(engine.templateKey(source), engine.precompileTemplate(source))
+}
+for (const [key, spec] of specs) await writeFile(join(dist, 'hbs', `${key}.js`), spec)
+
+// ---- libraries and Node built-ins, loaded on first use --------------------------------------
+// In the sources, `import Handlebars from 'handlebars'` and `import { parse } from 'yaml'` get a
+// stand-in that requires dist/vendor/<name>.cjs when first called, and so do the Node built-ins
+// that cost most to load (child_process pulls in net and dgram, crypto its whole tree) and that
+// only some commands call. A function export is forwarded (also under `new`); the sources use
+// no other kind, and esbuild fails the build if one is imported that the stand-in lacks.
+// Bundled dependencies (execa) keep their own imports.
+const VENDORED = ['handlebars', 'yaml']
+const BUILTINS = ['node:child_process', 'node:crypto']
+for (const name of VENDORED) {
+  await build({ stdin: { contents: `module.exports = require(${JSON.stringify(name)})`, resolveDir: root }, outfile: join(dist, 'vendor', `${name}.cjs`), bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, legalComments: 'linked', logLevel: 'warning' })
+}
+function stub(name) {
+  const mod = require(name)
+  const file = VENDORED.includes(name) ? `./vendor/${name}.cjs` : name
+  const load = `import { createRequire } from 'node:module'\nlet m\nconst get = () => (m ??= createRequire(import.meta.url)(${JSON.stringify(file)}))\n`
+  if (name === 'handlebars') return `${load}export default new Proxy({}, { get: (_, key) => get()[key] })\n`
+  const names = Object.keys(mod).filter((k) => typeof mod[k] === 'function' && /^[A-Za-z_$][\w$]*$/.test(k))
+  return load + names.map((k) => `export function ${k}(...a) { return new.target ? new (get().${k})(...a) : get().${k}(...a) }\n`).join('')
+}
+const lazy = [...VENDORED, ...BUILTINS]
+const lazyModules = {
+  name: 'lazy-modules',
+  setup(b) {
+    b.onResolve({ filter: new RegExp(`^(${lazy.join('|')})$`) }, (args) => (args.importer.startsWith(join(root, 'src')) ? { path: args.path, namespace: 'lazy' } : undefined))
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({ contents: stub(args.path), loader: 'js', resolveDir: root }))
+  },
+}
+
+// ---- the CLI -------------------------------------------------------------------------------
 await build({
-  entryPoints: ['src/cli.ts'],
-  outfile: 'dist/index.js',
+  entryPoints: { index: join(root, 'src/cli.ts') },
+  outdir: dist,
+  // Chunks sit beside the entry: the stand-ins and the precompiled specs are found relative
+  // to the chunk that asks (import.meta.url).
+  chunkNames: '[name]-[hash]',
+  splitting: true,
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
   minify: true,
   legalComments: 'linked',
-  define: { __CCA_VERSION__: JSON.stringify(pkg.version) },
-  // Handlebars is CommonJS and probes `require` at load time.
-  banner: { js: "import { createRequire as __cca_require } from 'node:module'; const require = __cca_require(import.meta.url);" },
+  define: { __CCA_VERSION__: JSON.stringify(pkg.version), __CCA_PRECOMPILED__: JSON.stringify('./hbs') },
+  banner,
+  plugins: [lazyModules],
   logLevel: 'warning',
 })

@@ -1,13 +1,35 @@
-import { main } from './index.js'
+import type { Io } from './index.js'
+import { TOOL } from './version.js'
 
-/** Entry point of the published bin: wires the real process into main(). */
+/**
+ * Entry point of the published bin: wires the real process into main(). It loads only what
+ * the command needs: `--version` nothing more, `--help` the field table and the config
+ * (help.ts), anything else the CLI (index.ts), which loads each command's own module.
+ */
 export async function run(): Promise<void> {
-  process.exitCode = await main({
+  const io: Io = {
     argv: process.argv.slice(2),
     cwd: process.cwd(),
     env: process.env,
     stdout: process.stdout,
     stderr: process.stderr,
     tty: Boolean(process.stdin.isTTY && process.stdout.isTTY),
-  })
+  }
+  // The lone flags answer without the CLI; main() gives the same answers to the same argv.
+  const only = io.argv.length === 1 ? io.argv[0] : undefined
+  if (only === '--version' || only === '-v') {
+    io.stdout.write(`${TOOL.version}\n`)
+    return
+  }
+  if (only === '--help' || only === '-h') {
+    const [{ usage }, { parseCliArgs }] = await Promise.all([import('./help.js'), import('./cli/args.js')])
+    io.stdout.write(`${usage(io, parseCliArgs(io.argv))}\n`)
+    return
+  }
+  // A run is short: V8's optimizing compiler, started on code that has run a little, costs
+  // more CPU than it saves before the process ends (about a quarter of a generation). Code
+  // that runs long (detection over a large repository) is still optimized, a little later.
+  ;(await import('node:v8')).setFlagsFromString('--interrupt-budget=4000000')
+  const { main } = await import('./index.js')
+  process.exitCode = await main(io)
 }

@@ -4,19 +4,16 @@ import { basename, dirname, join, relative, resolve } from 'node:path'
 import * as p from '@clack/prompts'
 import { AnswerError, fieldSpec, validateGiven, type AnswerKey, type Answers, type RawAnswers } from './answers.js'
 import { ANSWERS_FILE, applicableAnswers, parseAnswersFile, recordedOrg, type OrgRecord } from './answers-file.js'
-import { runCheck } from './cli/check.js'
 import { EXIT } from './cli/exit.js'
 import { loadOrg, orgRecord, orgVariables, type Org } from './cli/org.js'
-import { runUpdate } from './cli/update.js'
-import { formatFindings, runValidate } from './cli/validate.js'
+import { formatFindings } from './cli/validate.js'
 import { isContainerFile, policyFindings, RULES, runRules, sortFindings } from './validate/index.js'
 import { ConfigError } from './config/resolve.js'
 import { applyConfig, lockedAnswers, PolicyError, restrictChoices, withConfigDefaults } from './config/rules.js'
-import { declaredVariables } from './packs/apply.js'
 import { PackError, packRef } from './packs/pack.js'
 import type { RenderedFile } from './render.js'
 import { baseFor, baseRecordText, BASE_FILE } from './update/base.js'
-import { helpText, parseCliArgs, UsageError, type CliArgs, type OnConflict } from './cli/args.js'
+import { parseCliArgs, UsageError, type CliArgs, type OnConflict } from './cli/args.js'
 import { askConflict, PromptCancelled, promptAnswers, promptVariables } from './cli/prompts.js'
 import { equivalentCommand, formatReport } from './cli/report.js'
 import { looksLikeProject, openQuestions, placeInRepo, prepareRetrofit, uncertainError } from './cli/retrofit.js'
@@ -29,6 +26,7 @@ import { combineServices, rootComposePath } from './monorepo.js'
 import { byId } from './registry/lookup.js'
 import { PLATFORM_CHOICES } from './registry/platforms.js'
 import { generate } from './generate.js'
+import { usage } from './help.js'
 import { toProjectName } from './utils/names.js'
 import { TOOL } from './version.js'
 import { ConflictError, DryRunWriter, FsWriter, statusOf, writeAll, WriteCancelled, type ConflictPolicy, type FileReport, type Writer } from './write.js'
@@ -97,13 +95,14 @@ export async function main(io: Io): Promise<number> {
     err(`error: ${(e as Error).message}`)
     return EXIT.badInput
   }
-  if (args.help) return out(helpText() + packVariablesHelp(io, args)), EXIT.ok
+  if (args.help) return out(usage(io, args)), EXIT.ok
   if (args.version) return out(TOOL.version), EXIT.ok
   const interactive = io.tty && !args.yes && !isCi(io.env) && !args.json
   try {
-    if (args.command === 'update') return await runUpdate(io, args, interactive)
-    if (args.command === 'check') return await runCheck(io, args)
-    if (args.command === 'validate') return await runValidate(io, args)
+    // Each command's module is loaded when it runs (scripts/build.mjs splits them out).
+    if (args.command === 'update') return await (await import('./cli/update.js')).runUpdate(io, args, interactive)
+    if (args.command === 'check') return await (await import('./cli/check.js')).runCheck(io, args)
+    if (args.command === 'validate') return await (await import('./cli/validate.js')).runValidate(io, args)
     const base = resolve(io.cwd, args.cwd ?? '.')
     if (args.cwd !== undefined && !existsSync(base)) throw new UsageError(`--cwd: ${args.cwd} does not exist`)
     const { raw: given, org: fileOrg, recordedIn: fileDir } = await collectRaw(args, base)
@@ -353,23 +352,4 @@ async function writeBaseRecords(writer: Writer, placed: readonly { dir: string; 
     const base = baseFor(own, `${TOOL.name}@${TOOL.version}`, service.org.packs.map(packRef), kept.filter((k) => own.some((f) => f.path === k)))
     await writer.write({ path, content: baseRecordText(base) })
   }
-}
-
-/**
- * The variables of the packs that apply here, as flags: packs extend the tool, so their
- * settings belong in --help. A config that cannot be read is left to the run to report.
- */
-function packVariablesHelp(io: Io, args: CliArgs): string {
-  let org: Org
-  try {
-    org = loadOrg(resolve(io.cwd, args.cwd ?? '.'), { ...args, cwd: io.cwd }, io.env)
-  } catch {
-    return ''
-  }
-  const rows = [...declaredVariables(org.packs)].map(([name, { spec, pack }]) => {
-    const value = spec.type === 'choice' ? spec.choices!.join(' | ') : spec.type
-    const fallback = spec.default !== undefined ? ` (default ${String(spec.default)})` : org.config.variables[name] ? ` (set in ${org.config.variables[name]!.source})` : ' (required)'
-    return `  --var ${name}=<${value}>`.padEnd(34) + `${spec.description}${fallback}; pack ${pack}`
-  })
-  return rows.length ? `\nTemplate pack variables here:\n${rows.join('\n')}\n` : ''
 }
