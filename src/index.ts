@@ -16,7 +16,6 @@ import { baseFor, baseRecordText, BASE_FILE } from './update/base.js'
 import { parseCliArgs, UsageError, type CliArgs, type OnConflict } from './cli/args.js'
 import { askConflict, PromptCancelled, promptAnswers, promptVariables } from './cli/prompts.js'
 import { equivalentCommand, formatReport } from './cli/report.js'
-import { looksLikeProject, openQuestions, placeInRepo, prepareRetrofit, uncertainError } from './cli/retrofit.js'
 import { fitRepository, theirDependabot, withOwnIgnoreFile, type RepositoryFit } from './cli/fit.js'
 import { multiNextSteps, nextSteps, repositoryNotes } from './cli/next-steps.js'
 import { formatDetection } from './detect/report.js'
@@ -106,6 +105,7 @@ export async function main(io: Io): Promise<number> {
     const base = resolve(io.cwd, args.cwd ?? '.')
     if (args.cwd !== undefined && !existsSync(base)) throw new UsageError(`--cwd: ${args.cwd} does not exist`)
     const { raw: given, org: fileOrg, recordedIn: fileDir } = await collectRaw(args, base)
+    const { looksLikeProject, openQuestions, placeInRepo, prepareRetrofit, uncertainError } = await retrofitFlow(args, base)
     // An existing app is looked for in the named folder, in --cwd, or in the current folder
     // when it holds a manifest; otherwise this is a new service in a new folder.
     const existingDir = args.dir !== undefined ? resolve(base, args.dir) : args.cwd !== undefined || args.services.length > 0 || looksLikeProject(base) ? base : undefined
@@ -307,6 +307,23 @@ export async function main(io: Io): Promise<number> {
     err(`error: ${(e as Error).message}`)
     return EXIT.failed
   }
+}
+
+type RetrofitFlow = Pick<typeof import('./cli/retrofit.js'), 'looksLikeProject' | 'openQuestions' | 'placeInRepo' | 'prepareRetrofit' | 'uncertainError'>
+
+/**
+ * The retrofit flow, and detection with it (a third of the CLI's code), loaded only where an
+ * app may already be: a new service in a folder that does not exist yet skips it.
+ */
+async function retrofitFlow(args: CliArgs, base: string): Promise<RetrofitFlow> {
+  if (args.dir !== undefined && !existsSync(resolve(base, args.dir))) {
+    const never = (): never => {
+      throw new Error('internal: no retrofit for a new folder')
+    }
+    // prepareRetrofit's own answer for a folder that does not exist.
+    return { looksLikeProject: () => false, prepareRetrofit: async () => undefined, openQuestions: never, placeInRepo: never, uncertainError: never }
+  }
+  return import('./cli/retrofit.js')
 }
 
 const isCloud = (platform: string) => byId(PLATFORM_CHOICES, platform).cloud !== null
