@@ -7,9 +7,9 @@
 //    `--version` and `--help` never load the generator, and `create` never loads `update`;
 //  - the package's own Handlebars templates are precompiled here into dist/hbs/ (one spec per
 //    template text, src/template-engine.ts finds it by content), so a run does not compile them;
-//  - the Handlebars compiler (for templates from packs) and the YAML library are bundled into
-//    dist/vendor/*.cjs and, like two costly Node built-ins, loaded on first use instead of with
-//    the module that imports them.
+//  - the Handlebars compiler (for templates from packs), the YAML library and the prompts are
+//    bundled into dist/vendor/*.cjs and, like two costly Node built-ins, loaded on first use
+//    instead of with the module that imports them.
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
@@ -52,31 +52,44 @@ for (const file of await hbsFiles(join(root, 'templates'))) {
 for (const [key, spec] of specs) await writeFile(join(dist, 'hbs', `${key}.js`), spec)
 
 // ---- libraries and Node built-ins, loaded on first use --------------------------------------
-// In the sources, `import Handlebars from 'handlebars'` and `import { parse } from 'yaml'` get a
-// stand-in that requires dist/vendor/<name>.cjs when first called, and so do the Node built-ins
-// that cost most to load (child_process pulls in net and dgram, crypto its whole tree) and that
-// only some commands call. A function export is forwarded (also under `new`); the sources use
-// no other kind, and esbuild fails the build if one is imported that the stand-in lacks.
-// Bundled dependencies (execa) keep their own imports.
-const VENDORED = ['handlebars', 'yaml']
+// In the sources, `import Handlebars from 'handlebars'`, `import { parse } from 'yaml'` and
+// `import * as p from '@clack/prompts'` get a stand-in that requires dist/vendor/<name>.cjs when
+// first used, and so do the Node built-ins that cost most to load (child_process pulls in net
+// and dgram, crypto its whole tree) and that only some runs call. A function export is
+// forwarded (also under `new`), an object export is a proxy; the sources use no other kind, and
+// esbuild fails the build if one is imported that the stand-in lacks. Bundled dependencies
+// (execa) keep their own imports.
+const VENDORED = ['handlebars', 'yaml', '@clack/prompts']
 const BUILTINS = ['node:child_process', 'node:crypto']
+const vendorFile = (name) => `vendor/${name.replace(/^@/, '').replace('/', '-')}.cjs`
 for (const name of VENDORED) {
-  await build({ stdin: { contents: `module.exports = require(${JSON.stringify(name)})`, resolveDir: root }, outfile: join(dist, 'vendor', `${name}.cjs`), bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, legalComments: 'linked', logLevel: 'warning' })
+  await build({ stdin: { contents: `module.exports = require(${JSON.stringify(name)})`, resolveDir: root }, outfile: join(dist, vendorFile(name)), bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, legalComments: 'linked', logLevel: 'warning' })
 }
-function stub(name) {
-  const mod = require(name)
-  const file = VENDORED.includes(name) ? `./vendor/${name}.cjs` : name
+async function stub(name) {
+  const file = VENDORED.includes(name) ? `./${vendorFile(name)}` : name
   const load = `import { createRequire } from 'node:module'\nlet m\nconst get = () => (m ??= createRequire(import.meta.url)(${JSON.stringify(file)}))\n`
   if (name === 'handlebars') return `${load}export default new Proxy({}, { get: (_, key) => get()[key] })\n`
-  const names = Object.keys(mod).filter((k) => typeof mod[k] === 'function' && /^[A-Za-z_$][\w$]*$/.test(k))
-  return load + names.map((k) => `export function ${k}(...a) { return new.target ? new (get().${k})(...a) : get().${k}(...a) }\n`).join('')
+  const mod = await import(name)
+  const names = Object.keys(mod).filter((k) => k !== 'default' && /^[A-Za-z_$][\w$]*$/.test(k))
+  return (
+    load +
+    names
+      .map((k) =>
+        typeof mod[k] === 'function'
+          ? `export function ${k}(...a) { return new.target ? new (get().${k})(...a) : get().${k}(...a) }\n`
+          : typeof mod[k] === 'object' && mod[k] !== null
+            ? `export const ${k} = new Proxy({}, { get: (_, key) => get().${k}[key] })\n`
+            : '',
+      )
+      .join('')
+  )
 }
-const lazy = [...VENDORED, ...BUILTINS]
+const lazy = [...VENDORED, ...BUILTINS].map((n) => n.replace(/[/@]/g, '\\$&'))
 const lazyModules = {
   name: 'lazy-modules',
   setup(b) {
     b.onResolve({ filter: new RegExp(`^(${lazy.join('|')})$`) }, (args) => (args.importer.startsWith(join(root, 'src')) ? { path: args.path, namespace: 'lazy' } : undefined))
-    b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({ contents: stub(args.path), loader: 'js', resolveDir: root }))
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, async (args) => ({ contents: await stub(args.path), loader: 'js', resolveDir: root }))
   },
 }
 
