@@ -4,7 +4,8 @@
 // What a run loads is kept to what it uses, because a short-lived CLI spends most of its time
 // loading and compiling code (`npm run bench` prints the CPU time against create-vite):
 //  - dist/index.js is the entry; `import()` in the sources splits the rest into chunks, so
-//    `--version` and `--help` never load the generator, and `create` never loads `update`;
+//    `--version` and `--help` (dist/help.js, bundled on its own) never load the generator, and
+//    `create` never loads `update`;
 //  - the package's own Handlebars templates are precompiled here into dist/hbs/ (one spec per
 //    template text, src/template-engine.ts finds it by content), so a run does not compile them;
 //  - the Handlebars compiler (for templates from packs), the YAML library and the prompts are
@@ -94,21 +95,27 @@ const lazyModules = {
 }
 
 // ---- the CLI -------------------------------------------------------------------------------
-await build({
-  entryPoints: { index: join(root, 'src/cli.ts') },
-  outdir: dist,
-  // Chunks sit beside the entry: the stand-ins and the precompiled specs are found relative
-  // to the chunk that asks (import.meta.url).
-  chunkNames: '[name]-[hash]',
-  splitting: true,
+const common = {
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
   minify: true,
   legalComments: 'linked',
-  define: { __CCA_VERSION__: JSON.stringify(pkg.version), __CCA_PRECOMPILED__: JSON.stringify('./hbs') },
+  define: { __CCA_VERSION__: JSON.stringify(pkg.version), __CCA_PRECOMPILED__: JSON.stringify('./hbs'), __CCA_HELP_BUNDLE__: JSON.stringify('./help.js') },
   banner,
   plugins: [lazyModules],
   logLevel: 'warning',
+}
+// `--help` alone: one self-contained file (its own copy of the field table and the config
+// code), because each further module costs a lone `--help` more than its bytes do.
+await build({ ...common, entryPoints: { help: join(root, 'src/help.ts') }, outdir: dist })
+await build({
+  ...common,
+  entryPoints: { index: join(root, 'src/cli.ts') },
+  outdir: dist,
+  // Chunks sit beside the entry: the stand-ins and the precompiled specs are found relative
+  // to the chunk that asks (import.meta.url).
+  chunkNames: '[name]-[hash]',
+  splitting: true,
 })

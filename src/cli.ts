@@ -1,10 +1,14 @@
 import type { Io } from './index.js'
-import { TOOL } from './version.js'
+
+// Set by scripts/build.mjs: the version, and the self-contained bundle that answers --help.
+declare const __CCA_VERSION__: string | undefined
+declare const __CCA_HELP_BUNDLE__: string | undefined
 
 /**
  * Entry point of the published bin: wires the real process into main(). It loads only what
  * the command needs: `--version` nothing more, `--help` the field table and the config
- * (help.ts), anything else the CLI (index.ts), which loads each command's own module.
+ * (help.ts, bundled on its own: one file to load), anything else the CLI (index.ts), which
+ * loads each command's own module.
  */
 export async function run(): Promise<void> {
   const io: Io = {
@@ -18,12 +22,12 @@ export async function run(): Promise<void> {
   // The lone flags answer without the CLI; main() gives the same answers to the same argv.
   const only = io.argv.length === 1 ? io.argv[0] : undefined
   if (only === '--version' || only === '-v') {
-    io.stdout.write(`${TOOL.version}\n`)
+    io.stdout.write(`${typeof __CCA_VERSION__ === 'string' ? __CCA_VERSION__ : (await import('./version.js')).TOOL.version}\n`)
     return
   }
   if (only === '--help' || only === '-h') {
-    const [{ usage }, { parseCliArgs }] = await Promise.all([import('./help.js'), import('./cli/args.js')])
-    io.stdout.write(`${usage(io, parseCliArgs(io.argv))}\n`)
+    const help: typeof import('./help.js') = typeof __CCA_HELP_BUNDLE__ === 'string' ? await import(new URL(__CCA_HELP_BUNDLE__, import.meta.url).href) : await import('./help.js')
+    io.stdout.write(`${help.usage(io, help.parseCliArgs(io.argv))}\n`)
     return
   }
   // A run is short: V8's optimizing compiler, started on code that has run a little, costs

@@ -1,12 +1,14 @@
 import { resolve } from 'node:path'
 import { helpText, type CliArgs } from './cli/args.js'
+export { parseCliArgs } from './cli/args.js'
 import { loadOrg, type Org } from './cli/org.js'
 import type { Io } from './index.js'
 import { declaredVariables } from './packs/apply.js'
 
 /**
- * `--help`: the options, then the variables of the packs that apply here. Its own module so
- * that `--help` loads the field table and the config, not the generator (src/cli.ts).
+ * `--help`: the options, then the variables of the packs that apply here. Its own module (and
+ * its own bundle, dist/help.js) so that `--help` loads the field table and the config, not the
+ * generator (src/cli.ts).
  */
 export function usage(io: Io, args: CliArgs): string {
   return helpText() + packVariablesHelp(io, args)
