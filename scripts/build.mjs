@@ -15,7 +15,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { build } from 'esbuild'
+import { build, transform } from 'esbuild'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const dist = join(root, 'dist')
@@ -50,7 +50,12 @@ for (const file of await hbsFiles(join(root, 'templates'))) {
   const source = await readFile(file, 'utf8')
   specs.set(engine.templateKey(source), engine.precompileTemplate(source))
 }
-for (const [key, spec] of specs) await writeFile(join(dist, 'hbs', `${key}.js`), spec)
+// Minified like the bundle (a third smaller); still the one object literal Handlebars wrote.
+for (const [key, spec] of specs) {
+  const { code } = await transform(`x=${spec}`, { minify: true, loader: 'js', target: 'node20' })
+  if (!code.startsWith('x=')) throw new Error(`precompiling: unexpected minified spec for ${key}`)
+  await writeFile(join(dist, 'hbs', `${key}.js`), code.slice(2).replace(/;\n?$/, ''))
+}
 
 // ---- libraries and Node built-ins, loaded on first use --------------------------------------
 // In the sources, `import Handlebars from 'handlebars'`, `import { parse } from 'yaml'` and
