@@ -101,6 +101,8 @@ const lazyModules = {
 
 // ---- the CLI -------------------------------------------------------------------------------
 const common = {
+  // Paths in the metafiles (checked below) are relative to the repository.
+  absWorkingDir: root,
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -114,9 +116,10 @@ const common = {
 }
 // `--help` alone: one self-contained file (its own copy of the field table and the config
 // code), because each further module costs a lone `--help` more than its bytes do.
-await build({ ...common, entryPoints: { help: join(root, 'src/help.ts') }, outdir: dist })
-await build({
+const help = await build({ ...common, entryPoints: { help: join(root, 'src/help.ts') }, outdir: dist, metafile: true })
+const cli = await build({
   ...common,
+  metafile: true,
   entryPoints: { index: join(root, 'src/cli.ts') },
   outdir: dist,
   // Chunks sit beside the entry: the stand-ins and the precompiled specs are found relative
@@ -124,3 +127,28 @@ await build({
   chunkNames: '[name]-[hash]',
   splitting: true,
 })
+
+// What each path loads before it runs, from esbuild's own record: the entry's static imports
+// for `--version`, dist/help.js for `--help`. Neither may hold the generator, and a `create`
+// must not hold `update` or `check` (they are import()ed when they run; cli/validate.ts is
+// still loaded, for the formatFindings the post-generation check prints with).
+function loads(metafile, entry) {
+  const files = new Set()
+  const inputs = new Set()
+  const visit = (out) => {
+    if (files.has(out)) return
+    files.add(out)
+    for (const input of Object.keys(metafile.outputs[out].inputs)) inputs.add(input)
+    for (const i of metafile.outputs[out].imports) if (i.kind === 'import-statement' && metafile.outputs[i.path]) visit(i.path)
+  }
+  visit(Object.keys(metafile.outputs).find((o) => o.endsWith(entry)))
+  return [...inputs]
+}
+const GENERATOR = /^src\/(generate|render|template-engine)\.ts$|^src\/(generators|detect|validate)\/|^node_modules\/(handlebars|yaml)\//
+for (const [path, inputs] of [['--version', loads(cli.metafile, 'dist/index.js')], ['--help', loads(help.metafile, 'dist/help.js')]]) {
+  const wrong = inputs.filter((i) => GENERATOR.test(i))
+  if (wrong.length) throw new Error(`build: ${path} would load the generator: ${wrong.join(', ')}`)
+}
+const createOut = Object.keys(cli.metafile.outputs).find((o) => cli.metafile.outputs[o].entryPoint === 'src/index.ts')
+const commands = loads(cli.metafile, createOut).filter((i) => /^src\/cli\/(update|check)\.ts$/.test(i))
+if (commands.length) throw new Error(`build: create would load ${commands.join(', ')}`)
