@@ -10,6 +10,8 @@ export default defineConfig({
     exclude: ['test/__golden__/**', 'test/e2e/**', '**/node_modules/**'],
     env: { CCA_VERSION: pkg.version },
     globalSetup: ['test/helpers/global-setup.ts'],
+    // The safety suite's guard: a walk of the real filesystem around each of its files (a no-op elsewhere).
+    setupFiles: ['test/safety/setup.ts'],
     // Validator suites spawn real tools over many scenarios.
     testTimeout: 120_000,
     hookTimeout: 600_000,

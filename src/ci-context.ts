@@ -9,6 +9,7 @@ import { scanSeverities } from './policy/scan.js'
 import { ciToolchain, type CiToolchain, type CiToolchainInput } from './registry/ci-toolchains.js'
 import type { PlatformChoice } from './registry/platforms.js'
 import type { Cloud, TerraformContext } from './terraform-context.js'
+import { withDigest } from './registry/image-digests.js'
 
 /** A setting the pipelines read from the CI system, shown in the README. */
 export interface CiSetting {
@@ -93,6 +94,8 @@ export interface CiContext {
   cloudAudience: string | null
   /** GitLab: the script lines that log Docker in to the registry. */
   gitlabLogin: string[]
+  /** GitLab: the job images, `image:tag@sha256:…` where the digest is on record (registry/image-digests.ts). */
+  jobImages: { toolchain: string; dockerCli: string; dockerDind: string; terraform: string; deploy: string }
 
   /** Cluster deploys; null for Compose, which documents a place for its own. */
   deploy: null | {
@@ -247,7 +250,9 @@ export const CI_TOOL_VERSIONS = {
 
 /**
  * GitLab: the cloud's own CLI image turns the job's ID token into a short-lived registry
- * password, inside the Docker-in-Docker daemon, so the build image needs no cloud tools.
+ * password, inside the Docker-in-Docker daemon, so the build image needs no cloud tools. The
+ * token goes in on stdin: an -e variable of `docker run` stays in the container's config, which
+ * `docker inspect` on the daemon shows.
  */
 const CLOUD_CLI = {
   aws: 'amazon/aws-cli:2.37.5',
@@ -268,21 +273,21 @@ function gitlabLogin(registry: Registry): { audience: string | null; lines: stri
       return {
         audience: '$CI_SERVER_URL',
         lines: [
-          `docker run --rm -e CLOUD_ID_TOKEN -e AWS_ROLE_ARN -e AWS_REGION --entrypoint sh ${CLOUD_CLI.aws} -c 'printf %s "$CLOUD_ID_TOKEN" > /tmp/token && AWS_WEB_IDENTITY_TOKEN_FILE=/tmp/token aws ecr get-login-password' | docker login --username AWS --password-stdin "\${IMAGE_REPOSITORY%%/*}"`,
+          `printf %s "$CLOUD_ID_TOKEN" | docker run --rm -i -e AWS_ROLE_ARN -e AWS_REGION --entrypoint sh ${CLOUD_CLI.aws} -c 'cat > /tmp/token && AWS_WEB_IDENTITY_TOKEN_FILE=/tmp/token aws ecr get-login-password' | docker login --username AWS --password-stdin "\${IMAGE_REPOSITORY%%/*}"`,
         ],
       }
     case 'acr':
       return {
         audience: 'api://AzureADTokenExchange',
         lines: [
-          `docker run --rm -e CLOUD_ID_TOKEN -e AZURE_CLIENT_ID -e AZURE_TENANT_ID -e IMAGE_REPOSITORY ${CLOUD_CLI.azure} sh -c 'az login --service-principal --username "$AZURE_CLIENT_ID" --tenant "$AZURE_TENANT_ID" --federated-token "$CLOUD_ID_TOKEN" --allow-no-subscriptions --output none && az acr login --name "\${IMAGE_REPOSITORY%%.*}" --expose-token --output tsv --query accessToken' | docker login --username 00000000-0000-0000-0000-000000000000 --password-stdin "\${IMAGE_REPOSITORY%%/*}"`,
+          `printf %s "$CLOUD_ID_TOKEN" | docker run --rm -i -e AZURE_CLIENT_ID -e AZURE_TENANT_ID -e IMAGE_REPOSITORY ${CLOUD_CLI.azure} sh -c 'az login --service-principal --username "$AZURE_CLIENT_ID" --tenant "$AZURE_TENANT_ID" --federated-token "$(cat)" --allow-no-subscriptions --output none && az acr login --name "\${IMAGE_REPOSITORY%%.*}" --expose-token --output tsv --query accessToken' | docker login --username 00000000-0000-0000-0000-000000000000 --password-stdin "\${IMAGE_REPOSITORY%%/*}"`,
         ],
       }
     case 'gar':
       return {
         audience: 'https://iam.googleapis.com/$GCP_WORKLOAD_IDENTITY_PROVIDER',
         lines: [
-          `docker run --rm -e CLOUD_ID_TOKEN -e GCP_WORKLOAD_IDENTITY_PROVIDER ${CLOUD_CLI.gcp} sh -c 'printf %s "$CLOUD_ID_TOKEN" > /tmp/token && gcloud iam workload-identity-pools create-cred-config "$GCP_WORKLOAD_IDENTITY_PROVIDER" --credential-source-file=/tmp/token --output-file=/tmp/creds.json && gcloud auth login --cred-file=/tmp/creds.json --quiet && gcloud auth print-access-token' | docker login --username oauth2accesstoken --password-stdin "https://\${IMAGE_REPOSITORY%%/*}"`,
+          `printf %s "$CLOUD_ID_TOKEN" | docker run --rm -i -e GCP_WORKLOAD_IDENTITY_PROVIDER ${CLOUD_CLI.gcp} sh -c 'cat > /tmp/token && gcloud iam workload-identity-pools create-cred-config "$GCP_WORKLOAD_IDENTITY_PROVIDER" --credential-source-file=/tmp/token --output-file=/tmp/creds.json && gcloud auth login --cred-file=/tmp/creds.json --quiet && gcloud auth print-access-token' | docker login --username oauth2accesstoken --password-stdin "https://\${IMAGE_REPOSITORY%%/*}"`,
         ],
       }
   }
@@ -422,6 +427,13 @@ export function ciContext(
     toolchainVariables: Object.entries(toolchain.cacheVariables).map(([name, value]) => ({ name, value })),
     cloudAudience: provider === 'gitlab' ? gitlabLogin(answers.registry).audience : null,
     gitlabLogin: provider === 'gitlab' ? gitlabLogin(answers.registry).lines : [],
+    jobImages: {
+      toolchain: withDigest(toolchain.image),
+      dockerCli: withDigest(`docker:${CI_TOOL_VERSIONS.dockerVersion}-cli`),
+      dockerDind: withDigest(`docker:${CI_TOOL_VERSIONS.dockerVersion}-dind`),
+      terraform: withDigest(`hashicorp/terraform:${CI_TOOL_VERSIONS.terraformVersion}`),
+      deploy: withDigest(CI_TOOL_VERSIONS.deployImage),
+    },
     deploy,
     infra,
     settings: [...byName.values()],

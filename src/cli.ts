@@ -27,6 +27,9 @@ export async function run(): Promise<void> {
   }
   if (only === '--help' || only === '-h') {
     const help: typeof import('./help.js') = typeof __CCA_HELP_BUNDLE__ === 'string' ? await import(new URL(__CCA_HELP_BUNDLE__, import.meta.url).href) : await import('./help.js')
+    // The help bundle has its own copy of the cleanup registry (a preset fetched for its pack
+    // variables is registered there), so its own handlers are the ones to install.
+    help.cleanUpOnExit()
     io.stdout.write(`${help.usage(io, help.parseCliArgs(io.argv))}\n`)
     return
   }
@@ -34,6 +37,8 @@ export async function run(): Promise<void> {
   // more CPU than it saves before the process ends (about a quarter of a generation). Code
   // that runs long (detection over a large repository) is still optimized, a little later.
   ;(await import('node:v8')).setFlagsFromString('--interrupt-budget=4000000')
-  const { main } = await import('./index.js')
+  const [{ main }, { cleanUpOnExit }] = await Promise.all([import('./index.js'), import('./disk/cleanup.js')])
+  // A signal waits for a commit in progress and removes the run's temporary folders.
+  cleanUpOnExit()
   process.exitCode = await main(io)
 }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { helpText, type CliArgs } from './cli/args.js'
 export { parseCliArgs } from './cli/args.js'
+export { cleanUpOnExit } from './disk/cleanup.js'
 import { loadOrg, type Org } from './cli/org.js'
 import type { Io } from './index.js'
 import { declaredVariables } from './packs/apply.js'

@@ -29,6 +29,7 @@ import { usage } from './help.js'
 import { toProjectName } from './utils/names.js'
 import { TOOL } from './version.js'
 import { ConflictError, DryRunWriter, FsWriter, statusOf, writeAll, WriteCancelled, type ConflictPolicy, type FileReport, type Writer } from './write.js'
+import { enclosingProject, foreignEntries, isAnswersRecord, nestedProjectError, ownRecord, resolveTarget, TargetRefused } from './cli/target.js'
 
 export interface Io {
   argv: readonly string[]
@@ -108,7 +109,13 @@ export async function main(io: Io): Promise<number> {
     const { looksLikeProject, openQuestions, placeInRepo, prepareRetrofit, uncertainError } = await retrofitFlow(args, base)
     // An existing app is looked for in the named folder, in --cwd, or in the current folder
     // when it holds a manifest; otherwise this is a new service in a new folder.
-    const existingDir = args.dir !== undefined ? resolve(base, args.dir) : args.cwd !== undefined || args.services.length > 0 || looksLikeProject(base) ? base : undefined
+    let existingDir = args.dir !== undefined ? resolve(base, args.dir) : args.cwd !== undefined || args.services.length > 0 || looksLikeProject(base) ? base : undefined
+    const note = (m: string) => (interactive ? p.log.warn(m) : err(`note: ${m}`))
+    if (existingDir !== undefined && existsSync(existingDir)) {
+      const t = resolveTarget(existingDir)
+      if (t.note) note(t.note)
+      existingDir = t.dir
+    }
     // Bad flags fail before any question is asked or any app file is read. In an existing app
     // the answers that follow the language wait for detection to name it.
     validateGiven(given, {}, { languageUnknown: existingDir !== undefined && existsSync(existingDir) })
@@ -182,14 +189,25 @@ export async function main(io: Io): Promise<number> {
       if (dup) throw new UsageError(`two services are both named "${dup}": run once per service with --service <folder> --name <name> to tell them apart.`)
       root = first.writeRoot
     } else {
-      let raw: RawAnswers = { ...given }
+      // A project this tool generated as a new service, run again: regenerated in place from its
+      // record (flags win), as `.` would, never a second project nested inside it.
+      const home = existingDir ?? base
+      const record = ownRecord(home)
+      if (!record) {
+        const enclosing = enclosingProject(args.dir !== undefined ? dirname(home) : base)
+        if (enclosing && !args.force) throw nestedProjectError(args.dir !== undefined ? home : base, enclosing, io.cwd)
+      }
+      let raw: RawAnswers = { ...record?.raw, ...given }
       if (raw.name === undefined && args.dir !== undefined) raw.name = toProjectName(basename(resolve(base, args.dir)))
       // A new folder's config is its parents': the folder the run starts in, or the named one's.
       const org = orgFor(resolve(base, args.dir ?? '.'))
       if (interactive) raw = await promptAnswers({ ...lockedAnswers(org.config), ...raw }, withConfigDefaults(org.config, raw), {}, (key, choices) => restrictChoices(org.config, key, choices))
       const answers = applyConfig(org.config, raw)
       const vars = await orgVariables(org, recordedVars(resolve(base, args.dir ?? '.')), args.vars, askVars?.(org))
-      root = resolve(base, args.dir ?? answers.name)
+      const target = resolveTarget(record ? home : resolve(base, args.dir ?? answers.name))
+      if (target.note) note(target.note)
+      root = target.dir
+      if (!record) await consentToOccupied(root, args, interactive, io.cwd)
       plans = [{ answers, target: root, org, vars }]
     }
     const policy: ConflictPolicy = args.onConflict ? POLICY[args.onConflict] : interactive ? 'prompt' : 'abort'
@@ -225,6 +243,8 @@ export async function main(io: Io): Promise<number> {
       // The dry-run writer reads the real directory but records writes instead of doing them.
       const dry = new DryRunWriter(disk)
       const reports = policy === 'prompt' || policy === 'abort' ? await statusOf(files, dry) : await writeAll(files, dry, policy, undefined, fitted.decided)
+      // What the run would refuse, the dry run refuses too.
+      disk.check([...dry.written, ...reports.filter((r) => r.status === 'create' || r.status === 'extend').map((r) => r.path)])
       const conflicts = reports.filter((r) => r.status === 'conflict').length
       const notes = notesOf(reports)
       if (args.json) out(JSON.stringify({ dryRun: true, directory: root, ...detectionJson, answers: applicableAnswers(answers), files: reports, notes }, null, 2))
@@ -250,6 +270,9 @@ export async function main(io: Io): Promise<number> {
     }, fitted.decided)
     spin?.stop(`Wrote ${reports.filter((r) => r.action === 'created' || r.action === 'overwritten' || r.action === 'alongside' || r.action === 'extended').length} files`)
     await writeBaseRecords(disk, placed, files, reports)
+    // The answers record first: a run stopped part-way, even by SIGKILL, leaves a folder the
+    // next run recognizes as this project and completes.
+    await disk.commit(isAnswersRecord)
     const notes = notesOf(reports)
     // The built-in checks over what is now on disk at every path this run wrote or kept: a
     // generated project is checked before the user sees it, and a kept file that disagrees
@@ -300,13 +323,34 @@ export async function main(io: Io): Promise<number> {
       else err(e.message)
       return EXIT.failed
     }
-    if (e instanceof ConflictError) {
+    if (e instanceof ConflictError || e instanceof TargetRefused) {
       err(`error: ${e.message}`)
       return EXIT.failed
     }
     err(`error: ${(e as Error).message}`)
     return EXIT.failed
   }
+}
+
+/**
+ * A new service goes into a folder that is missing or empty (but for .git and a killed run's
+ * debris). Another folder is written into only with consent: --force, an explicit
+ * --on-conflict (the user has said what happens to files there), or a yes in the terminal.
+ */
+async function consentToOccupied(dir: string, args: CliArgs, interactive: boolean, cwd: string): Promise<void> {
+  const foreign = foreignEntries(dir)
+  if (foreign.length === 0 || args.force || args.onConflict !== undefined) return
+  const shown = `${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ` and ${foreign.length - 5} more` : ''}`
+  const rel = relative(cwd, dir) || '.'
+  if (interactive) {
+    const go = await p.confirm({ message: `${rel} is not empty (${shown}) and holds no app this tool recognizes. Write a new service into it?`, initialValue: false })
+    if (p.isCancel(go) || !go) throw new WriteCancelled()
+    return
+  }
+  throw new TargetRefused(
+    `${dir} is not empty (${shown}) and holds no app create-containerized-app recognizes, so a new service would be written among its files. ` +
+      'Nothing was written. Choose an empty or new folder, or pass --force (or --on-conflict keep|alongside|overwrite) to write into it.',
+  )
 }
 
 type RetrofitFlow = Pick<typeof import('./cli/retrofit.js'), 'looksLikeProject' | 'openQuestions' | 'placeInRepo' | 'prepareRetrofit' | 'uncertainError'>

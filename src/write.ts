@@ -1,7 +1,10 @@
-import { randomBytes } from 'node:crypto'
-import { lstat, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises'
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
-import fse from 'fs-extra'
+import { readFile } from 'node:fs/promises'
+import { dirname, resolve } from 'node:path'
+import { commitWrites, sweepDebris, SYSTEM_OPS, type FsOps } from './disk/commit.js'
+import { PathGuard, realDir, WriteRefused } from './disk/guard.js'
+
+export { WriteFailed } from './disk/commit.js'
+export { WriteRefused } from './disk/guard.js'
 import type { MergeKind, RenderedFile } from './render.js'
 import { extendEnvExample } from './utils/env-example.js'
 
@@ -53,17 +56,32 @@ export class WriteCancelled extends Error {
 
 const MERGES: Record<MergeKind, (current: string, proposed: string) => string> = { env: extendEnvExample }
 
-/** Each file's status, and for a merged file the content it would end up with. */
+/**
+ * Each file's status, and for a merged file the content it would end up with. A path the
+ * writer refuses to read (a link on the way) is collected, so one error names all of them.
+ */
 async function survey(files: readonly RenderedFile[], writer: Writer): Promise<{ report: FileReport; content: string }[]> {
-  return Promise.all(
+  const refused: WriteRefused[] = []
+  const out = await Promise.all(
     files.map(async (f) => {
-      const current = await writer.read(f.path)
+      let current: string | undefined
+      try {
+        current = await writer.read(f.path)
+      } catch (err) {
+        if (!(err instanceof WriteRefused)) throw err
+        refused.push(err)
+      }
       // A directory reads as a sentinel that never merges: it stays a conflict.
       const content = current !== undefined && f.merge && !current.startsWith('\u0000') ? MERGES[f.merge](current, f.content) : f.content
       const status: FileStatus = current === undefined ? 'create' : current === content ? 'identical' : f.merge && content !== f.content ? 'extend' : 'conflict'
       return { report: { path: f.path, status, action: 'planned' as const }, content }
     }),
   )
+  if (refused.length) {
+    const byPath = new Map(refused.flatMap((e) => e.refusals).map((r) => [r.path, r]))
+    throw new WriteRefused([...byPath.values()])
+  }
+  return out
 }
 
 /** Status of every file against what is on disk. Reads only. */
@@ -144,49 +162,97 @@ export async function writeAll(
   return reports
 }
 
+/** Options of an FsWriter; `ops` is for tests that inject a failing system call. */
+export interface FsWriterOptions {
+  ops?: FsOps
+}
+
 /**
- * Writes under `root` on disk. Each file goes to a temporary sibling first and is renamed
- * into place, so an interrupted run never leaves a half-written file. Paths that would land
- * outside `root` (through `..` or a symlinked folder) are refused.
+ * Reads and writes under `root` on disk, through one path-safety layer ({@link PathGuard}):
+ * every path is walked from the target's real path with lstat, and a symbolic link anywhere
+ * below the target (dangling or not), a `..` that leaves it, a file where a folder is needed
+ * or a folder or special file where a file goes is refused. Reads never follow a link.
+ *
+ * Writes are staged, then {@link commit} checks all of them before the first byte and writes
+ * every file or none: a failure mid-way (ENOSPC, EISDIR, EACCES...) rolls back what this
+ * commit created or replaced and reports the system's errno.
  */
 export class FsWriter implements Writer {
-  constructor(readonly root: string) {}
+  private readonly guard: PathGuard
+  private readonly staged = new Map<string, RenderedFile>()
+  /** Folders this writer looked in: where a killed run's temporary files are swept from. */
+  private readonly seen = new Set<string>()
+  private readonly ops: FsOps
 
-  private async target(path: string): Promise<string> {
-    const abs = resolve(this.root, path)
-    const rel = relative(resolve(this.root), abs)
-    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw new Error(`refusing to write outside the target directory: ${path}`)
-    return abs
+  constructor(
+    readonly root: string,
+    options: FsWriterOptions = {},
+  ) {
+    this.guard = new PathGuard(root)
+    this.ops = options.ops ?? SYSTEM_OPS
   }
 
   async read(path: string): Promise<string | undefined> {
-    const abs = await this.target(path)
+    const staged = this.staged.get(path)
+    if (staged) return staged.content
+    const w = this.guard.walk(path)
+    if (w.problem && w.kind === 'link') throw new WriteRefused([w.problem])
+    this.seen.add(dirname(path))
+    if (w.problem || w.kind === 'missing') return undefined
+    // Never equal to rendered text, so a folder or a FIFO in a file's place is a conflict; and
+    // never opened: reading a FIFO would block the run.
+    if (w.kind !== 'file') return `\u0000${w.kind}`
     try {
-      const st = await lstat(abs)
-      if (st.isDirectory()) return `\u0000directory` // never equal to rendered text: a conflict
-      return await readFile(abs, 'utf8')
+      return await readFile(w.abs, 'utf8')
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
       throw err
     }
   }
 
+  /** Staged: nothing reaches the disk before {@link commit}. A later write of the same path replaces it. */
   async write(file: RenderedFile): Promise<void> {
-    const abs = await this.target(file.path)
-    await fse.mkdirp(dirname(abs))
-    const realRoot = await realpath(this.root)
-    const realDir = await realpath(dirname(abs))
-    if (realDir !== realRoot && !realDir.startsWith(realRoot + sep)) {
-      throw new Error(`refusing to write ${file.path}: its folder links outside the target directory`)
+    this.guard.lexical(file.path, resolve(this.root))
+    this.staged.delete(file.path)
+    this.staged.set(file.path, file)
+  }
+
+  /** Paths staged and not yet committed, in order. */
+  get pending(): string[] {
+    return [...this.staged.keys()]
+  }
+
+  /** Throws WriteRefused with every reason not to write these paths (default: the staged ones). */
+  check(paths: Iterable<string> = this.staged.keys()): void {
+    const refusals = this.guard.refusals(paths)
+    if (refusals.length) throw new WriteRefused(refusals)
+  }
+
+  /**
+   * Writes everything staged, all or nothing: the checks first (WriteRefused, nothing
+   * written), then the temporary files a killed run left in the folders involved are removed,
+   * then the files are written (WriteFailed with the errno and a rollback on a failure), those
+   * `first` picks before the others.
+   */
+  async commit(first: (path: string) => boolean = () => false): Promise<void> {
+    const all = [...this.staged.values()]
+    const files = [...all.filter((f) => first(f.path)), ...all.filter((f) => !first(f.path))]
+    this.check(files.map((f) => f.path))
+    const realRoot = realDir(this.root)
+    const dirs = new Set<string>()
+    for (const rel of new Set([...this.seen, ...files.map((f) => dirname(f.path))])) {
+      if (rel === '.') dirs.add(realRoot)
+      else {
+        const w = this.guard.walk(rel, realRoot)
+        if (!w.problem && w.kind === 'dir') dirs.add(w.abs)
+      }
     }
-    const tmp = join(dirname(abs), `.${randomBytes(6).toString('hex')}.cca-tmp`)
-    try {
-      await writeFile(tmp, file.content, { mode: file.mode ?? 0o644 })
-      await rename(tmp, abs)
-    } catch (err) {
-      await rm(tmp, { force: true })
-      throw err
-    }
+    sweepDebris(dirs)
+    commitWrites(
+      files.map((f) => ({ path: f.path, abs: this.guard.lexical(f.path, realRoot), content: f.content, mode: f.mode ?? 0o644 })),
+      this.ops,
+    )
+    this.staged.clear()
   }
 }
 

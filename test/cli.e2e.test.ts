@@ -160,7 +160,8 @@ describe('the built CLI', () => {
     expect(r.exitCode, r.stderr).toBe(0)
     expect(existsSync(join(cwd, 'svc/.git'))).toBe(true)
     mkdirSync(join(cwd, 'svc/sub'))
-    const inner = await cli(['sub', '--git'], join(cwd, 'svc'))
+    // A project inside a generated one takes --force (issue 19, item 4).
+    const inner = await cli(['sub', '--git', '--force'], join(cwd, 'svc'))
     expect(inner.stderr).toMatch(/Already inside a git repository/)
     expect(existsSync(join(cwd, 'svc/sub/.git'))).toBe(false)
   })

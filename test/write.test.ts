@@ -68,6 +68,9 @@ describe('FsWriter', () => {
     const root = tmp()
     const w = new FsWriter(root)
     await writeAll([{ path: 'a/b/c.txt', content: 'hi\n' }, { path: 'run.sh', content: '#!/bin/sh\n', mode: 0o755 }], w, 'abort')
+    // Staged until the commit: nothing reaches the disk before every path is checked.
+    expect(existsSync(join(root, 'a'))).toBe(false)
+    await w.commit()
     expect(readFileSync(join(root, 'a/b/c.txt'), 'utf8')).toBe('hi\n')
     expect(readdirSync(join(root, 'a/b'))).toEqual(['c.txt'])
     expect(await w.read('a/b/c.txt')).toBe('hi\n')
@@ -76,15 +79,17 @@ describe('FsWriter', () => {
 
   it('refuses paths outside the root', async () => {
     const w = new FsWriter(tmp())
-    await expect(w.write({ path: '../escape.txt', content: 'x' })).rejects.toThrow(/outside the target directory/)
-    await expect(w.write({ path: '/etc/passwd-x', content: 'x' })).rejects.toThrow(/outside the target directory/)
+    await expect(w.write({ path: '../escape.txt', content: 'x' })).rejects.toThrow(/leaves the target directory/)
+    await expect(w.write({ path: '/etc/passwd-x', content: 'x' })).rejects.toThrow(/leaves the target directory/)
   })
 
   it('refuses to write through a symlinked folder that leaves the root', async () => {
     const root = tmp()
     const outside = tmp()
     symlinkSync(outside, join(root, 'linked'))
-    await expect(new FsWriter(root).write({ path: 'linked/x.txt', content: 'x' })).rejects.toThrow(/links outside/)
+    const w = new FsWriter(root)
+    await w.write({ path: 'linked/x.txt', content: 'x' })
+    await expect(w.commit()).rejects.toThrow(/linked: is a symbolic link to .*nothing is written or read through it/)
     expect(existsSync(join(outside, 'x.txt'))).toBe(false)
   })
 

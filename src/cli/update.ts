@@ -89,6 +89,8 @@ export async function runUpdate(io: Io, args: CliArgs, interactive: boolean): Pr
   if (record) await writer.write(record)
   const kept = project.base?.kept ?? []
   await writer.write({ path: project.basePath, content: baseRecordText(baseFor(files, `${TOOL.name}@${TOOL.version}`, next.org.packs.map(packRef), kept)) })
+  // Every change or none: checked before the first byte, rolled back on a failure.
+  await writer.commit()
 
   if (args.json) {
     out(JSON.stringify({ directory: project.writeRoot, from, to: `${TOOL.name}@${TOOL.version}`, packs: next.org.packs.map(packRef), files: items.map(({ current: _c, content: _t, ...rest }) => rest), conflicts: conflicts.map((c) => c.path) }, null, 2))

@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs'
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
+import { temporary } from '../disk/cleanup.js'
 import { ConfigError } from './resolve.js'
 
 /** The environment the loaders read: where the user's config and the package cache live. */
@@ -65,13 +67,17 @@ export function unpackTarball(tgz: string, env: PackageEnv, what: string): strin
   const tmp = `${dest}.${process.pid}.tmp`
   rmSync(tmp, { recursive: true, force: true })
   mkdirSync(tmp, { recursive: true })
-  execFileSync('tar', ['-xzf', tgz, '-C', tmp, '--no-same-owner', '--no-same-permissions'])
-  const top = readdirSync(tmp)
-  // npm tarballs keep everything under package/; others may use any single top folder.
-  const inner = top.length === 1 && statSync(join(tmp, top[0]!)).isDirectory() ? top[0]! : '.'
-  mkdirSync(dest, { recursive: true })
-  renameSync(join(tmp, inner), join(dest, 'package'))
-  rmSync(tmp, { recursive: true, force: true })
+  const done = temporary(tmp)
+  try {
+    execFileSync('tar', ['-xzf', tgz, '-C', tmp, '--no-same-owner', '--no-same-permissions'])
+    const top = readdirSync(tmp)
+    // npm tarballs keep everything under package/; others may use any single top folder.
+    const inner = top.length === 1 && statSync(join(tmp, top[0]!)).isDirectory() ? top[0]! : '.'
+    mkdirSync(dest, { recursive: true })
+    renameSync(join(tmp, inner), join(dest, 'package'))
+  } finally {
+    done()
+  }
   return join(dest, 'package')
 }
 
@@ -101,20 +107,28 @@ export function resolvePackage(spec: string, fromDir: string, env: PackageEnv, w
       if (dirname(d) === d) break
     }
   }
-  const tarballs = join(cacheDir(env), 'tarballs')
-  mkdirSync(tarballs, { recursive: true })
-  let out: string
+  // `npm pack` runs in a folder of its own and drops the tarball there: never in the target,
+  // which may not exist yet (a new service) and must not get npm's files. A `file:` spec is
+  // made absolute first, as it was written relative to `fromDir`.
+  const work = mkdtempSync(join(tmpdir(), 'cca-npm-pack-'))
+  const done = temporary(work)
   try {
-    out = execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['pack', spec, '--json', '--pack-destination', tarballs, '--ignore-scripts'], {
-      cwd: fromDir,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-  } catch (err) {
-    const stderr = String((err as { stderr?: unknown }).stderr ?? '').trim().split('\n').slice(-3).join(' ')
-    throw new ConfigError(`${what} ${spec}: not installed in node_modules, and \`npm pack ${spec}\` failed: ${stderr || (err as Error).message}`)
+    const packed = spec.startsWith('file:') ? `file:${resolve(fromDir, spec.slice('file:'.length).replace(/^~(?=[\\/])/, env.home ?? '~'))}` : spec
+    let out: string
+    try {
+      out = execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['pack', packed, '--json', '--pack-destination', work, '--ignore-scripts'], {
+        cwd: work,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+    } catch (err) {
+      const stderr = String((err as { stderr?: unknown }).stderr ?? '').trim().split('\n').slice(-3).join(' ')
+      throw new ConfigError(`${what} ${spec}: not installed in node_modules, and \`npm pack ${spec}\` failed: ${stderr || (err as Error).message}`)
+    }
+    const info = (JSON.parse(out) as { name: string; version: string; filename: string }[])[0]!
+    const dir = unpackTarball(join(work, info.filename.replace(/^@/, '').replace('/', '-')), env, what)
+    return { dir, label: `${info.name}@${info.version}`, name: info.name, version: info.version }
+  } finally {
+    done()
   }
-  const info = (JSON.parse(out) as { name: string; version: string; filename: string }[])[0]!
-  const dir = unpackTarball(join(tarballs, info.filename.replace(/^@/, '').replace('/', '-')), env, what)
-  return { dir, label: `${info.name}@${info.version}`, name: info.name, version: info.version }
 }

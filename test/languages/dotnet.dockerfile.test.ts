@@ -133,7 +133,7 @@ describe.each(cases.map((a) => [`${a.framework}/${a.packageManager} port ${a.por
 
   it('.dockerignore drops build output, VCS, secrets and deploy files but keeps what the build needs', () => {
     const ignore = files.get('.dockerignore')!.split('\n').filter((l) => l && !l.startsWith('#'))
-    for (const p of ['.git', '**/bin', '**/obj', '.env', '.env.*', '!.env.example', 'compose*.yaml', '.containerized', '.vs']) expect(ignore).toContain(p)
+    for (const p of ['.git', '**/bin', '**/obj', '**/.env', '**/.env.*', '!.env.example', '!.env.sample', 'compose*.yaml', '.containerized', '.vs']) expect(ignore).toContain(p)
     const needed = [...pm.manifests, 'src', 'src/App/Program.cs', 'tests', 'tests/App.Tests/SettingsTests.cs']
     const matches = (pattern: string, path: string) => {
       const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*\//g, '(.*/)?').replace(/\*/g, '[^/]*')}(/.*)?$`)

@@ -135,7 +135,7 @@ describe.each(cases.map((a) => [`${a.framework}/${a.packageManager} port ${a.por
 
   it('.dockerignore drops VCS, build output, secrets and deploy files but keeps what the build needs', () => {
     const ignore = files.get('.dockerignore')!.split('\n').filter((l) => l && !l.startsWith('#'))
-    for (const p of ['.git', 'bin', '.env', '.env.*', '!.env.example', 'compose*.yaml', '.containerized', 'go.work', 'Dockerfile*']) expect(ignore).toContain(p)
+    for (const p of ['.git', 'bin', '**/.env', '**/.env.*', '!.env.example', '!.env.sample', 'compose*.yaml', '.containerized', 'go.work', 'Dockerfile*']) expect(ignore).toContain(p)
     // Every file of the starter app (tests included, for the test target) stays in the context.
     const needed = [...files.keys()].filter((p) => /\.go$|^go\.(mod|sum)$/.test(p))
     expect(needed).toEqual(expect.arrayContaining(['go.mod', 'cmd/server/main.go', 'internal/server/app_test.go']))

@@ -143,7 +143,7 @@ describe.each(cases.map((a) => [`${a.framework}/${a.packageManager} port ${a.por
 
     it('.dockerignore drops build output, VCS, secrets and deploy files but keeps what the build needs', () => {
       const ignore = files.get('.dockerignore')!.split('\n').filter((l) => l && !l.startsWith('#'))
-      for (const p of ['.git', 'target', 'build', '.gradle', '.env', '.env.*', '!.env.example', 'compose*.yaml', '.containerized', '.idea']) expect(ignore).toContain(p)
+      for (const p of ['.git', 'target', 'build', '.gradle', '**/.env', '**/.env.*', '!.env.example', '!.env.sample', 'compose*.yaml', '.containerized', '.idea']) expect(ignore).toContain(p)
       const needed = [...pm.manifests, '.mvn', 'src', 'src/test', 'gradle']
       for (const n of needed) expect(ignore.some((p) => p === n || p === `${n}*` || (p.endsWith('*') && n.startsWith(p.slice(0, -1))))).toBe(false)
     })

@@ -89,13 +89,13 @@ describe('Node retrofit: what the prod image runs and ships', () => {
     expect(copies.some((c) => c.includes('--chown'))).toBe(false)
     // Re-included wherever an earlier pattern (dist) would drop them; never a secret.
     expect(r.ignore.slice(-3)).toEqual(['!views', '!public', '!dist/templates'])
-    expect(r.ignore.filter((p) => /env|key|shared|space/.test(p) && p !== '!.env.example')).toEqual(['.env', '.env.*', '*.key'])
+    expect(r.ignore.filter((p) => /env|key|shared|space/.test(p) && !['!.env.example', '!.env.sample'].includes(p))).toEqual(['**/.env', '**/.env.*', '*.key'])
   })
 
   it('no run-time paths: nothing copied besides the app, nothing re-included', () => {
     const r = node(built)
     expect(r.copies('prod')).toHaveLength(3)
-    expect(r.ignore.some((p) => p.startsWith('!') && p !== '!.env.example')).toBe(false)
+    expect(r.ignore.some((p) => p.startsWith('!') && !['!.env.example', '!.env.sample'].includes(p))).toBe(false)
   })
 
   it('without a build step the source is shipped whole, and the run-time files stay in the context', () => {
@@ -201,7 +201,7 @@ describe('Node retrofit: a pnpm workspace member', () => {
     const r = node(member, { packageManager: 'pnpm' })
     expect(r.byPath.has('.dockerignore')).toBe(false)
     expect(r.byPath.has('Dockerfile.dockerignore')).toBe(true)
-    expect(r.ignore).toEqual(expect.arrayContaining(['**/node_modules', '**/dist', '**/.env', '!**/.env.example', '**/.turbo', '!apps/api/views']))
+    expect(r.ignore).toEqual(expect.arrayContaining(['**/node_modules', '**/dist', '**/.env', '!.env.example', '**/.turbo', '!apps/api/views']))
     expect(r.ignore).not.toContain('node_modules')
   })
 

@@ -124,9 +124,10 @@ describe.each(cases.map((a) => [`${a.framework}/${a.packageManager} port ${a.por
       const run = stage(name).body.find((i) => i.keyword === 'RUN')!
       for (const m of pm.manifests) expect(run.args).toContain(`--mount=type=bind,source=${m},target=${m}`)
       expect(run.args).toContain(`--mount=type=cache,target=${pm.cacheDir}`)
-      // deps and prod-deps run in parallel: Yarn 1's cache takes one writer at a time (a shared
-      // one failed an integrity check in CI), the others' caches are safe to share.
-      expect(/--mount=type=cache,[^ ]*sharing=locked/.test(run.args), 'cache sharing=locked').toBe(pm.id === 'yarn-classic')
+      // deps and prod-deps run in parallel: Yarn 1, Yarn Berry and Bun take one writer at a time
+      // (a shared Yarn 1 cache failed an integrity check in CI), npm's and pnpm's caches are safe
+      // to share (the sources are in src/registry/languages/cache-mounts.ts).
+      expect(/--mount=type=cache,[^ ]*sharing=locked/.test(run.args), 'cache sharing=locked').toBe(['yarn-classic', 'yarn', 'bun'].includes(pm.id))
       expect(run.args).toContain(name === 'deps' ? pm.install : pm.installProd)
       expect(stage(name).body.some((i) => i.keyword === 'COPY')).toBe(false)
     }
@@ -237,7 +238,7 @@ describe.each(cases.map((a) => [`${a.framework}/${a.packageManager} port ${a.por
 
   it('.dockerignore drops dependencies, VCS, secrets and deploy files but keeps what the build needs', () => {
     const ignore = files.get('.dockerignore')!.split('\n').filter((l) => l && !l.startsWith('#'))
-    for (const p of ['.git', 'node_modules', 'dist', '.env', '.env.*', '!.env.example', 'compose*.yaml', '.containerized']) expect(ignore).toContain(p)
+    for (const p of ['.git', 'node_modules', 'dist', '**/.env', '**/.env.*', '!.env.example', '!.env.sample', 'compose*.yaml', '.containerized']) expect(ignore).toContain(p)
     if (fw === 'next') for (const p of ['.next', 'out']) expect(ignore).toContain(p)
     const needed = [...pm.manifests, ...NEEDED[fw]!]
     for (const n of needed) expect(ignore.some((p) => p === n || p === `${n}*` || (p.endsWith('*') && n.startsWith(p.slice(0, -1)))), n).toBe(false)

@@ -202,7 +202,7 @@ describe.each(cases.map((a) => [`${a.framework} ${a.database}/${a.cache} port ${
 
   it('.dockerignore drops dependencies, VCS, secrets and deploy files but keeps what the build needs', () => {
     const ignore = files.get('.dockerignore')!.split('\n').filter((l) => l && !l.startsWith('#'))
-    for (const p of ['.git', 'vendor', '.env', '.env.*', '!.env.example', 'auth.json', 'compose*.yaml', '.containerized']) expect(ignore).toContain(p)
+    for (const p of ['.git', 'vendor', '**/.env', '**/.env.*', '!.env.example', '!.env.sample', 'auth.json', 'compose*.yaml', '.containerized']) expect(ignore).toContain(p)
     const needed = isLaravel
       ? [...pm.manifests, 'artisan', 'app', 'bootstrap', 'config', 'database', 'public', 'resources', 'routes', 'storage', 'tests']
       : [...pm.manifests, 'bin', 'public', 'src', 'tests']

@@ -141,7 +141,7 @@ describe.each(cases.map((a) => [`${a.framework}/${a.packageManager} port ${a.por
 
   it('.dockerignore drops environments, caches, VCS, secrets and deploy files but keeps what the build needs', () => {
     const ignore = files.get('.dockerignore')!.split('\n').filter((l) => l && !l.startsWith('#'))
-    for (const p of ['.git', '.venv', '__pycache__', '*.py[cod]', '.pytest_cache', '.env', '.env.*', '!.env.example', 'compose*.yaml', '.containerized']) expect(ignore).toContain(p)
+    for (const p of ['.git', '.venv', '__pycache__', '*.py[cod]', '.pytest_cache', '**/.env', '**/.env.*', '!.env.example', '!.env.sample', 'compose*.yaml', '.containerized']) expect(ignore).toContain(p)
     const needed = [...pm.manifests, 'pyproject.toml', 'src', 'tests', 'manage.py', 'config']
     for (const n of needed) expect(ignore.some((p) => p === n || p === `${n}*` || (p.endsWith('*') && n.startsWith(p.slice(0, -1))))).toBe(false)
   })

@@ -120,7 +120,7 @@ describe.each(cases.map((a) => [`${a.framework} port ${a.port}`, a] as const))('
 
   it('.dockerignore drops VCS, installed gems, secrets and deploy files but keeps what the build needs', () => {
     const ignore = files.get('.dockerignore')!.split('\n').filter((l) => l && !l.startsWith('#'))
-    for (const p of ['.git', '.bundle', 'vendor/bundle', '.env', '.env.*', '!.env.example', 'compose*.yaml', '.containerized']) expect(ignore).toContain(p)
+    for (const p of ['.git', '.bundle', 'vendor/bundle', '**/.env', '**/.env.*', '!.env.example', '!.env.sample', 'compose*.yaml', '.containerized']) expect(ignore).toContain(p)
     if (rails) for (const p of ['config/master.key', 'node_modules', 'tmp/*']) expect(ignore).toContain(p)
     const needed = [...bundler.manifests, 'test', ...(rails ? ['app', 'config', 'db', 'lib', 'public', 'bin', 'spec'] : ['src', 'Rakefile', 'bin'])]
     for (const n of needed) expect(ignore.some((p) => p === n || p === `${n}*` || (p.endsWith('*') && !p.includes('/') && n.startsWith(p.slice(0, -1))))).toBe(false)

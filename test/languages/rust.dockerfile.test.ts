@@ -132,7 +132,7 @@ describe.each(cases.map((a) => [`${a.framework}/${a.packageManager} port ${a.por
 
     it('.dockerignore drops build output, VCS, secrets and deploy files but keeps what the build needs', () => {
       const ignore = files.get('.dockerignore')!.split('\n').filter((l) => l && !l.startsWith('#'))
-      for (const p of ['.git', 'target', '.env', '.env.*', '!.env.example', 'compose*.yaml', '.containerized', 'Dockerfile*']) expect(ignore).toContain(p)
+      for (const p of ['.git', 'target', '**/.env', '**/.env.*', '!.env.example', '!.env.sample', 'compose*.yaml', '.containerized', 'Dockerfile*']) expect(ignore).toContain(p)
       for (const n of [...pm.manifests, 'src']) {
         expect(ignore.some((p) => p === n || p === `${n}*` || (p.endsWith('*') && n.startsWith(p.slice(0, -1))))).toBe(false)
       }

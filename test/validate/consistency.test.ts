@@ -232,8 +232,8 @@ describe('health-path-mismatch', () => {
     expectClean(edit(files, 'compose.yaml', '    init: true\n', healthcheck('/healthz')))
     expectClean(edit(files, 'compose.yaml', '    init: true\n', healthcheck('/readyz')))
     expectOnly(edit(files, 'compose.yaml', '    init: true\n', healthcheck('/health')), 'health-path-mismatch', 'compose.yaml')
-    const smoke = (path: string) => `      - name: Unit tests\n        run: \${{ env.TEST_COMMAND }}\n      - name: Smoke\n        run: |\n          docker compose up -d --wait\n          curl -fsS http://localhost:3000${path}\n`
-    const step = '      - name: Unit tests\n        run: ${{ env.TEST_COMMAND }}\n'
+    const smoke = (path: string) => `      - name: Unit tests\n        run: eval "\${TEST_COMMAND}"\n      - name: Smoke\n        run: |\n          docker compose up -d --wait\n          curl -fsS http://localhost:3000${path}\n`
+    const step = '      - name: Unit tests\n        run: eval "${TEST_COMMAND}"\n'
     expectClean(edit(files, '.github/workflows/ci.yml', step, smoke('/readyz')))
     const broken = edit(files, '.github/workflows/ci.yml', step, smoke('/health'))
     const [f] = expectOnly(broken, 'health-path-mismatch', '.github/workflows/ci.yml')

@@ -239,7 +239,7 @@ describe('the real validators (scripts/install-tools.sh)', () => {
 
     it('actionlint: an undefined step output and an unquoted variable in run: fail, shellcheck\'s finding included', async () => {
       const { root, paths } = project(KUBERNETES, 'cca-ext-al-')
-      edit(root, '.github/workflows/ci.yml', (s) => s.replace("if: env.LINT_COMMAND != ''", 'if: steps.nope.outputs.lint').replace('run: ${{ env.TEST_COMMAND }}', 'run: echo $TEST_COMMAND'))
+      edit(root, '.github/workflows/ci.yml', (s) => s.replace("if: env.LINT_COMMAND != ''", 'if: steps.nope.outputs.lint').replace('run: eval "${TEST_COMMAND}"', 'run: echo $TEST_COMMAND'))
       const [r] = await runExternal(root, paths, { env, only: ['actionlint'] })
       expect(r!.status).toBe('failed')
       expect(r!.findings).toContainEqual(expect.objectContaining({ rule: 'actionlint/expression', file: '.github/workflows/ci.yml', line: 47 }))

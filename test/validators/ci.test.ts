@@ -74,7 +74,7 @@ describe('GitHub Actions', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cca-ci-neg-'))
     mkdirSync(join(dir, '.github/workflows'), { recursive: true })
     const bad = github()[0]!.files.get('.github/workflows/ci.yml')!
-      .replace('run: ${{ env.TEST_COMMAND }}', 'run: echo $TEST_COMMAND')
+      .replace('run: eval "${TEST_COMMAND}"', 'run: echo $TEST_COMMAND')
       .replace("if: env.LINT_COMMAND != ''", "if: steps.nope.outputs.lint")
     writeFileSync(join(dir, '.github/workflows/ci.yml'), bad)
     const r = await run('actionlint', ['-no-color', '-shellcheck', requireTool('shellcheck'), '.github/workflows/ci.yml'], dir)
@@ -82,6 +82,36 @@ describe('GitHub Actions', () => {
     expect(r.all).toContain('shellcheck reported issue')
     expect(r.all).toContain('SC2086')
     expect(r.all).toContain('property "nope" is not defined')
+  })
+
+  it('zizmor (--pedantic) finds nothing in any workflow or Dependabot file, and each ignore says why', async () => {
+    const roots = github().map((p) => p.root)
+    // Offline: the audits that ask GitHub's API (impostor commits, tag/SHA mismatches) cannot run here.
+    const r = await run('zizmor', ['--pedantic', '--offline', '--no-config', '--strict-collection', '--format', 'json', ...roots])
+    const findings = JSON.parse(r.stdout || 'null') as Obj[] | null
+    expect(findings, r.stderr).not.toBeNull()
+    expect(findings!.map((f) => `${f.ident} ${JSON.stringify(f.locations[0].symbolic.key)}`)).toEqual([])
+    // Every input was audited: each workflow and each dependabot.yml.
+    const audited = r.stderr.match(/completed \S+/g) ?? []
+    expect(audited).toHaveLength(github().reduce((n, p) => n + workflows(p).length + 1, 0))
+    // An ignore names its rule and the reason it does not apply (zizmor reads the text after the rule as a comment).
+    const ignores = github().flatMap((p) => workflows(p).flatMap((w) => p.files.get(w)!.split('\n').filter((l) => l.includes('zizmor:'))))
+    for (const line of ignores) expect(line).toMatch(/# zizmor: ignore\[[\w-]+\] \S+( \S+){3,}/)
+    expect(new Set(ignores.map((l) => /ignore\[([\w-]+)\]/.exec(l)![1]))).toEqual(new Set(['self-repository']))
+  })
+
+  it('zizmor fires on a broken workflow and Dependabot file (negative control)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cca-ci-zizmor-neg-'))
+    mkdirSync(join(dir, '.github/workflows'), { recursive: true })
+    const p = github()[0]!
+    const ci = p.files.get('.github/workflows/ci.yml')!
+    const bad = ci.replace('run: eval "${TEST_COMMAND}"', 'run: echo "${{ github.event.pull_request.title }}"').replace(/actions\/checkout@\S+ # \S+/, 'actions/checkout@v7')
+    expect(bad).not.toBe(ci)
+    writeFileSync(join(dir, '.github/workflows/ci.yml'), bad)
+    writeFileSync(join(dir, '.github/dependabot.yml'), p.files.get('.github/dependabot.yml')!.replace(/ {4}cooldown:\n {6}default-days: 7\n/g, ''))
+    const r = await run('zizmor', ['--pedantic', '--offline', '--no-config', '--format', 'json', dir])
+    const idents = new Set((JSON.parse(r.stdout) as Obj[]).map((f) => f.ident))
+    expect([...idents]).toEqual(expect.arrayContaining(['template-injection', 'unpinned-uses', 'dependabot-cooldown']))
   })
 
   it('every workflow matches SchemaStore\'s workflow schema, and dependabot.yml its own', async () => {
@@ -223,22 +253,19 @@ describe('pipelines agree with the project', () => {
     }
   })
 
-  it('every action is pinned: a full commit SHA with its version in a comment, or an exact version', () => {
+  it('every action is pinned by a full commit SHA, with its release in a comment', () => {
     const pins = new Map<string, Set<string>>()
     for (const p of github())
       for (const w of workflows(p))
         for (const m of p.files.get(w)!.matchAll(/uses: ([^\s@]+)@(\S+)(?: # (\S+))?/g)) {
           if (m[1]!.startsWith('./')) continue
-          // dtolnay/rust-toolchain publishes no release tags; its commit is the pin.
-          if (m[1] === 'dtolnay/rust-toolchain') expect(m[2]).toMatch(/^[0-9a-f]{40}$/)
-          // A release tag, not a moving major: some actions tag releases with two parts (azure/use-kubelogin v1.3).
-          else if (/^[0-9a-f]{40}$/.test(m[2]!)) expect(m[3], m[1]).toMatch(/^v?\d+\.\d+(\.\d+)?$/)
-          else expect(m[2], `${m[1]} in ${w}`).toMatch(/^v\d+\.\d+\.\d+$/)
+          // A tag can be moved to other code (trivy-action's were, in a 2026 attack); a commit cannot.
+          expect(m[2], `${m[1]} in ${w}`).toMatch(/^[0-9a-f]{40}$/)
+          // The release it is, for people and Dependabot: some actions tag releases with two parts (azure/use-kubelogin v1.3).
+          expect(m[3], `${m[1]} in ${w}`).toMatch(/^v?\d+\.\d+(\.\d+)?$/)
           const key = m[1]!.split('/').slice(0, 2).join('/')
           pins.set(key, (pins.get(key) ?? new Set()).add(`${m[2]} ${m[3] ?? ''}`))
         }
-    // Tags that were once rewritten by an attacker are pinned by commit only.
-    for (const m of [...pins.keys()].filter((k) => k === 'aquasecurity/trivy-action')) expect([...pins.get(m)!][0]).toMatch(/^[0-9a-f]{40} /)
     for (const [action, seen] of pins) expect([...seen], action).toHaveLength(1)
     expect(pins.size).toBeGreaterThan(20)
   })

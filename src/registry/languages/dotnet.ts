@@ -1,5 +1,6 @@
 import { commonContract, memberPrefix, portEnv, runtimeCopies } from './contract.js'
 import type { LanguageChoice, PackageManagerChoice } from './types.js'
+import { cacheOf } from './cache-mounts.js'
 
 /**
  * The starter app's projects. File names cannot carry the service name (templates are copied
@@ -32,7 +33,7 @@ const NUGET: PackageManagerChoice = {
   // Copied before the source so the restore layer survives source-only changes; Compose watch
   // rebuilds the dev image when one of them changes.
   manifests: ['Directory.Build.props', 'Directory.Packages.props', APP_PROJECT, TEST_PROJECT],
-  cacheDir: '/root/.nuget/packages',
+  ...cacheOf('/root/.nuget/packages'),
   // Every project (the test project references the app); the prod build restores the app
   // alone, for the target architecture.
   install: `dotnet restore ${TEST_PROJECT}`,

@@ -2,6 +2,7 @@ import { posix } from 'node:path'
 import { commonContract, relPath, runtimeCopies } from './contract.js'
 import type { LanguageChoice, PackageManagerChoice } from './types.js'
 import { uiStage, wrap } from './ui-stage.js'
+import { cacheOf } from './cache-mounts.js'
 
 const GO_MODULES: PackageManagerChoice = {
   id: 'gomod',
@@ -12,7 +13,7 @@ const GO_MODULES: PackageManagerChoice = {
   // A module without dependencies has no go.sum: the Dockerfile copies `go.sum*`, and Compose
   // watch accepts a path that does not exist yet.
   manifests: ['go.mod', 'go.sum'],
-  cacheDir: '/go/pkg/mod',
+  ...cacheOf('/go/pkg/mod'),
   // Downloads exactly what go.mod requires and checks every module against go.sum.
   install: 'go mod download',
   installProd: 'go mod download',

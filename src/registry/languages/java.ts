@@ -1,5 +1,6 @@
 import { commonContract, portEnv, relPath, runtimeCopies } from './contract.js'
 import type { FrameworkChoice, LanguageChoice, PackageManagerChoice, TemplateDataInput } from './types.js'
+import { cacheOf } from './cache-mounts.js'
 
 // Pinned tool versions; templates/java/app/PINS.md says where each comes from.
 const MAVEN_VERSION = '3.9.16'
@@ -15,7 +16,7 @@ const PACKAGE_MANAGERS: readonly PackageManagerChoice[] = [
     version: MAVEN_VERSION,
     manifests: ['pom.xml', 'mvnw', '.mvn/wrapper/maven-wrapper.properties'],
     // Maven's local repository and the wrapper's Maven distributions.
-    cacheDir: '/root/.m2',
+    ...cacheOf('/root/.m2'),
     install: 'sh ./mvnw -B -ntp dependency:go-offline',
     installProd: 'sh ./mvnw -B -ntp package -DskipTests',
   },
@@ -26,7 +27,7 @@ const PACKAGE_MANAGERS: readonly PackageManagerChoice[] = [
     // The Gradle of the official `gradle` image the Dockerfile builds with.
     version: GRADLE_VERSION,
     manifests: ['build.gradle', 'settings.gradle'],
-    cacheDir: '/home/gradle/.gradle',
+    ...cacheOf('/home/gradle/.gradle'),
     install: 'gradle --no-daemon dependencies',
     installProd: 'gradle --no-daemon assemble',
   },
@@ -36,7 +37,7 @@ const PACKAGE_MANAGERS: readonly PackageManagerChoice[] = [
     available: true,
     version: GRADLE_VERSION,
     manifests: ['build.gradle.kts', 'settings.gradle.kts'],
-    cacheDir: '/home/gradle/.gradle',
+    ...cacheOf('/home/gradle/.gradle'),
     install: 'gradle --no-daemon dependencies',
     installProd: 'gradle --no-daemon assemble',
   },

@@ -1,4 +1,5 @@
 import type { PackageManagerChoice } from './types.js'
+import { cacheOf } from './cache-mounts.js'
 
 /**
  * Yarn classic is pinned here rather than in `version`: the starter's package.json writes
@@ -18,7 +19,7 @@ export const NODE_PACKAGE_MANAGERS: readonly PackageManagerChoice[] = [
     available: true,
     version: null,
     manifests: ['package.json', 'package-lock.json'],
-    cacheDir: '/root/.npm',
+    ...cacheOf('/root/.npm'),
     install: 'npm ci',
     installProd: 'npm ci --omit=dev',
     installUnlocked: 'npm install',
@@ -31,7 +32,7 @@ export const NODE_PACKAGE_MANAGERS: readonly PackageManagerChoice[] = [
     available: true,
     version: '10.34.9',
     manifests: ['package.json', 'pnpm-lock.yaml'],
-    cacheDir: '/root/.local/share/pnpm/store',
+    ...cacheOf('/root/.local/share/pnpm/store'),
     install: 'pnpm install --frozen-lockfile',
     installProd: 'pnpm install --frozen-lockfile --prod',
     installUnlocked: 'pnpm install --no-frozen-lockfile',
@@ -44,7 +45,7 @@ export const NODE_PACKAGE_MANAGERS: readonly PackageManagerChoice[] = [
     available: true,
     version: '4.18.1',
     manifests: ['package.json', 'yarn.lock', '.yarnrc.yml'],
-    cacheDir: '/root/.cache/yarn',
+    ...cacheOf('/root/.cache/yarn'),
     install: 'yarn install --immutable',
     installProd: 'yarn workspaces focus --all --production',
     installUnlocked: 'yarn install --no-immutable',
@@ -58,8 +59,7 @@ export const NODE_PACKAGE_MANAGERS: readonly PackageManagerChoice[] = [
     version: null,
     manifests: ['package.json', 'yarn.lock'],
     // Yarn 1's cache when it runs as root on Linux.
-    cacheDir: '/usr/local/share/.cache/yarn',
-    cacheSharing: 'locked',
+    ...cacheOf('/usr/local/share/.cache/yarn'),
     install: 'yarn install --frozen-lockfile',
     installProd: 'yarn install --frozen-lockfile --production',
     installUnlocked: 'yarn install',
@@ -72,7 +72,7 @@ export const NODE_PACKAGE_MANAGERS: readonly PackageManagerChoice[] = [
     available: true,
     version: '1.4.5',
     manifests: ['package.json', 'bun.lock'],
-    cacheDir: '/root/.bun/install/cache',
+    ...cacheOf('/root/.bun/install/cache'),
     install: 'bun install --frozen-lockfile',
     installProd: 'bun install --frozen-lockfile --production',
     installUnlocked: 'bun install',

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { commonContract, relPath, unlockedNote } from './contract.js'
 import type { LanguageChoice, PackageManagerChoice, TemplateDataInput } from './types.js'
 import { wrap } from './ui-stage.js'
+import { cacheOf } from './cache-mounts.js'
 
 const COMPOSER: PackageManagerChoice = {
   id: 'composer',
@@ -10,7 +11,7 @@ const COMPOSER: PackageManagerChoice = {
   // The official `composer` image the Dockerfile copies the binary from.
   version: '2.10.2',
   manifests: ['composer.json', 'composer.lock'],
-  cacheDir: '/root/.cache/composer',
+  ...cacheOf('/root/.cache/composer'),
   // Scripts and the autoloader wait for the source: `composer dump-autoload` runs after COPY.
   install: 'composer install --no-interaction --no-scripts --no-autoloader --prefer-dist',
   installProd: 'composer install --no-interaction --no-dev --no-scripts --no-autoloader --prefer-dist',

@@ -2,6 +2,7 @@ import type { AppFacts } from '../../detect/types.js'
 import { buildPlaceholders, commonContract, fromWorkspaceRoot, memberPrefix, relPath, runtimeCopies, unlockedNote } from './contract.js'
 import type { FrameworkChoice, LanguageChoice, PackageManagerChoice, TemplateDataInput } from './types.js'
 import { uiStage, wrap } from './ui-stage.js'
+import { cacheMountOptions, cacheOf } from './cache-mounts.js'
 
 /**
  * Every manager installs into one virtual environment, /opt/venv, which the runtime stage
@@ -15,7 +16,7 @@ const PACKAGE_MANAGERS: readonly PackageManagerChoice[] = [
     available: true,
     version: '0.13.9',
     manifests: ['pyproject.toml', 'uv.lock'],
-    cacheDir: '/root/.cache/uv',
+    ...cacheOf('/root/.cache/uv'),
     install: 'uv sync --frozen --no-install-project',
     installProd: 'uv sync --frozen --no-install-project --no-dev',
     installUnlocked: 'uv sync --no-install-project',
@@ -29,7 +30,7 @@ const PACKAGE_MANAGERS: readonly PackageManagerChoice[] = [
     // The pip of the Python image; the lockfiles are plain hashed requirements files.
     version: null,
     manifests: ['requirements.txt', 'requirements-dev.txt'],
-    cacheDir: '/root/.cache/pip',
+    ...cacheOf('/root/.cache/pip'),
     install: 'pip install --require-hashes --no-deps --requirement requirements-dev.txt',
     installProd: 'pip install --require-hashes --no-deps --requirement requirements.txt',
   },
@@ -39,7 +40,7 @@ const PACKAGE_MANAGERS: readonly PackageManagerChoice[] = [
     available: true,
     version: '2.5.1',
     manifests: ['pyproject.toml', 'poetry.lock'],
-    cacheDir: '/root/.cache/pypoetry',
+    ...cacheOf('/root/.cache/pypoetry'),
     install: 'poetry install --no-root --no-interaction',
     installProd: 'poetry install --no-root --no-interaction --only main --compile',
     run: 'poetry run',
@@ -51,7 +52,7 @@ const PACKAGE_MANAGERS: readonly PackageManagerChoice[] = [
     version: '2026.10.3',
     manifests: ['Pipfile', 'Pipfile.lock'],
     // Pipenv's own cache and the pip cache it drives both live below this folder.
-    cacheDir: '/root/.cache',
+    ...cacheOf('/root/.cache'),
     install: 'pipenv install --deploy --dev',
     installProd: 'pipenv install --deploy',
     installUnlocked: 'pipenv install --dev',
@@ -185,6 +186,7 @@ interface Workspace {
   member: string
   /** Installs the workspace packages into the prod environment from /workspace; null: none to install. */
   prod: string | null
+  /** The options of the cache mount for that install (`target=…`, with its sharing). */
   prodCache: string
   prodNote: string[]
   /** Installs them in the dev and test image, from the source in /app. */
@@ -207,7 +209,7 @@ function workspace(pm: PackageManagerChoice, app: AppFacts, srcLayout: boolean):
     return {
       member,
       prod: `uv sync --directory /workspace${frozen} --package ${pkg} --no-install-project --no-editable --no-dev`,
-      prodCache: pm.cacheDir,
+      prodCache: cacheMountOptions(pm.cacheDir),
       prodNote: wrap(
         'The workspace packages the app imports, built from their source as plain packages: the prod image carries them in /opt/venv and no other member\'s code (/workspace stays in this stage; some build backends write into the source tree, so it is a copy, not a read-only mount).',
       ),
@@ -229,7 +231,7 @@ function workspace(pm: PackageManagerChoice, app: AppFacts, srcLayout: boolean):
     // (and has no flag against it): pip builds them as plain packages instead, with each one's own
     // build backend, into the environment Poetry filled (Poetry's own pip, pointed at it).
     prod: deps.length ? `/opt/poetry/bin/pip --python /opt/venv/bin/python install --disable-pip-version-check --root-user-action=ignore --no-deps ${deps.map((d) => `/workspace/${d}`).join(' ')}` : null,
-    prodCache: '/root/.cache/pip',
+    prodCache: cacheMountOptions('/root/.cache/pip'),
     prodNote: wrap(
       `The path dependencies the app imports (${deps.join(', ')}), built from their source as plain packages: the prod image carries them in /opt/venv and none of their source (/workspace stays in this stage; some build backends write into the source tree, so it is a copy, not a read-only mount).`,
     ),

@@ -1,6 +1,7 @@
 import { commonContract, relPath, unlockedNote } from './contract.js'
 import type { LanguageChoice, PackageManagerChoice } from './types.js'
 import { wrap } from './ui-stage.js'
+import { cacheOf } from './cache-mounts.js'
 
 const PACKAGE_MANAGERS: readonly PackageManagerChoice[] = [
   {
@@ -12,7 +13,7 @@ const PACKAGE_MANAGERS: readonly PackageManagerChoice[] = [
     version: '2.6.9',
     manifests: ['Gemfile', 'Gemfile.lock'],
     // GEM_HOME of the official images is /usr/local/bundle; Bundler keeps downloaded .gem files here.
-    cacheDir: '/usr/local/bundle/cache',
+    ...cacheOf('/usr/local/bundle/cache'),
     // The Dockerfile sets BUNDLE_FROZEN=true (refuse anything but Gemfile.lock) and, for the
     // production stages, BUNDLE_WITHOUT=development:test.
     install: 'bundle install',

@@ -2,6 +2,7 @@ import { posix } from 'node:path'
 import { commonContract, memberPrefix, relPath, runtimeCopies, unlockedNote } from './contract.js'
 import type { LanguageChoice, PackageManagerChoice } from './types.js'
 import { uiStage, wrap } from './ui-stage.js'
+import { cacheOf } from './cache-mounts.js'
 
 const CARGO: PackageManagerChoice = {
   id: 'cargo',
@@ -10,7 +11,7 @@ const CARGO: PackageManagerChoice = {
   // Cargo ships with the Rust toolchain image.
   version: null,
   manifests: ['Cargo.toml', 'Cargo.lock'],
-  cacheDir: '/usr/local/cargo/registry',
+  ...cacheOf('/usr/local/cargo/registry'),
   install: 'cargo fetch --locked',
   installProd: 'cargo build --release --locked',
 }

@@ -11,9 +11,9 @@ export interface PackageManagerChoice extends Choice {
   /** BuildKit cache mount target for the download cache (the build stages run as root). */
   cacheDir: string
   /**
-   * `locked`: the deps and prod-deps stages run in parallel and must not share the cache at the
-   * same time (Yarn 1's cache is not safe for concurrent writers: a half-written tarball fails
-   * the other install's integrity check).
+   * `locked`: the manager's cache is not safe for two writers at once (the deps and prod-deps
+   * stages run in parallel, and other builds share the mount), so BuildKit hands it to one RUN at
+   * a time. Set by `cacheOf` from the decisions and their sources in cache-mounts.ts.
    */
   cacheSharing?: 'locked'
   /** Installs all dependencies exactly as locked. */

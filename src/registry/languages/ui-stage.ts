@@ -2,6 +2,7 @@ import type { AppFacts, UiBuild } from '../../detect/types.js'
 import { byId } from '../lookup.js'
 import { hasLockfile, memberPrefix, relPath, unlockedNote } from './contract.js'
 import { NODE_DEFAULT_VERSION, NODE_LOCKFILES, NODE_PACKAGE_MANAGERS, YARN_CLASSIC_VERSION } from './node-package-managers.js'
+import { cacheMountOptions } from './cache-mounts.js'
 
 /** The web UI stage as the server's Dockerfile writes it. */
 export interface UiStage {
@@ -53,12 +54,12 @@ export function uiStage(app: AppFacts, declared: DeclaredArgs): UiStage | null {
   let toolchain: string[] = []
   if (pm.id === 'pnpm') {
     const v = arg('PNPM_VERSION', pm.version!)
-    toolchain = [`ARG ${v}`, 'RUN --mount=type=cache,target=/root/.npm \\', `    npm install --global pnpm@\${${v}}`]
+    toolchain = [`ARG ${v}`, `RUN --mount=type=cache,${cacheMountOptions('/root/.npm')} \\`, `    npm install --global pnpm@\${${v}}`]
   } else if (pm.id === 'yarn') {
     const v = arg('YARN_VERSION', pm.version!)
     toolchain = [
       `ARG ${v}`,
-      'RUN --mount=type=cache,target=/root/.npm \\',
+      `RUN --mount=type=cache,${cacheMountOptions('/root/.npm')} \\`,
       '    rm -f /usr/local/bin/yarn /usr/local/bin/yarnpkg \\',
       `    && npm install --global @yarnpkg/cli-dist@\${${v}}`,
       'ENV YARN_ENABLE_GLOBAL_CACHE=false \\',
@@ -66,7 +67,7 @@ export function uiStage(app: AppFacts, declared: DeclaredArgs): UiStage | null {
     ]
   } else if (pm.id === 'yarn-classic') {
     const v = arg('YARN_VERSION', YARN_CLASSIC_VERSION)
-    toolchain = [`ARG ${v}`, 'RUN --mount=type=cache,target=/root/.npm \\', '    rm -rf /usr/local/bin/yarn /usr/local/bin/yarnpkg /opt/yarn-* \\', `    && npm install --global yarn@\${${v}}`]
+    toolchain = [`ARG ${v}`, `RUN --mount=type=cache,${cacheMountOptions('/root/.npm')} \\`, '    rm -rf /usr/local/bin/yarn /usr/local/bin/yarnpkg /opt/yarn-* \\', `    && npm install --global yarn@\${${v}}`]
   } else if (pm.id === 'bun') {
     const v = arg('BUN_VERSION', pm.version!)
     lines.push(`FROM oven/bun:\${${v}}-slim AS ui-bun`, '')
@@ -76,7 +77,7 @@ export function uiStage(app: AppFacts, declared: DeclaredArgs): UiStage | null {
   lines.push('FROM ${NODE_IMAGE} AS ui', ...toolchain, `WORKDIR /app/${dir}`)
   if (!locked) lines.push(...wrap(unlockedNote(pm.manifests.find((m) => m !== 'package.json' && !m.startsWith('.')) ?? 'lockfile', `${dir}/`)))
   lines.push(
-    `RUN ${[...files.map((f) => `--mount=type=bind,source=${at}${dir}/${f},target=${f}`), `--mount=type=cache,target=${pm.cacheDir}${pm.cacheSharing ? `,sharing=${pm.cacheSharing}` : ''}`].join(' \\\n    ')} \\`,
+    `RUN ${[...files.map((f) => `--mount=type=bind,source=${at}${dir}/${f},target=${f}`), `--mount=type=cache,${cacheMountOptions(pm.cacheDir)}`].join(' \\\n    ')} \\`,
     `    ${install}`,
     `COPY ${at}${dir}/ ./`,
     // A script name is a shell word here: anything beyond the usual characters is quoted.
