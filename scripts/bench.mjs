@@ -1,4 +1,8 @@
 // `npm run bench`: prints figures; never asserts on time.
+//  - CPU time (user + sys) side by side, median of 5 interleaved runs: a default `--yes`
+//    generation with postgres and redis against create-vite's react-ts scaffold (a
+//    devDependency, pinned), and `--help` / `--version` against `node -e 0`; with the ratios
+//    (`-- --only-cpu` prints this part alone)
 //  - wall time of a whole `--yes` generation (new process each run), median of N runs
 //  - files and bytes written
 //  - detection (scan + detect + plan) on a 50,000-file repository
@@ -10,7 +14,7 @@
 //    (`-- --no-containers` skips both, `-- --no-corpus` the corpus, `-- --only-corpus` runs it
 //    alone; CCA_E2E_ONLY=<regex> a subset)
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -46,6 +50,46 @@ function walk(dir) {
     }
   }
   return { files, bytes }
+}
+
+// ---- CPU time side by side: generation against create-vite, --help/--version against node ----
+// Each process runs with scripts/cpu-usage.cjs preloaded, which writes its user + sys time on
+// exit; the commands take turns so that load from elsewhere on the machine hits each alike.
+{
+  const CPU_RUNS = 5
+  const hook = join(root, 'scripts/cpu-usage.cjs')
+  const createVite = join(root, 'node_modules/create-vite/index.js')
+  const cviteVersion = JSON.parse(readFileSync(join(root, 'node_modules/create-vite/package.json'), 'utf8')).version
+  const cases = [
+    { id: 'vite', label: `create-vite ${cviteVersion} --template react-ts`, args: (dir) => [createVite, 'app', '--template', 'react-ts', '--no-interactive'], dir: true },
+    { id: 'gen', label: '--yes --database postgres --cache redis', args: () => [bin, 'svc', '--yes', '--database', 'postgres', '--cache', 'redis'], dir: true },
+    { id: 'node', label: 'node -e 0', args: () => ['-e', '0'] },
+    { id: 'help', label: '--help', args: () => [bin, '--help'] },
+    { id: 'version', label: '--version', args: () => [bin, '--version'] },
+  ]
+  const cpu = Object.fromEntries(cases.map((c) => [c.id, []]))
+  const out = join(mkdtempSync(join(tmpdir(), 'cca-bench-cpu-')), 'cpu.txt')
+  for (let i = 0; i < CPU_RUNS; i++) {
+    for (const c of cases) {
+      const dir = mkdtempSync(join(tmpdir(), 'cca-bench-cpu-'))
+      writeFileSync(out, '')
+      const r = spawnSync(process.execPath, ['-r', hook, ...c.args(dir)], { cwd: dir, env: { ...process.env, CI: 'true', CCA_CPU_OUT: out }, stdio: ['ignore', 'pipe', 'pipe'] })
+      if (r.status !== 0) throw new Error(`${c.label} failed (${r.status}): ${r.stderr}`)
+      cpu[c.id].push(Number(readFileSync(out, 'utf8').trim()) / 1000)
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }
+  const ms = (id) => median(cpu[id])
+  const row = (id, label, vs) =>
+    console.log(`  ${label.padEnd(46)} ${ms(id).toFixed(0).padStart(4)} ms  (min ${Math.min(...cpu[id]).toFixed(0)}, max ${Math.max(...cpu[id]).toFixed(0)})${vs ? `  ${(ms(id) / ms(vs.id)).toFixed(2)}× ${vs.name} (goal ≤ ${vs.goal}×)` : ''}`)
+  console.log(`CPU time (user + sys), whole process, median of ${CPU_RUNS} interleaved runs (node ${process.version}):`)
+  row('vite', cases[0].label)
+  row('gen', `ours: ${cases[1].label}`, { id: 'vite', name: 'create-vite', goal: 1.5 })
+  row('node', 'node -e 0')
+  row('help', `ours: ${cases[3].label}`, { id: 'node', name: 'node -e 0', goal: 1.2 })
+  row('version', `ours: ${cases[4].label}`, { id: 'node', name: 'node -e 0', goal: 1.2 })
+  rmSync(dirname(out), { recursive: true, force: true })
+  if (process.argv.includes('--only-cpu')) process.exit(0)
 }
 
 const scenarios = [

@@ -1,24 +1,20 @@
 import { existsSync } from 'node:fs'
-import { basename, dirname, relative, resolve } from 'node:path'
+import { basename, dirname, join, relative, resolve } from 'node:path'
 import * as p from '@clack/prompts'
 import { AnswerError, fieldSpec, validateGiven, type AnswerKey, type Answers, type RawAnswers } from './answers.js'
-import { applicableAnswers, parseAnswersFile, recordedOrg, type OrgRecord } from './answers-file.js'
-import { runCheck } from './cli/check.js'
+import { ANSWERS_FILE, applicableAnswers, parseAnswersFile, recordedOrg, type OrgRecord } from './answers-file.js'
 import { EXIT } from './cli/exit.js'
 import { loadOrg, orgRecord, orgVariables, type Org } from './cli/org.js'
-import { runUpdate } from './cli/update.js'
-import { formatFindings, runValidate } from './cli/validate.js'
+import { formatFindings } from './cli/validate.js'
 import { isContainerFile, policyFindings, RULES, runRules, sortFindings } from './validate/index.js'
 import { ConfigError } from './config/resolve.js'
 import { applyConfig, lockedAnswers, PolicyError, restrictChoices, withConfigDefaults } from './config/rules.js'
-import { declaredVariables } from './packs/apply.js'
 import { PackError, packRef } from './packs/pack.js'
 import type { RenderedFile } from './render.js'
 import { baseFor, baseRecordText, BASE_FILE } from './update/base.js'
-import { helpText, parseCliArgs, UsageError, type CliArgs, type OnConflict } from './cli/args.js'
+import { parseCliArgs, UsageError, type CliArgs, type OnConflict } from './cli/args.js'
 import { askConflict, PromptCancelled, promptAnswers, promptVariables } from './cli/prompts.js'
 import { equivalentCommand, formatReport } from './cli/report.js'
-import { looksLikeProject, openQuestions, placeInRepo, prepareRetrofit, readRecordText, uncertainError } from './cli/retrofit.js'
 import { fitRepository, theirDependabot, withOwnIgnoreFile, type RepositoryFit } from './cli/fit.js'
 import { multiNextSteps, nextSteps, repositoryNotes } from './cli/next-steps.js'
 import { formatDetection } from './detect/report.js'
@@ -28,8 +24,9 @@ import { combineServices, rootComposePath } from './monorepo.js'
 import { byId } from './registry/lookup.js'
 import { PLATFORM_CHOICES } from './registry/platforms.js'
 import { generate } from './generate.js'
+import { usage } from './help.js'
 import { toProjectName } from './utils/names.js'
-import { readRegularFile } from './utils/read-regular-file.js'
+import { readNamedFile, readRegularFile } from './utils/read-regular-file.js'
 import { TOOL } from './version.js'
 import { ConflictError, DryRunWriter, FsWriter, statusOf, writeAll, WriteCancelled, type ConflictPolicy, type FileReport, type Writer } from './write.js'
 import { enclosingProject, foreignEntries, isAnswersRecord, nestedProjectError, ownRecord, resolveTarget, TargetRefused } from './cli/target.js'
@@ -76,7 +73,7 @@ async function collectRaw(args: CliArgs, base: string): Promise<{ raw: RawAnswer
 
 /** The organization part of a project's own record, when it has one. */
 function ownOrgRecord(dir: string): OrgRecord | undefined {
-  const text = readRecordText(dir)
+  const text = readNamedFile(join(dir, ANSWERS_FILE), `${ANSWERS_FILE} in ${dir}`)
   return text === undefined ? undefined : recordedOrg(text)
 }
 
@@ -96,16 +93,18 @@ export async function main(io: Io): Promise<number> {
     err(`error: ${(e as Error).message}`)
     return EXIT.badInput
   }
-  if (args.help) return out(helpText() + packVariablesHelp(io, args)), EXIT.ok
+  if (args.help) return out(usage(io, args)), EXIT.ok
   if (args.version) return out(TOOL.version), EXIT.ok
   const interactive = io.tty && !args.yes && !isCi(io.env) && !args.json
   try {
-    if (args.command === 'update') return await runUpdate(io, args, interactive)
-    if (args.command === 'check') return await runCheck(io, args)
-    if (args.command === 'validate') return await runValidate(io, args)
+    // Each command's module is loaded when it runs (scripts/build.mjs splits them out).
+    if (args.command === 'update') return await (await import('./cli/update.js')).runUpdate(io, args, interactive)
+    if (args.command === 'check') return await (await import('./cli/check.js')).runCheck(io, args)
+    if (args.command === 'validate') return await (await import('./cli/validate.js')).runValidate(io, args)
     const base = resolve(io.cwd, args.cwd ?? '.')
     if (args.cwd !== undefined && !existsSync(base)) throw new UsageError(`--cwd: ${args.cwd} does not exist`)
     const { raw: given, org: fileOrg, recordedIn: fileDir } = await collectRaw(args, base)
+    const { looksLikeProject, openQuestions, placeInRepo, prepareRetrofit, uncertainError } = await retrofitFlow(args, base)
     // An existing app is looked for in the named folder, in --cwd, or in the current folder
     // when it holds a manifest; otherwise this is a new service in a new folder.
     let existingDir = args.dir !== undefined ? resolve(base, args.dir) : args.cwd !== undefined || args.services.length > 0 || looksLikeProject(base) ? base : undefined
@@ -353,6 +352,23 @@ async function consentToOccupied(dir: string, args: CliArgs, interactive: boolea
   )
 }
 
+type RetrofitFlow = Pick<typeof import('./cli/retrofit.js'), 'looksLikeProject' | 'openQuestions' | 'placeInRepo' | 'prepareRetrofit' | 'uncertainError'>
+
+/**
+ * The retrofit flow, and detection with it (a third of the CLI's code), loaded only where an
+ * app may already be: a new service in a folder that does not exist yet skips it.
+ */
+async function retrofitFlow(args: CliArgs, base: string): Promise<RetrofitFlow> {
+  if (args.dir !== undefined && !existsSync(resolve(base, args.dir))) {
+    const never = (): never => {
+      throw new Error('internal: no retrofit for a new folder')
+    }
+    // prepareRetrofit's own answer for a folder that does not exist.
+    return { looksLikeProject: () => false, prepareRetrofit: async () => undefined, openQuestions: never, placeInRepo: never, uncertainError: never }
+  }
+  return import('./cli/retrofit.js')
+}
+
 const isCloud = (platform: string) => byId(PLATFORM_CHOICES, platform).cloud !== null
 
 /** Answers that describe one app; with several services they come from each one's detection. */
@@ -396,23 +412,4 @@ async function writeBaseRecords(writer: Writer, placed: readonly { dir: string; 
     const base = baseFor(own, `${TOOL.name}@${TOOL.version}`, service.org.packs.map(packRef), kept.filter((k) => own.some((f) => f.path === k)))
     await writer.write({ path, content: baseRecordText(base) })
   }
-}
-
-/**
- * The variables of the packs that apply here, as flags: packs extend the tool, so their
- * settings belong in --help. A config that cannot be read is left to the run to report.
- */
-function packVariablesHelp(io: Io, args: CliArgs): string {
-  let org: Org
-  try {
-    org = loadOrg(resolve(io.cwd, args.cwd ?? '.'), { ...args, cwd: io.cwd }, io.env)
-  } catch {
-    return ''
-  }
-  const rows = [...declaredVariables(org.packs)].map(([name, { spec, pack }]) => {
-    const value = spec.type === 'choice' ? spec.choices!.join(' | ') : spec.type
-    const fallback = spec.default !== undefined ? ` (default ${String(spec.default)})` : org.config.variables[name] ? ` (set in ${org.config.variables[name]!.source})` : ' (required)'
-    return `  --var ${name}=<${value}>`.padEnd(34) + `${spec.description}${fallback}; pack ${pack}`
-  })
-  return rows.length ? `\nTemplate pack variables here:\n${rows.join('\n')}\n` : ''
 }

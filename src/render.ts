@@ -1,7 +1,7 @@
-import Handlebars from 'handlebars'
 import type { RenderContext } from './context.js'
 import { FORMATTERS } from './generators/lockfiles.js'
 import type { PlannedFile } from './plan.js'
+import { COMPILE_OPTIONS, compileTemplate } from './template-engine.js'
 import type { TemplateSource } from './templates.js'
 
 /**
@@ -18,50 +18,17 @@ export interface RenderedFile {
   merge?: MergeKind
 }
 
-const HELPERS: Record<string, Handlebars.HelperDelegate> = {
-  eq: (a: unknown, b: unknown) => a === b,
-  /** A JSON literal, which is also a valid YAML flow value (quoted strings, arrays). */
-  json: (v: unknown) => JSON.stringify(v),
-}
+export { COMPILE_OPTIONS }
 
 /**
- * A Handlebars environment that fails loudly: `strict` turns a missing key (or a stray
- * `${{ }}` meant for another tool) into an error, and `noEscape` keeps config files intact.
+ * Renders planned files into memory. Each distinct template text is compiled once, or not at
+ * all in the bundle, which carries the package's templates precompiled (template-engine.ts).
  */
-function createEngine(): typeof Handlebars {
-  const hb = Handlebars.create()
-  for (const [name, fn] of Object.entries(HELPERS)) hb.registerHelper(name, fn)
-  return hb
-}
-
-export const COMPILE_OPTIONS = {
-  strict: true,
-  noEscape: true,
-  knownHelpers: Object.fromEntries(Object.keys(HELPERS).map((k) => [k, true])),
-  knownHelpersOnly: true,
-} as const
-
-// One engine (its helpers never change) and its compiled templates, keyed by their text: a
-// process that generates many projects (the test matrix, the package test) compiles each
-// template once, and a changed template is simply a new key.
-const ENGINE = createEngine()
-const COMPILED = new Map<string, Handlebars.TemplateDelegate>()
-
-/** Renders planned files into memory. Each distinct template text is compiled once. */
 export function createRenderer(templates: TemplateSource) {
-  const compile = (path: string): Handlebars.TemplateDelegate => {
-    const source = templates.read(path)
-    let t = COMPILED.get(source)
-    if (!t) {
-      t = ENGINE.compile(source, COMPILE_OPTIONS)
-      COMPILED.set(source, t)
-    }
-    return t
-  }
   const renderOne = (path: string, ctx: RenderContext): string => {
     if (!path.endsWith('.hbs')) return templates.read(path)
     try {
-      return compile(path)(ctx)
+      return compileTemplate(templates.read(path))(ctx)
     } catch (err) {
       throw new Error(`internal: rendering ${path} failed: ${(err as Error).message}`)
     }

@@ -1,7 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs'
 import { BASE_FILE, isBookkeeping, parseBaseRecord } from '../src/update/base.js'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { execa } from 'execa'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { FIELDS } from '../src/answers.js'
@@ -10,16 +10,43 @@ import type { Answers } from '../src/answers.js'
 import { SCENARIOS, matrix, scenario, variants } from './fixtures/scenarios.js'
 
 // The published artifact, used the way `npx create-containerized-app` uses it: packed with
-// `npm pack`, installed on its own (no devDependencies around), run as a separate process.
+// `npm pack` from a fresh clone (no dist/: the package's own `prepack` must build it), installed
+// on its own (no devDependencies around), run as a separate process.
 const root = new URL('..', import.meta.url).pathname
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string; dependencies?: object }
 let tarball: string
 let bin: string
 
+/**
+ * A fresh clone of this repository: `git clone` of HEAD, with the working tree's uncommitted
+ * changes laid over it (tracked edits, deletions and new files git does not ignore), so the
+ * test packs what a commit of this tree would hold; never dist/ or anything else ignored.
+ * The clone borrows this checkout's node_modules, as `npm ci` would install them.
+ */
+async function freshClone(into: string): Promise<string> {
+  const clone = join(into, 'clone')
+  await execa('git', ['clone', '--quiet', '--no-hardlinks', root, clone])
+  const git = async (...args: string[]) => (await execa('git', args, { cwd: root })).stdout.split('\n').filter(Boolean)
+  for (const f of await git('ls-files', '--deleted')) rmSync(join(clone, f), { force: true })
+  for (const f of await git('ls-files', '--modified', '--others', '--exclude-standard')) {
+    try {
+      if (!statSync(join(root, f)).isFile()) continue
+    } catch {
+      continue // deleted: handled above
+    }
+    mkdirSync(dirname(join(clone, f)), { recursive: true })
+    copyFileSync(join(root, f), join(clone, f))
+  }
+  symlinkSync(join(root, 'node_modules'), join(clone, 'node_modules'), 'dir')
+  return clone
+}
+
 beforeAll(async () => {
   const work = mkdtempSync(join(tmpdir(), 'cca-pack-'))
-  const packed = await execa('npm', ['pack', '--pack-destination', work, '--json', '--ignore-scripts'], { cwd: root })
-  tarball = join(work, (JSON.parse(packed.stdout) as { filename: string }[])[0]!.filename)
+  const clone = await freshClone(work)
+  // Scripts run as they do for `npm publish`: `prepack` builds dist/.
+  const packed = await execa('npm', ['pack', '--pack-destination', work, '--json'], { cwd: clone, env: { npm_config_ignore_scripts: 'false' } })
+  tarball = join(work, (JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as { filename: string }[])[0]!.filename)
   const prefix = join(work, 'install')
   // No dependencies to fetch: the install works offline.
   await execa('npm', ['install', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', tarball])
@@ -34,13 +61,17 @@ function listFiles(dir: string, base = dir): string[] {
 }
 
 describe('the npm package', () => {
-  it('ships the bundle, bin and templates only, with no runtime dependencies', async () => {
+  it('ships the bundle, bin, templates and licence only, with no runtime dependencies', async () => {
     expect(pkg.dependencies).toBeUndefined()
     const list = (await execa('tar', ['-tzf', tarball])).stdout.split('\n').map((l) => l.replace(/^package\//, ''))
     expect(list).toContain('dist/index.js')
     expect(list).toContain('bin/create-containerized-app.js')
     expect(list).toContain('templates/node/Dockerfile.hbs')
-    expect(list.filter((f) => /^(src|test|scripts|tools)\//.test(f))).toEqual([])
+    expect(list).toContain('LICENSE')
+    expect(readFileSync(join(root, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} create-containerized-app contributors\n/)
+    // Nothing for development only: sources, tests, build scripts, the validators' Go tools, caches.
+    expect(list.filter((f) => !/^(bin|dist|templates)\//.test(f)).sort()).toEqual(['LICENSE', 'README.md', 'package.json'])
+    expect(list.filter((f) => /(^|\/)(__pycache__|\.ruff_cache|\.pytest_cache|\.mypy_cache|node_modules)\//.test(f))).toEqual([])
   })
 
   it('runs through npm exec (npx) from the tarball alone', async () => {

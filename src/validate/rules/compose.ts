@@ -85,7 +85,19 @@ export interface Project {
   sources: ReadonlyMap<string, string>
 }
 
+// The rules each read the same Compose files: parsed once per file map, and again if it changed
+// (as consistency/project.ts does for the services).
+const projects = new WeakMap<ReadonlyMap<string, string>, { seen: Map<string, string>; project: Project }>()
+
 export function project(files: ReadonlyMap<string, string>): Project {
+  const hit = projects.get(files)
+  if (hit && hit.seen.size === files.size && [...files].every(([p, text]) => hit.seen.get(p) === text)) return hit.project
+  const read = readProject(files)
+  projects.set(files, { seen: new Map(files), project: read })
+  return read
+}
+
+function readProject(files: ReadonlyMap<string, string>): Project {
   const all = [...files].filter(([p]) => isComposeFile(p)).map(([p, t]) => load(p, t))
   const byPath = new Map(all.map((f) => [f.path, f]))
   const dirs = new Map<string, ComposeFile[]>()
