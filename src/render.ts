@@ -3,6 +3,8 @@ import type { RenderContext } from './context.js'
 import { FORMATTERS } from './generators/lockfiles.js'
 import type { PlannedFile } from './plan.js'
 import type { TemplateSource } from './templates.js'
+import { guarded, installGuard, UnsafeValueError } from './render-guard.js'
+import { jsonText, yamlScalar } from './utils/yaml-scalar.js'
 
 /**
  * How a file that already exists takes the rendered one, instead of being a conflict. `env`:
@@ -20,23 +22,34 @@ export interface RenderedFile {
 
 const HELPERS: Record<string, Handlebars.HelperDelegate> = {
   eq: (a: unknown, b: unknown) => a === b,
-  /** A JSON literal, which is also a valid YAML flow value (quoted strings, arrays). */
-  json: (v: unknown) => JSON.stringify(v),
+  /**
+   * A JSON literal, which is also a valid YAML flow value (quoted strings, arrays); control
+   * characters come out as `\uXXXX` escapes.
+   */
+  json: (v: unknown) => jsonText(v),
+  /**
+   * A string as a YAML scalar (key or value): plain when YAML 1.1 and 1.2 both read it back as
+   * that string, else double-quoted, so `null`, `yes`, `on` or `1e3` stay strings.
+   */
+  yaml: (v: unknown) => yamlScalar(String(v)),
 }
 
 /**
  * A Handlebars environment that fails loudly: `strict` turns a missing key (or a stray
- * `${{ }}` meant for another tool) into an error, and `noEscape` keeps config files intact.
+ * `${{ }}` meant for another tool) into an error. Every `{{x}}` goes through the value guard
+ * (src/render-guard.ts), which never HTML-escapes: config files stay intact.
  */
 function createEngine(): typeof Handlebars {
   const hb = Handlebars.create()
   for (const [name, fn] of Object.entries(HELPERS)) hb.registerHelper(name, fn)
+  installGuard(hb)
   return hb
 }
 
 export const COMPILE_OPTIONS = {
   strict: true,
-  noEscape: true,
+  // Off so that each `{{x}}` compiles to a call the guard replaces; nothing is HTML-escaped.
+  noEscape: false,
   knownHelpers: Object.fromEntries(Object.keys(HELPERS).map((k) => [k, true])),
   knownHelpersOnly: true,
 } as const
@@ -58,11 +71,12 @@ export function createRenderer(templates: TemplateSource) {
     }
     return t
   }
-  const renderOne = (path: string, ctx: RenderContext): string => {
+  const renderOne = (path: string, ctx: RenderContext, output: string): string => {
     if (!path.endsWith('.hbs')) return templates.read(path)
     try {
-      return compile(path)(ctx)
+      return guarded(path, output, () => compile(path)(ctx))
     } catch (err) {
+      if (err instanceof UnsafeValueError) throw err
       throw new Error(`internal: rendering ${path} failed: ${(err as Error).message}`)
     }
   }
@@ -73,14 +87,14 @@ export function createRenderer(templates: TemplateSource) {
       else if ('parts' in f)
         content = f.parts
           .map((part) => {
-            if (typeof part === 'string') return renderOne(part, ctx)
-            let text = renderOne(part.template, ctx)
+            if (typeof part === 'string') return renderOne(part, ctx, f.to)
+            let text = renderOne(part.template, ctx, f.to)
             for (const [from, to] of Object.entries(part.replace)) text = text.replaceAll(from, to)
             return text
           })
           .join('')
       else {
-        content = renderOne(f.template, ctx)
+        content = renderOne(f.template, ctx, f.to)
         for (const [from, to] of Object.entries(f.replace ?? {})) content = content.replaceAll(from, to)
       }
       if ('format' in f && f.format) content = FORMATTERS[f.format](content)
