@@ -4,7 +4,7 @@ import { FORMATTERS } from './generators/lockfiles.js'
 import type { PlannedFile } from './plan.js'
 import type { TemplateSource } from './templates.js'
 import { guarded, installGuard, UnsafeValueError } from './render-guard.js'
-import { jsonText, yamlScalar } from './utils/yaml-scalar.js'
+import { jsonText, yamlTemplateValue } from './utils/yaml-scalar.js'
 
 /**
  * How a file that already exists takes the rendered one, instead of being a conflict. `env`:
@@ -28,10 +28,11 @@ const HELPERS: Record<string, Handlebars.HelperDelegate> = {
    */
   json: (v: unknown) => jsonText(v),
   /**
-   * A string as a YAML scalar (key or value): plain when YAML 1.1 and 1.2 both read it back as
-   * that string, else double-quoted, so `null`, `yes`, `on` or `1e3` stay strings.
+   * A value as a YAML scalar (key or value): a number or boolean as itself; a string plain when
+   * YAML 1.1 and 1.2 both read it back as that string, else double-quoted, so `null`, `yes`, `on`
+   * or `1e3` stay strings. Every `{{x}}` that is a whole YAML scalar in a template uses it.
    */
-  yaml: (v: unknown) => yamlScalar(String(v)),
+  yaml: (v: unknown) => yamlTemplateValue(v),
 }
 
 /**
