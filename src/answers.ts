@@ -20,6 +20,8 @@ import { byId } from './registry/lookup.js'
 import { CI_CHOICES, K8S_FORMAT_CHOICES, PLATFORM_CHOICES, REGISTRY_CHOICES } from './registry/platforms.js'
 import { CACHE_CHOICES, DATABASE_CHOICES } from './registry/services.js'
 import { nameProblem } from './utils/names.js'
+import { shown } from './utils/text.js'
+import { versionRangeProblem, versionRangeText } from './registry/languages/version-ranges.js'
 
 /** Everything the user decides. Serialisable, free of secrets, replayable from the answers file. */
 export interface Answers {
@@ -260,8 +262,10 @@ function checkField(field: FieldSpec, value: unknown, earlier: Partial<Answers>)
     case 'languageVersion': {
       const spec = lang(earlier as Answers)
       if (typeof value !== 'string' || !spec.versionPattern.test(value)) {
-        throw new AnswerError('languageVersion', `${flag} "${String(value)}" is not valid for ${spec.label}: use ${spec.versionHint}.`)
+        throw new AnswerError('languageVersion', `${flag} ${shown(value)} is not valid for ${spec.label}: use ${spec.versionHint}.`)
       }
+      const range = versionRangeProblem(spec.id, value)
+      if (range) throw new AnswerError('languageVersion', `${flag} ${shown(value)} is not supported for ${spec.label}: it is ${range}. Use ${spec.label} ${versionRangeText(spec.id)}.`)
       return value
     }
     default: {

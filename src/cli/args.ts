@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util'
 import { FIELDS, type RawAnswers } from '../answers.js'
 import type { Choice } from '../options.js'
 import { LANGUAGE_CHOICES } from '../registry/languages/index.js'
+import { versionRangeText } from '../registry/languages/version-ranges.js'
 
 /** Wrong flags or arguments. Exit code 2, like other bad input. */
 export class UsageError extends Error {
@@ -145,7 +146,7 @@ export function helpText(): string {
     let text = f.message
     if (f.key === 'framework' || f.key === 'packageManager') {
       text += `; for node: ${choiceList(f.choices!({ language: 'node' }))}`
-    } else if (f.key === 'languageVersion') text += `; for node: ${node.versionHint} (default ${node.defaultVersion})`
+    } else if (f.key === 'languageVersion') text += `; for node: ${node.versionHint}, ${versionRangeText('node')} (default ${node.defaultVersion})`
     else if (f.key === 'port') text += ' (default: the language default, 3000 for node)'
     else if (f.key === 'name') text += ' (default: the directory name); a DNS-1123 label, at most 53 characters'
     else if (f.key === 'k8sFormat') text += ` (Kubernetes platforms only): ${choiceList(f.choices!({ language: 'node' }))}`
