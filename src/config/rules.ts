@@ -1,5 +1,6 @@
 import { AnswerError, fieldSpec, FIELDS, validateAnswers, type AnswerKey, type Answers, type RawAnswers } from '../answers.js'
 import type { Choice } from '../options.js'
+import { PLATFORM_CHOICES } from '../registry/platforms.js'
 import type { ResolvedConfig } from './resolve.js'
 
 /** An answer the organization's config refuses. Exit code 2, like other bad input. */
@@ -90,7 +91,23 @@ export function applyConfig(config: ResolvedConfig, raw: RawAnswers): Answers {
   }
   const [v] = answerViolations(config, answers)
   if (v) throw new PolicyError(v.rule, v.source, v.message)
+  const moot = inapplicableAnswer(raw, answers)
+  if (moot) throw moot
   return answers
+}
+
+/**
+ * An answer someone gave (a flag, an answers file) that means nothing with the others, such as
+ * `--k8s-format` with `--platform compose`: it would be dropped without a word, so it is an error.
+ * Config defaults and locks are not given per run and never fail this way.
+ */
+export function inapplicableAnswer(raw: RawAnswers, answers: Answers): AnswerError | undefined {
+  for (const f of FIELDS) {
+    if (raw[f.key] === undefined || (f.applies?.(answers) ?? true)) continue
+    const by = f.key === 'k8sFormat' ? ` (--platform ${answers.platform} writes no Kubernetes manifests; they are for --platform ${PLATFORM_CHOICES.filter((p) => p.cluster !== null).map((p) => p.id).join(', ')})` : ''
+    return new AnswerError(f.key, `--${f.flag} does not apply here${by}; leave it out.`)
+  }
+  return undefined
 }
 
 /** validateAnswers, with the config file named when the bad value came from it. */
