@@ -29,6 +29,8 @@ import { combineServices, rootComposePath } from './monorepo.js'
 import { byId } from './registry/lookup.js'
 import { PLATFORM_CHOICES } from './registry/platforms.js'
 import { generate } from './generate.js'
+import { UnsafeValueError } from './render-guard.js'
+import { safeMessage } from './utils/text.js'
 import { toProjectName } from './utils/names.js'
 import { TOOL } from './version.js'
 import { ConflictError, DryRunWriter, FsWriter, statusOf, writeAll, WriteCancelled, type ConflictPolicy, type FileReport, type Writer } from './write.js'
@@ -89,7 +91,9 @@ const POLICY: Record<OnConflict, ConflictPolicy> = { abort: 'abort', keep: 'skip
  */
 export async function main(io: Io): Promise<number> {
   const out = (s: string) => io.stdout.write(`${s}\n`)
-  const err = (s: string) => io.stderr.write(`${s}\n`)
+  // Messages can quote what the user or a file gave: control characters and ANSI escapes are
+  // written escaped and huge values cut, whatever the message's author did.
+  const err = (s: string) => io.stderr.write(`${safeMessage(s)}\n`)
   let args: CliArgs
   try {
     args = parseCliArgs(io.argv)
@@ -292,7 +296,7 @@ export async function main(io: Io): Promise<number> {
     }
     return EXIT.ok
   } catch (e) {
-    if (e instanceof AnswerError || e instanceof UsageError || e instanceof ConfigError || e instanceof PolicyError || e instanceof PackError) {
+    if (e instanceof AnswerError || e instanceof UsageError || e instanceof ConfigError || e instanceof PolicyError || e instanceof PackError || e instanceof UnsafeValueError) {
       err(`error: ${e.message}`)
       return EXIT.badInput
     }

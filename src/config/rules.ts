@@ -1,3 +1,4 @@
+import { shown } from '../utils/text.js'
 import { AnswerError, fieldSpec, FIELDS, validateAnswers, type AnswerKey, type Answers, type RawAnswers } from '../answers.js'
 import type { Choice } from '../options.js'
 import { PLATFORM_CHOICES } from '../registry/platforms.js'
@@ -46,17 +47,17 @@ export function answerViolations(config: ResolvedConfig, answers: Answers): Answ
     const flag = `--${f.flag}`
     const lock = config.locked[f.key]
     if (lock) {
-      if (!same(lock.value, value)) out.push({ rule: `locked.${f.key}`, source: lock.source, field: f.key, message: `${flag} "${value}" is not allowed: ${f.key} is locked to "${lock.value}" (rule locked.${f.key} in ${lock.source}).` })
+      if (!same(lock.value, value)) out.push({ rule: `locked.${f.key}`, source: lock.source, field: f.key, message: `${flag} ${shown(value)} is not allowed: ${f.key} is locked to ${shown(lock.value)} (rule locked.${f.key} in ${lock.source}).` })
       continue
     }
     const allow = config.allow[f.key]
     if (allow && !allow.value.some((v) => same(v, value))) {
-      out.push({ rule: `allow.${f.key}`, source: allow.source, field: f.key, message: `${flag} "${value}" is not allowed by policy (rule policy.allow.${f.key} in ${allow.source}). Allowed: ${allow.value.join(', ')}.` })
+      out.push({ rule: `allow.${f.key}`, source: allow.source, field: f.key, message: `${flag} ${shown(value)} is not allowed by policy (rule policy.allow.${f.key} in ${allow.source}). Allowed: ${allow.value.join(', ')}.` })
     }
     const hit = (config.forbid[f.key] ?? []).find((x) => same(x.value, value))
     if (hit) {
       const allowed = f.choices?.(answers).filter((c) => c.available && permitted(config, f.key, c.id)).map((c) => c.id)
-      out.push({ rule: `forbid.${f.key}`, source: hit.source, field: f.key, message: `${flag} "${value}" is forbidden by policy (rule policy.forbid.${f.key} in ${hit.source}).${allowed?.length ? ` Allowed: ${allowed.join(', ')}.` : ''}` })
+      out.push({ rule: `forbid.${f.key}`, source: hit.source, field: f.key, message: `${flag} ${shown(value)} is forbidden by policy (rule policy.forbid.${f.key} in ${hit.source}).${allowed?.length ? ` Allowed: ${allowed.join(', ')}.` : ''}` })
     }
   }
   return out
