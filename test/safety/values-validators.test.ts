@@ -22,7 +22,7 @@ const run = (tool: string, args: string[], cwd: string) => execa(requireTool(too
 const docs = (text: string) => parseAllDocuments(text, { version: '1.1' }).map((d) => d.toJS() as { kind?: string; metadata?: { name?: unknown; labels?: Record<string, unknown> }; spec?: { selector?: { matchLabels?: Record<string, unknown> } } })
 
 function project(name: string, format: 'helm' | 'kustomize'): string {
-  const { files } = generate(validateAnswers({ name, platform: 'kubernetes', k8sFormat: format, database: 'postgres', cache: 'redis' }), { tool: { name: 'create-containerized-app', version: '0.0.0-test' } })
+  const { files } = generate(validateAnswers({ name, platform: 'kubernetes', k8sFormat: format, database: 'postgres', cache: 'redis' }), { tool: { name: 'create-containerized-app', version: '0.0.0-test' } as const })
   const dir = writeTree(files, `cca-values-${name}-`)
   dirs.push(dir)
   return dir

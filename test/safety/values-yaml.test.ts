@@ -6,7 +6,7 @@ import { rootCompose } from '../../src/monorepo.js'
 import { jsonText, yamlScalar, yamlTemplateValue } from '../../src/utils/yaml-scalar.js'
 import { rng } from '../helpers/random.js'
 
-const TOOL = { tool: { name: 'create-containerized-app', version: '0.0.0-test' } }
+const TOOL = { tool: { name: 'create-containerized-app', version: '0.0.0-test' } } as const
 // A chart's templates/ are Go templates that render to YAML, not YAML: Helm renders them (the
 // end-to-end check in values-validators.test.ts), their names are quoted with `| quote`.
 const isYaml = (path: string) => /\.ya?ml$/.test(path) && !/(^|\/)helm\/[^/]+\/templates\//.test(path)
