@@ -20,6 +20,8 @@ import { byId } from './registry/lookup.js'
 import { CI_CHOICES, K8S_FORMAT_CHOICES, PLATFORM_CHOICES, REGISTRY_CHOICES } from './registry/platforms.js'
 import { CACHE_CHOICES, DATABASE_CHOICES } from './registry/services.js'
 import { nameProblem } from './utils/names.js'
+import { shown } from './utils/text.js'
+import { versionRangeProblem, versionRangeText } from './registry/languages/version-ranges.js'
 
 /** Everything the user decides. Serialisable, free of secrets, replayable from the answers file. */
 export interface Answers {
@@ -171,12 +173,12 @@ function checkChoice(key: AnswerKey, value: unknown, choices: readonly Choice[])
   }
   const choice = choices.find((c) => c.id === value)
   if (!choice) {
-    throw new AnswerError(key, `${flag} "${value}" is not a valid choice. Valid choices: ${listIds(available)}.`)
+    throw new AnswerError(key, `${flag} ${shown(value)} is not a valid choice. Valid choices: ${listIds(available)}.`)
   }
   if (!choice.available) {
     throw new AnswerError(
       key,
-      `${flag} "${value}" (${choice.label}) is not available yet in this version. Available now: ${listIds(available)}.`,
+      `${flag} ${shown(value)} (${choice.label}) is not available yet in this version. Available now: ${listIds(available)}.`,
     )
   }
   return value
@@ -189,7 +191,7 @@ function checkChoice(key: AnswerKey, value: unknown, choices: readonly Choice[])
 export function validateAnswers(raw: RawAnswers): Answers {
   const known = new Set<string>(FIELDS.map((f) => f.key))
   for (const key of Object.keys(raw)) {
-    if (!known.has(key)) throw new AnswerError(key as AnswerKey, `Unknown answer "${key}". Known answers: ${[...known].join(', ')}.`)
+    if (!known.has(key)) throw new AnswerError(key as AnswerKey, `Unknown answer ${shown(key)}. Known answers: ${[...known].join(', ')}.`)
   }
   const a: Partial<Answers> = {}
   for (const field of FIELDS) {
@@ -216,7 +218,7 @@ const BY_LANGUAGE: ReadonlySet<AnswerKey> = new Set<AnswerKey>(['framework', 'pa
 export function validateGiven(given: RawAnswers, basis: RawAnswers = {}, opts: { languageUnknown?: boolean } = {}): void {
   const known = new Set<string>(FIELDS.map((f) => f.key))
   for (const key of Object.keys(given)) {
-    if (!known.has(key)) throw new AnswerError(key as AnswerKey, `Unknown answer "${key}". Known answers: ${[...known].join(', ')}.`)
+    if (!known.has(key)) throw new AnswerError(key as AnswerKey, `Unknown answer ${shown(key)}. Known answers: ${[...known].join(', ')}.`)
   }
   const deferred = opts.languageUnknown === true && given.language === undefined
   const a: Partial<Answers> = {}
@@ -245,7 +247,7 @@ function checkField(field: FieldSpec, value: unknown, earlier: Partial<Answers>)
       if (problem) {
         throw new AnswerError(
           'name',
-          `${flag} "${value}" cannot be used: ${problem}. It becomes a DNS label, an image name and a Helm release name, e.g. "orders-api".`,
+          `${flag} ${shown(value)} cannot be used: ${problem}. It becomes a DNS label, an image name and a Helm release name, e.g. "orders-api".`,
         )
       }
       return value
@@ -253,15 +255,17 @@ function checkField(field: FieldSpec, value: unknown, earlier: Partial<Answers>)
     case 'port': {
       const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value
       if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 65535) {
-        throw new AnswerError('port', `${flag} "${String(value)}" is not a valid port. Use a whole number from 1 to 65535.`)
+        throw new AnswerError('port', `${flag} ${shown(String(value))} is not a valid port. Use a whole number from 1 to 65535.`)
       }
       return n
     }
     case 'languageVersion': {
       const spec = lang(earlier as Answers)
       if (typeof value !== 'string' || !spec.versionPattern.test(value)) {
-        throw new AnswerError('languageVersion', `${flag} "${String(value)}" is not valid for ${spec.label}: use ${spec.versionHint}.`)
+        throw new AnswerError('languageVersion', `${flag} ${shown(value)} is not valid for ${spec.label}: use ${spec.versionHint}.`)
       }
+      const range = versionRangeProblem(spec.id, value)
+      if (range) throw new AnswerError('languageVersion', `${flag} ${shown(value)} is not supported for ${spec.label}: it is ${range}. Use ${spec.label} ${versionRangeText(spec.id)}.`)
       return value
     }
     default: {

@@ -1,5 +1,6 @@
 import type { AppFacts, AppVariable, ConnectionPart, EnvBinding } from './detect/types.js'
 import { connectionValue, type EnvVar, type ServiceSpec } from './registry/services.js'
+import { yamlScalar } from './utils/yaml-scalar.js'
 
 /** A backing service with its choice's id and label. */
 export type AppService = ServiceSpec & { id: string; label: string }
@@ -113,8 +114,7 @@ export function appEnvironment(port: number, app: AppFacts, services: readonly A
 
 /** A Compose `environment:` value as a YAML scalar: quoted unless it reads back as the same string. */
 export function yamlValue(value: string): string {
-  const plain = /^[A-Za-z$/][^#]*$/.test(value) && !/:\s|\s$|^(true|false|yes|no|on|off|null|y|n)$/i.test(value)
-  return plain ? value : JSON.stringify(value)
+  return yamlScalar(value)
 }
 
 /** A `.env` value: bare when Compose reads it back unchanged, else single-quoted (taken literally). */

@@ -6,6 +6,7 @@ import { GENERATORS } from './generators/index.js'
 import { planFiles, type Generator, type PlannedFile } from './plan.js'
 import { isComposeFile, isDockerfile, rewriteComposeImages, rewriteDockerfileImages } from './policy/images.js'
 import { createRenderer, type RenderedFile } from './render.js'
+import { checkGeneratedText } from './render-guard.js'
 import { diskTemplates, type TemplateSource } from './templates.js'
 import { TOOL } from './version.js'
 import { ANSWERS_FILE, answersRecord, type OrgRecord } from './answers-file.js'
@@ -71,6 +72,7 @@ export function generate(
   // Pack templates see everything the built-in ones do, and their variables as `vars`.
   const data = packs.length ? ({ ...context, vars: opts.vars ?? {} } as RenderContext) : context
   const files = mirrorImages(renderPlan(templates, plan, data, packs), policy)
+  checkGeneratedText(files)
   const scaffold = (opts.generators ?? GENERATORS).filter((g) => g.id === 'starter-app' && g.applies(context)).flatMap((g) => g.plan(context, templates).map((f) => posix.normalize(f.to)))
   return { context, plan, files, scaffold }
 }

@@ -25,6 +25,8 @@ import { byId } from './registry/lookup.js'
 import { PLATFORM_CHOICES } from './registry/platforms.js'
 import { generate } from './generate.js'
 import { usage } from './help.js'
+import { UnsafeValueError } from './render-guard.js'
+import { safeMessage } from './utils/text.js'
 import { toProjectName } from './utils/names.js'
 import { readNamedFile, readRegularFile } from './utils/read-regular-file.js'
 import { TOOL } from './version.js'
@@ -85,7 +87,9 @@ const POLICY: Record<OnConflict, ConflictPolicy> = { abort: 'abort', keep: 'skip
  */
 export async function main(io: Io): Promise<number> {
   const out = (s: string) => io.stdout.write(`${s}\n`)
-  const err = (s: string) => io.stderr.write(`${s}\n`)
+  // Messages can quote what the user or a file gave: control characters and ANSI escapes are
+  // written escaped and huge values cut, whatever the message's author did.
+  const err = (s: string) => io.stderr.write(`${safeMessage(s)}\n`)
   let args: CliArgs
   try {
     args = parseCliArgs(io.argv)
@@ -313,7 +317,7 @@ export async function main(io: Io): Promise<number> {
     }
     return EXIT.ok
   } catch (e) {
-    if (e instanceof AnswerError || e instanceof UsageError || e instanceof ConfigError || e instanceof PolicyError || e instanceof PackError) {
+    if (e instanceof AnswerError || e instanceof UsageError || e instanceof ConfigError || e instanceof PolicyError || e instanceof PackError || e instanceof UnsafeValueError) {
       err(`error: ${e.message}`)
       return EXIT.badInput
     }

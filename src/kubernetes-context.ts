@@ -1,5 +1,6 @@
 import type { Answers } from './answers.js'
 import { yamlValue, type AppEnv } from './app-env.js'
+import { yamlScalar } from './utils/yaml-scalar.js'
 import type { Policy } from './config/types.js'
 import type { K8sFormat } from './options.js'
 import { mirrorImage } from './policy/images.js'
@@ -89,8 +90,11 @@ export const APP_RESOURCES: {
 /** The image `helm test` runs. */
 const TEST_IMAGE = { repository: 'curlimages/curl', tag: '8.17.0' } as const
 
-/** A quantity as a YAML scalar: a bare number is quoted, so it stays the string Kubernetes documents (`"1"`). */
-const yamlQuantity = (q: string) => (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(q) ? JSON.stringify(q) : q)
+/**
+ * A quantity as a YAML scalar: a bare number is quoted, so it stays the string Kubernetes
+ * documents (`"1"`), as is anything else a YAML reader would not read back as the same string.
+ */
+const yamlQuantity = (q: string | number) => yamlScalar(String(q))
 
 const asYaml = (r: ContainerResources): ContainerResources => ({
   requests: { cpu: yamlQuantity(r.requests.cpu), memory: yamlQuantity(r.requests.memory) },

@@ -3,6 +3,7 @@ import { FORMATTERS } from './generators/lockfiles.js'
 import type { PlannedFile } from './plan.js'
 import { COMPILE_OPTIONS, compileTemplate } from './template-engine.js'
 import type { TemplateSource } from './templates.js'
+import { guarded, UnsafeValueError } from './render-guard.js'
 
 /**
  * How a file that already exists takes the rendered one, instead of being a conflict. `env`:
@@ -25,11 +26,12 @@ export { COMPILE_OPTIONS }
  * all in the bundle, which carries the package's templates precompiled (template-engine.ts).
  */
 export function createRenderer(templates: TemplateSource) {
-  const renderOne = (path: string, ctx: RenderContext): string => {
+  const renderOne = (path: string, ctx: RenderContext, output: string): string => {
     if (!path.endsWith('.hbs')) return templates.read(path)
     try {
-      return compileTemplate(templates.read(path))(ctx)
+      return guarded(path, output, () => compileTemplate(templates.read(path))(ctx))
     } catch (err) {
+      if (err instanceof UnsafeValueError) throw err
       throw new Error(`internal: rendering ${path} failed: ${(err as Error).message}`)
     }
   }
@@ -40,14 +42,14 @@ export function createRenderer(templates: TemplateSource) {
       else if ('parts' in f)
         content = f.parts
           .map((part) => {
-            if (typeof part === 'string') return renderOne(part, ctx)
-            let text = renderOne(part.template, ctx)
+            if (typeof part === 'string') return renderOne(part, ctx, f.to)
+            let text = renderOne(part.template, ctx, f.to)
             for (const [from, to] of Object.entries(part.replace)) text = text.replaceAll(from, to)
             return text
           })
           .join('')
       else {
-        content = renderOne(f.template, ctx)
+        content = renderOne(f.template, ctx, f.to)
         for (const [from, to] of Object.entries(f.replace ?? {})) content = content.replaceAll(from, to)
       }
       if ('format' in f && f.format) content = FORMATTERS[f.format](content)

@@ -267,7 +267,7 @@ describe('the Compose build and watch paths', () => {
   it('default: the service folder and its Dockerfile', () => {
     expect(ctx({}).build).toEqual({ context: '.', dockerfile: 'Dockerfile', file: 'Dockerfile' })
     const f = files({}, {})
-    expect(f.get('compose.yaml')).toContain('    build:\n      context: .\n      target: prod\n')
+    expect(f.get('compose.yaml')).toContain('    build:\n      context: "."\n      target: prod\n')
   })
 
   it('alongside the user\'s own Dockerfile: ours under its own name', () => {

@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util'
 import { FIELDS, type RawAnswers } from '../answers.js'
 import type { Choice } from '../options.js'
 import { LANGUAGE_CHOICES } from '../registry/languages/index.js'
+import { versionRangeText } from '../registry/languages/version-ranges.js'
+import { shown } from '../utils/text.js'
 
 /** Wrong flags or arguments. Exit code 2, like other bad input. */
 export class UsageError extends Error {
@@ -77,7 +79,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   const answerFlags = Object.fromEntries(FIELDS.map((f) => [f.flag, { type: 'string' as const }]))
   let parsed
   try {
-    parsed = parseArgs({ args: [...argv], options: { ...answerFlags, ...FLAGS }, allowPositionals: true, strict: true })
+    parsed = parseArgs({ args: [...argv], options: { ...answerFlags, ...FLAGS }, allowPositionals: true, strict: true, tokens: true })
   } catch (err) {
     throw new UsageError(`${(err as Error).message.replace(/\. To specify a positional argument.*$/s, '.')} See --help.`)
   }
@@ -85,11 +87,13 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   let positionals = parsed.positionals
   const command: Command = (COMMANDS as readonly string[]).includes(positionals[0] ?? '') ? (positionals[0] as Command) : 'create'
   if (command !== 'create') positionals = positionals.slice(1)
-  if (positionals.length > 1) throw new UsageError(`Expected at most one target directory, got: ${positionals.join(' ')}. See --help.`)
+  const given = checkRepeats(parsed.tokens)
+  checkCommandFlags(command, given)
+  if (positionals.length > 1) throw new UsageError(`Expected at most one target directory, got: ${positionals.map((x) => shown(x)).join(' ')}. See --help.`)
   if (values.force && values['skip-existing']) throw new UsageError('--force and --skip-existing cannot be used together.')
   const onConflictRaw = values['on-conflict'] as string | undefined
   if (onConflictRaw !== undefined && !(ON_CONFLICT as readonly string[]).includes(onConflictRaw)) {
-    throw new UsageError(`--on-conflict "${onConflictRaw}" is not a valid choice. Valid choices: ${ON_CONFLICT.join(', ')}.`)
+    throw new UsageError(`--on-conflict ${shown(onConflictRaw)} is not a valid choice. Valid choices: ${ON_CONFLICT.join(', ')}.`)
   }
   if (onConflictRaw !== undefined && (values.force || values['skip-existing'])) {
     throw new UsageError('--on-conflict cannot be combined with --force or --skip-existing (they are its shorthands).')
@@ -103,8 +107,11 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   const vars: Record<string, string> = {}
   for (const v of (values.var as string[] | undefined) ?? []) {
     const eq = v.indexOf('=')
-    if (eq < 1) throw new UsageError(`--var "${v}" must be name=value, e.g. --var team=payments.`)
-    vars[v.slice(0, eq)] = v.slice(eq + 1)
+    if (eq < 1) throw new UsageError(`--var ${shown(v)} must be name=value, e.g. --var team=payments.`)
+    const name = v.slice(0, eq)
+    const value = v.slice(eq + 1)
+    if (name in vars && vars[name] !== value) throw new UsageError(`--var ${name} is given twice with different values (${shown(vars[name])} and ${shown(value)}); give it once.`)
+    vars[name] = value
   }
   return {
     command,
@@ -131,6 +138,49 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   }
 }
 
+/** The flags each command reads; anything else given to it would be silently ignored. */
+const COMMAND_FLAGS: Readonly<Record<Command, ReadonlySet<string> | 'all'>> = {
+  create: 'all',
+  update: new Set(['yes', 'cwd', 'dry-run', 'json', 'preset', 'pack', 'var', 'no-config', 'help', 'version', ...FIELDS.map((f) => f.flag)]),
+  check: new Set(['yes', 'cwd', 'json', 'preset', 'pack', 'var', 'no-config', 'help', 'version', ...FIELDS.map((f) => f.flag)]),
+  validate: new Set(['yes', 'cwd', 'json', 'strict', 'no-external', 'preset', 'no-config', 'help', 'version']),
+}
+/** Flags only `validate` reads. */
+const VALIDATE_ONLY = new Set(['strict', 'no-external'])
+
+/**
+ * The flags on the command line, each once. The same flag twice with one value is harmless; with
+ * two different values one of them would be dropped without a word, so it is an error. Flags that
+ * take a list (`--service`, `--preset`, `--pack`, `--var`) repeat by design.
+ */
+function checkRepeats(tokens: readonly ArgToken[] | undefined): Set<string> {
+  const seen = new Map<string, { value: string | undefined; raw: string }>()
+  for (const t of tokens ?? []) {
+    if (t.kind !== 'option') continue
+    const multiple = (FLAGS as Record<string, { multiple?: boolean }>)[t.name]?.multiple === true
+    const prev = seen.get(t.name)
+    if (prev && !multiple && prev.value !== t.value) {
+      throw new UsageError(`--${t.name} is given twice with different values (${shown(prev.value ?? 'true')} and ${shown(t.value ?? 'true')}); give it once.`)
+    }
+    seen.set(t.name, { value: t.value, raw: t.rawName })
+  }
+  return new Set(seen.keys())
+}
+
+function checkCommandFlags(command: Command, given: ReadonlySet<string>): void {
+  const allowed = COMMAND_FLAGS[command]
+  for (const name of given) {
+    const ok = allowed === 'all' ? !VALIDATE_ONLY.has(name) : allowed.has(name)
+    if (!ok) {
+      const takers = COMMANDS.filter((c) => (COMMAND_FLAGS[c] === 'all' ? !VALIDATE_ONLY.has(name) : (COMMAND_FLAGS[c] as ReadonlySet<string>).has(name)))
+      throw new UsageError(`--${name} does not apply to ${command === 'create' ? 'creating a project' : `\`${command}\``}; it is for ${takers.map((c) => (c === 'create' ? 'creating a project' : `\`${c}\``)).join(', ')}. See --help.`)
+    }
+  }
+}
+
+/** One token of node:util's parseArgs (the typings only export it through the result). */
+type ArgToken = { kind: 'option'; name: string; rawName: string; value: string | undefined } | { kind: 'positional' | 'option-terminator' }
+
 function choiceList(choices: readonly Choice[]): string {
   const now = choices.filter((c) => c.available).map((c) => c.id)
   const later = choices.filter((c) => !c.available).map((c) => c.id)
@@ -145,7 +195,7 @@ export function helpText(): string {
     let text = f.message
     if (f.key === 'framework' || f.key === 'packageManager') {
       text += `; for node: ${choiceList(f.choices!({ language: 'node' }))}`
-    } else if (f.key === 'languageVersion') text += `; for node: ${node.versionHint} (default ${node.defaultVersion})`
+    } else if (f.key === 'languageVersion') text += `; for node: ${node.versionHint}, ${versionRangeText('node')} (default ${node.defaultVersion})`
     else if (f.key === 'port') text += ' (default: the language default, 3000 for node)'
     else if (f.key === 'name') text += ' (default: the directory name); a DNS-1123 label, at most 53 characters'
     else if (f.key === 'k8sFormat') text += ` (Kubernetes platforms only): ${choiceList(f.choices!({ language: 'node' }))}`

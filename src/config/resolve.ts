@@ -1,3 +1,5 @@
+import { controlCharacterPath, shown } from '../utils/text.js'
+import { imagePrefixProblem, registryHostProblem } from '../policy/references.js'
 import { FIELDS, type AnswerKey } from '../answers.js'
 import { SEVERITIES, type ConfigFile, type Policy, type ResourceFloor } from './types.js'
 import { metadataProblem } from '../kubernetes-context.js'
@@ -56,11 +58,14 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  */
 export function checkConfigShape(data: unknown, source: string): ConfigFile {
   if (!isObject(data)) throw new ConfigError(`${source}: the config must be an object with any of: ${TOP_KEYS.join(', ')}.`)
+  // Every value may end up in a generated file, where a line break would start a line of its own.
+  const control = controlCharacterPath(data)
+  if (control) throw new ConfigError(`${source}: ${control.path} holds the control character ${control.char}; config values are single lines without control characters.`)
   const unknownKey = (where: string, key: string, valid: readonly string[]) =>
     new ConfigError(`${source}: unknown key "${where}${key}". Valid keys${where ? ` under ${where.slice(0, -1)}` : ''}: ${valid.join(', ')}.`)
   for (const k of Object.keys(data)) if (!(TOP_KEYS as readonly string[]).includes(k)) throw unknownKey('', k, TOP_KEYS)
   const strings = (v: unknown, where: string): void => {
-    if (!(typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string')))) throw new ConfigError(`${source}: "${where}" must be a string or a list of strings.`)
+    if (!(typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string')))) throw new ConfigError(`${source}: ${shown(where)} must be a string or a list of strings.`)
   }
   if (data.extends !== undefined) strings(data.extends, 'extends')
   if (data.packs !== undefined) {
@@ -70,7 +75,7 @@ export function checkConfigShape(data: unknown, source: string): ConfigFile {
   for (const key of ['defaults', 'locked'] as const) {
     const v = data[key]
     if (v === undefined) continue
-    if (!isObject(v)) throw new ConfigError(`${source}: "${key}" must map answers to values, e.g. { "platform": "eks" }.`)
+    if (!isObject(v)) throw new ConfigError(`${source}: ${shown(key)} must map answers to values, e.g. { "platform": "eks" }.`)
     for (const k of Object.keys(v)) if (!ANSWER_KEYS.has(k)) throw unknownKey(`${key}.`, k, [...ANSWER_KEYS])
   }
   if (data.variables !== undefined && !isObject(data.variables)) throw new ConfigError(`${source}: "variables" must map pack variables to values.`)
@@ -99,8 +104,18 @@ export function checkConfigShape(data: unknown, source: string): ConfigFile {
     if (images !== undefined) {
       if (!isObject(images) || Object.keys(images).some((k) => k !== 'mirrors' && k !== 'allowedPrefixes')) throw new ConfigError(`${source}: "policy.baseImages" takes "mirrors" (registry → prefix) and "allowedPrefixes" (a list).`)
       if (images.mirrors !== undefined && (!isObject(images.mirrors) || Object.values(images.mirrors).some((x) => typeof x !== 'string' || x === ''))) throw new ConfigError(`${source}: "policy.baseImages.mirrors" must map registries (docker.io, ghcr.io...) to mirror prefixes.`)
+      for (const [registry, prefix] of Object.entries((images.mirrors ?? {}) as Record<string, string>)) {
+        const hostProblem = registryHostProblem(registry)
+        if (hostProblem) throw new ConfigError(`${source}: policy.baseImages.mirrors: the key ${shown(registry)} ${hostProblem}.`)
+        const prefixProblem = imagePrefixProblem(prefix)
+        if (prefixProblem) throw new ConfigError(`${source}: policy.baseImages.mirrors[${shown(registry)}]: ${shown(prefix)} ${prefixProblem}.`)
+      }
       if (images.allowedPrefixes !== undefined) strings(images.allowedPrefixes, 'policy.baseImages.allowedPrefixes')
       if (typeof images.allowedPrefixes === 'string') images.allowedPrefixes = [images.allowedPrefixes]
+      for (const prefix of (images.allowedPrefixes ?? []) as string[]) {
+        const problem = imagePrefixProblem(prefix)
+        if (problem) throw new ConfigError(`${source}: policy.baseImages.allowedPrefixes: ${shown(prefix)} ${problem}.`)
+      }
     }
     const res = policy.resources
     if (res !== undefined) {
@@ -145,12 +160,12 @@ export function resolveConfig(layers: readonly ConfigLayer[]): ResolvedConfig {
   for (const { config: c, source, dir } of layers) {
     for (const [k, value] of Object.entries(c.locked ?? {}) as [AnswerKey, unknown][]) {
       const prev = r.locked[k]
-      if (prev && !same(prev.value, value)) throw new ConfigError(`${source}: locked.${k} is "${value}", but ${prev.source} locks it to "${prev.value}". A lock cannot be changed by a later config.`)
+      if (prev && !same(prev.value, value)) throw new ConfigError(`${source}: locked.${k} is ${shown(value)}, but ${prev.source} locks it to ${shown(prev.value)}. A lock cannot be changed by a later config.`)
       r.locked[k] ??= { value, source }
     }
     for (const [k, value] of Object.entries(c.defaults ?? {}) as [AnswerKey, unknown][]) {
       const lock = r.locked[k]
-      if (lock && !same(lock.value, value)) throw new ConfigError(`${source}: defaults.${k} is "${value}", but ${lock.source} locks it to "${lock.value}".`)
+      if (lock && !same(lock.value, value)) throw new ConfigError(`${source}: defaults.${k} is ${shown(value)}, but ${lock.source} locks it to ${shown(lock.value)}.`)
       r.defaults[k] = { value, source }
     }
     const p = c.policy ?? {}
@@ -167,7 +182,7 @@ export function resolveConfig(layers: readonly ConfigLayer[]): ResolvedConfig {
       const mirrors = { ...(r.policy.baseImages?.mirrors ?? {}) }
       for (const [registry, prefix] of Object.entries(p.baseImages.mirrors)) {
         const prevSource = r.ruleSources[`baseImages.mirrors.${registry}`]
-        if (prevSource && mirrors[registry] !== prefix) throw new ConfigError(`${source}: policy.baseImages.mirrors["${registry}"] is "${prefix}", but ${prevSource} sets "${mirrors[registry]}".`)
+        if (prevSource && mirrors[registry] !== prefix) throw new ConfigError(`${source}: policy.baseImages.mirrors[${shown(registry)}] is ${shown(prefix)}, but ${prevSource} sets ${shown(mirrors[registry])}.`)
         mirrors[registry] = prefix
         r.ruleSources[`baseImages.mirrors.${registry}`] ??= source
       }
@@ -188,7 +203,7 @@ export function resolveConfig(layers: readonly ConfigLayer[]): ResolvedConfig {
       const merged = { ...(r.policy[key] ?? {}) }
       for (const [name, value] of Object.entries(add)) {
         const id = `${key}.${name}`
-        if (r.ruleSources[id] && merged[name] !== value) throw new ConfigError(`${source}: policy.${key}["${name}"] is "${value}", but ${r.ruleSources[id]} requires "${merged[name]}".`)
+        if (r.ruleSources[id] && merged[name] !== value) throw new ConfigError(`${source}: policy.${key}[${shown(name)}] is ${shown(value)}, but ${r.ruleSources[id]} requires ${shown(merged[name])}.`)
         merged[name] = value
         r.ruleSources[id] ??= source
       }
@@ -216,12 +231,12 @@ export function resolveConfig(layers: readonly ConfigLayer[]): ResolvedConfig {
   }
   for (const [k, list] of Object.entries(r.allow) as [AnswerKey, Sourced<readonly (string | number)[]>][]) {
     const lock = r.locked[k]
-    if (lock && !list.value.some((v) => same(v, lock.value))) throw new ConfigError(`${lock.source}: locked.${k} "${lock.value}" is not among the values ${list.source} allows (${list.value.join(', ')}).`)
+    if (lock && !list.value.some((v) => same(v, lock.value))) throw new ConfigError(`${lock.source}: locked.${k} ${shown(lock.value)} is not among the values ${list.source} allows (${list.value.join(', ')}).`)
   }
   for (const [k, list] of Object.entries(r.forbid) as [AnswerKey, Sourced<string | number>[]][]) {
     const lock = r.locked[k]
     const hit = lock && list.find((f) => same(f.value, lock.value))
-    if (hit) throw new ConfigError(`${lock.source}: locked.${k} "${lock.value}" is forbidden by ${hit.source}.`)
+    if (hit) throw new ConfigError(`${lock.source}: locked.${k} ${shown(lock.value)} is forbidden by ${hit.source}.`)
   }
   return r
 }

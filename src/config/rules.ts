@@ -1,5 +1,7 @@
+import { shown } from '../utils/text.js'
 import { AnswerError, fieldSpec, FIELDS, validateAnswers, type AnswerKey, type Answers, type RawAnswers } from '../answers.js'
 import type { Choice } from '../options.js'
+import { PLATFORM_CHOICES } from '../registry/platforms.js'
 import type { ResolvedConfig } from './resolve.js'
 
 /** An answer the organization's config refuses. Exit code 2, like other bad input. */
@@ -45,17 +47,17 @@ export function answerViolations(config: ResolvedConfig, answers: Answers): Answ
     const flag = `--${f.flag}`
     const lock = config.locked[f.key]
     if (lock) {
-      if (!same(lock.value, value)) out.push({ rule: `locked.${f.key}`, source: lock.source, field: f.key, message: `${flag} "${value}" is not allowed: ${f.key} is locked to "${lock.value}" (rule locked.${f.key} in ${lock.source}).` })
+      if (!same(lock.value, value)) out.push({ rule: `locked.${f.key}`, source: lock.source, field: f.key, message: `${flag} ${shown(value)} is not allowed: ${f.key} is locked to ${shown(lock.value)} (rule locked.${f.key} in ${lock.source}).` })
       continue
     }
     const allow = config.allow[f.key]
     if (allow && !allow.value.some((v) => same(v, value))) {
-      out.push({ rule: `allow.${f.key}`, source: allow.source, field: f.key, message: `${flag} "${value}" is not allowed by policy (rule policy.allow.${f.key} in ${allow.source}). Allowed: ${allow.value.join(', ')}.` })
+      out.push({ rule: `allow.${f.key}`, source: allow.source, field: f.key, message: `${flag} ${shown(value)} is not allowed by policy (rule policy.allow.${f.key} in ${allow.source}). Allowed: ${allow.value.join(', ')}.` })
     }
     const hit = (config.forbid[f.key] ?? []).find((x) => same(x.value, value))
     if (hit) {
       const allowed = f.choices?.(answers).filter((c) => c.available && permitted(config, f.key, c.id)).map((c) => c.id)
-      out.push({ rule: `forbid.${f.key}`, source: hit.source, field: f.key, message: `${flag} "${value}" is forbidden by policy (rule policy.forbid.${f.key} in ${hit.source}).${allowed?.length ? ` Allowed: ${allowed.join(', ')}.` : ''}` })
+      out.push({ rule: `forbid.${f.key}`, source: hit.source, field: f.key, message: `${flag} ${shown(value)} is forbidden by policy (rule policy.forbid.${f.key} in ${hit.source}).${allowed?.length ? ` Allowed: ${allowed.join(', ')}.` : ''}` })
     }
   }
   return out
@@ -90,7 +92,23 @@ export function applyConfig(config: ResolvedConfig, raw: RawAnswers): Answers {
   }
   const [v] = answerViolations(config, answers)
   if (v) throw new PolicyError(v.rule, v.source, v.message)
+  const moot = inapplicableAnswer(raw, answers)
+  if (moot) throw moot
   return answers
+}
+
+/**
+ * An answer someone gave (a flag, an answers file) that means nothing with the others, such as
+ * `--k8s-format` with `--platform compose`: it would be dropped without a word, so it is an error.
+ * Config defaults and locks are not given per run and never fail this way.
+ */
+export function inapplicableAnswer(raw: RawAnswers, answers: Answers): AnswerError | undefined {
+  for (const f of FIELDS) {
+    if (raw[f.key] === undefined || (f.applies?.(answers) ?? true)) continue
+    const by = f.key === 'k8sFormat' ? ` (--platform ${answers.platform} writes no Kubernetes manifests; they are for --platform ${PLATFORM_CHOICES.filter((p) => p.cluster !== null).map((p) => p.id).join(', ')})` : ''
+    return new AnswerError(f.key, `--${f.flag} does not apply here${by}; leave it out.`)
+  }
+  return undefined
 }
 
 /** validateAnswers, with the config file named when the bad value came from it. */

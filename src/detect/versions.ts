@@ -1,6 +1,7 @@
 import type { Language } from '../options.js'
 import { LANGUAGE_CHOICES } from '../registry/languages/index.js'
 import { byId } from '../registry/lookup.js'
+import { versionRangeProblem, versionRangeText } from '../registry/languages/version-ranges.js'
 import type { Folder } from './repo.js'
 import type { DetectionWarning, Finding } from './types.js'
 
@@ -100,13 +101,13 @@ export function fitVersion(lang: Language, raw: RawVersion): { finding: Finding<
       finding: { value: spec.defaultVersion, confidence: 'medium', evidence: [...evidence, { file: raw.file, reason: `a minimum; ${spec.defaultVersion} satisfies it` }] },
     }
   }
-  if (!spec.versionPattern.test(text)) {
+  if (!spec.versionPattern.test(text) || versionRangeProblem(lang, text)) {
     return {
       finding: { value: text, confidence: 'low', evidence },
       warning: {
         code: 'unsupported-version',
         file: raw.file,
-        message: `${spec.label} ${text} is not one this tool builds (${spec.versionHint}); pass --language-version after upgrading`,
+        message: `${spec.label} ${text} is not one this tool builds (${spec.label} ${versionRangeText(lang)}, ${spec.versionHint}); pass --language-version after upgrading`,
       },
     }
   }

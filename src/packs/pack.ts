@@ -1,4 +1,5 @@
 import { posix, win32 } from 'node:path'
+import { CONTROL, controlCharacter, shown } from '../utils/text.js'
 
 /** A pack that cannot be used: bad manifest, a hostile path, a template that replaces nothing. Exit code 2. */
 export class PackError extends Error {
@@ -98,14 +99,16 @@ export function variableProblem(spec: VariableSpec, value: unknown): string | un
   switch (spec.type) {
     case 'string':
       if (typeof value !== 'string') return 'it must be text'
-      if (spec.pattern && !new RegExp(`^(?:${spec.pattern})$`).test(value)) return `"${value}" does not match ${spec.pattern}`
+      // Templates put a variable on one line: a line break would add lines of its own.
+      if (CONTROL.test(value)) return `${shown(value)} holds the control character ${controlCharacter(value)}; a variable is one line of text`
+      if (spec.pattern && !new RegExp(`^(?:${spec.pattern})$`).test(value)) return `${shown(value)} does not match ${spec.pattern}`
       return undefined
     case 'number':
-      return typeof value === 'number' && Number.isFinite(value) ? undefined : `"${String(value)}" is not a number`
+      return typeof value === 'number' && Number.isFinite(value) ? undefined : `${shown(String(value))} is not a number`
     case 'boolean':
-      return typeof value === 'boolean' ? undefined : `"${String(value)}" is not true or false`
+      return typeof value === 'boolean' ? undefined : `${shown(String(value))} is not true or false`
     case 'choice':
-      return typeof value === 'string' && spec.choices!.includes(value) ? undefined : `"${String(value)}" is not one of: ${spec.choices!.join(', ')}`
+      return typeof value === 'string' && spec.choices!.includes(value) ? undefined : `${shown(String(value))} is not one of: ${spec.choices!.join(', ')}`
   }
 }
 

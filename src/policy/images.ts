@@ -4,6 +4,10 @@
  * Compose files, `check` reads the same references back from the files on disk.
  */
 
+import { UnsafeValueError } from '../render-guard.js'
+import { shown } from '../utils/text.js'
+import { imagePrefixProblem } from './references.js'
+
 /** Source registry → mirror prefix (`{"docker.io": "registry.acme.dev/dockerhub"}`). */
 export type Mirrors = Readonly<Record<string, string>>
 
@@ -57,9 +61,18 @@ export function parseImageRef(ref: string): ImageRef | null {
   return { text, registry, path, suffix, canonical: `${registry}/${path}${suffix}` }
 }
 
-/** The mirror prefix for a registry, if the policy has one. */
+/**
+ * The mirror prefix for a registry, if the policy has one. A prefix outside the reference grammar
+ * (a line break, a space, a tag) is refused here too, not only when the config is read: it is
+ * written into Dockerfiles and Compose files as it is.
+ */
 function mirrorFor(registry: string, mirrors: Mirrors): string | undefined {
-  for (const [source, prefix] of Object.entries(mirrors)) if (normalizeRegistry(source) === registry) return prefix.replace(/\/+$/, '')
+  for (const [source, prefix] of Object.entries(mirrors)) {
+    if (normalizeRegistry(source) !== registry) continue
+    const problem = imagePrefixProblem(prefix)
+    if (problem) throw new UnsafeValueError(`policy.baseImages.mirrors[${shown(source)}]: ${shown(prefix)} ${problem}.`)
+    return prefix.replace(/\/+$/, '')
+  }
   return undefined
 }
 

@@ -47,7 +47,7 @@ helm.sh/chart: {{ include "<CHARTNAME>.chart" . }}
 {{ include "<CHARTNAME>.selectorLabels" . }}
 app.kubernetes.io/version: {{ .Values.image.tag | default .Chart.AppVersion | trunc 63 | trimSuffix "-" | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
-app.kubernetes.io/part-of: {{ include "<CHARTNAME>.name" . }}
+app.kubernetes.io/part-of: {{ include "<CHARTNAME>.name" . | quote }}
 {{- with .Values.commonLabels }}
 {{ toYaml . }}
 {{- end }}
@@ -55,8 +55,8 @@ app.kubernetes.io/part-of: {{ include "<CHARTNAME>.name" . }}
 
 {{/* Labels that pick this release's pods; never change them after the first install (selectors are immutable). */}}
 {{- define "<CHARTNAME>.selectorLabels" -}}
-app.kubernetes.io/name: {{ include "<CHARTNAME>.name" . }}
-app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/name: {{ include "<CHARTNAME>.name" . | quote }}
+app.kubernetes.io/instance: {{ .Release.Name | quote }}
 {{- end }}
 
 {{/* The app's own pods (in-cluster dev services carry another component). */}}
