@@ -1,6 +1,6 @@
 import { readdirSync, type Dirent } from 'node:fs'
 import { join } from 'node:path'
-import { readRegularFile } from '../utils/read-regular-file.js'
+import { describeType, readRegularFile } from '../utils/read-regular-file.js'
 import { IGNORED_DIRS, type RepoView, type Unread } from './repo.js'
 
 /** How many files a scan lists before it stops: beyond it, listing alone takes seconds. */
@@ -8,11 +8,8 @@ export const MAX_SCAN_FILES = 200_000
 
 function entryType(e: Dirent): string {
   if (e.isSymbolicLink()) return 'a symbolic link (links are not followed)'
-  if (e.isFIFO()) return 'a FIFO, not a regular file'
-  if (e.isSocket()) return 'a socket, not a regular file'
-  if (e.isCharacterDevice()) return 'a character device, not a regular file'
-  if (e.isBlockDevice()) return 'a block device, not a regular file'
-  return 'not a regular file'
+  const kind = describeType(e)
+  return kind === 'not a regular file' ? kind : `${kind}, not a regular file`
 }
 
 /**

@@ -24,8 +24,10 @@ export interface ReadOptions {
   strictUtf8?: boolean
 }
 
-/** What a non-regular file is, for a message. */
-export function describeType(st: Stats): string {
+type Kind = Pick<Stats, 'isFIFO' | 'isSocket' | 'isCharacterDevice' | 'isBlockDevice' | 'isDirectory' | 'isSymbolicLink'>
+
+/** What a non-regular file (a Stats or a Dirent) is, for a message. */
+export function describeType(st: Kind): string {
   if (st.isFIFO()) return 'a FIFO'
   if (st.isSocket()) return 'a socket'
   if (st.isCharacterDevice()) return 'a character device'
