@@ -57,3 +57,54 @@ describe('check', () => {
     expect(json.violations).toEqual([expect.objectContaining({ rule: 'validate.port-mismatch', kind: 'validate' })])
   })
 })
+
+describe('Laravel', () => {
+  const laravel = { name: 'svc', language: 'php', framework: 'laravel', platform: 'kubernetes' } as const
+  it('README.containers.md asks the /up route the chart probes, not /healthz', () => {
+    const readme = fileOf(laravel, 'README.containers.md')
+    expect(fileOf(laravel, 'deploy/helm/svc/values.yaml')).toMatch(/livenessPath: \/up/)
+    expect(readme).toMatch(/^curl http:\/\/localhost:8080\/up /m)
+    expect(readme).toMatch(/^\| `GET \/up` \|/m)
+    expect(readme).not.toMatch(/healthz|readyz/)
+  })
+
+  it("Compose watches Laravel's own folders, not ./src", () => {
+    const override = fileOf(laravel, 'compose.override.yaml')
+    for (const dir of ['app', 'config', 'routes', 'resources', 'public']) expect(override).toContain(`path: ./${dir}\n          target: /app/${dir}`)
+    expect(override).not.toContain('./src')
+  })
+})
+
+describe('README.containers.md: run it without Docker', () => {
+  const cases: RawAnswers[] = [
+    { name: 'svc', language: 'node' },
+    { name: 'svc', language: 'python', database: 'postgres' },
+    { name: 'svc', language: 'go' },
+    { name: 'svc', language: 'java' },
+    { name: 'svc', language: 'rust' },
+    { name: 'svc', language: 'dotnet' },
+    { name: 'svc', language: 'ruby' },
+    { name: 'svc', language: 'php' },
+    { name: 'svc', language: 'php', framework: 'laravel' },
+  ]
+  it.each(cases)('$language $framework: the runtime, install, run and test commands', (raw) => {
+    const answers = validateAnswers(raw)
+    const ctx = buildContext(answers, tool)
+    const readme = fileOf(raw, 'README.containers.md')
+    const section = /^## Run it without Docker\n([\s\S]*?)^## /m.exec(readme)?.[1] ?? ''
+    expect(section).toContain(ctx.native.toolchain[0]!)
+    expect(section).toContain(`\`\`\`sh\n${[...ctx.native.env, ctx.native.install, ctx.native.run, ctx.native.test].join('\n')}\n\`\`\``)
+    // the tests as CI runs them, the runtime at the Dockerfile's version
+    expect(ctx.native.test).toBe(ctx.ci?.toolchain.test ?? ctx.native.test)
+    expect(section).not.toMatch(/docker|0\.0\.0\.0 .*--inspect|cargo watch/)
+  })
+
+  it('names the commands per language', () => {
+    const run = (raw: RawAnswers) => buildContext(validateAnswers(raw), tool).native
+    expect(run({ name: 'svc', language: 'go' })).toMatchObject({ install: 'go mod download', run: 'go run ./cmd/server', test: 'go test -race ./...' })
+    expect(run({ name: 'svc', language: 'python' })).toMatchObject({ env: ['export PYTHONPATH=src'], run: 'uv run --locked python -m app.main --reload', test: 'uv run --locked python -m pytest' })
+    expect(run({ name: 'svc', language: 'java' })).toMatchObject({ toolchain: ['JDK 25'], run: 'sh ./mvnw -B -ntp spring-boot:run' })
+    expect(run({ name: 'svc', language: 'rust' })).toMatchObject({ run: 'cargo run --locked' })
+    expect(run({ name: 'svc', language: 'php', framework: 'laravel' })).toMatchObject({ run: 'php artisan serve --port=8080', test: 'php artisan test' })
+  })
+})
