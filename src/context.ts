@@ -13,6 +13,7 @@ import { mirrorImage, type Mirrors } from './policy/images.js'
 import { PLATFORM_CHOICES, REGISTRY_CHOICES, type PlatformChoice } from './registry/platforms.js'
 import { CACHE_CHOICES, DATABASE_CHOICES, forExistingApp, type EnvVar, type ServiceSpec } from './registry/services.js'
 import { terraformContext, type TerraformContext } from './terraform-context.js'
+import { nativeRun, type NativeRun } from './native.js'
 
 /** Generating for an existing app: no starter, and the names its code decides. */
 export interface Retrofit {
@@ -129,6 +130,8 @@ export interface RenderContext {
   healthSource: 'app' | 'framework' | 'convention' | 'tcp'
   /** True for a new service (starter app written); false when retrofitting. */
   starter: boolean
+  /** How to run the app and its tests without Docker (README.containers.md). */
+  native: NativeRun
   /** What detection found about an existing app; null for a new service. */
   retrofit: Retrofit | null
   /** The Kubernetes platforms' manifests; null for Compose. */
@@ -295,6 +298,7 @@ export function buildContext(answers: Answers, tool: { name: string; version: st
     ],
     watch: watchRules(dev, packageManager.manifests, app),
     starter: retrofit === undefined,
+    native: nativeRun({ language: language.id, languageLabel: language.label.replace(/ \(.*\)$/, ''), languageVersion: answers.languageVersion, packageManager, framework, lang, port: answers.port, retrofit: retrofit !== undefined }),
     retrofit: retrofit ?? null,
     k8s,
     ci: ciContext(answers, platform, k8s, { language: language.id, languageVersion: answers.languageVersion, packageManager, framework, lang }, { example }, terraform, retrofit && retrofit.dir !== '.' ? retrofit.dir : null, retrofit?.workflowPrefix ?? null, policy.scan?.failOn, retrofit?.app),

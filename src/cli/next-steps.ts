@@ -51,6 +51,14 @@ function tryStep(ctx: RenderContext): string {
   return path === null ? `${ctx.compose.cmd.dev} ps   (the app turns healthy once port ${ctx.port} accepts connections)` : `curl http://localhost:${ctx.port}${path}`
 }
 
+/** The stack's CI identity trusts one repository, which the generator can only guess: say where to set it. */
+function placeholderStep(a: Answers, ctx: RenderContext): string | undefined {
+  const tf = ctx.terraform
+  if (!tf?.ci) return undefined
+  const [variable, guess, what] = tf.ci === 'github' ? ['github_repository', `my-org/${a.name}`, 'your GitHub repository (owner/name)'] : ['gitlab_project_path', `my-group/${a.name}`, 'your GitLab project path (group/project)']
+  return `Before the first terraform apply: set ${variable} in ${tf.dir}/environments/*.tfvars to ${what}; it says "${guess}", a placeholder, and CI's OIDC login trusts only the repository named there.`
+}
+
 export function nextSteps(rel: string, a: Answers, ctx: RenderContext): string {
   const k8s = ctx.k8s
   return [
@@ -72,6 +80,7 @@ export function nextSteps(rel: string, a: Answers, ctx: RenderContext): string {
         ? [`kubectl apply -k ${k8s.kustomizeDir}/overlays/dev   (after pushing the image: kustomize edit set image in the base)`]
         : []),
     ctx.terraform ? `Cloud stack: ${ctx.terraform.dir}/README.md (terraform init, plan and apply per environment)` : undefined,
+    placeholderStep(a, ctx),
     'See README.containers.md for test and production runs.',
   ]
     .filter(Boolean)

@@ -45,10 +45,22 @@ export function formatFindings(findings: readonly Finding[]): string {
   return lines.join('\n')
 }
 
+/**
+ * Why a validator could not run, in one line: its own reason, else the first command in its
+ * output that exited non-zero (not the first command, which may have passed), else the output's
+ * first line.
+ */
+export function couldNotRun(r: Pick<ExternalResult, 'reason' | 'output'>): string {
+  if (r.reason) return r.reason
+  const lines = (r.output ?? '').split('\n')
+  const failed = lines.find((l) => /^\$ .*\(exit [1-9]\d*\)$/.test(l))
+  return failed ? `${failed.replace(/^\$ (\(in [^)]*\) )?(.*?)\s+\(exit (\d+)\)$/, (_, dir: string | undefined, cmd: string, code: string) => `\`${cmd}\`${dir ? ` ${dir.slice(1, -2)}` : ''} failed (exit ${code})`)}` : (lines[0] ?? '')
+}
+
 function formatExternal(results: readonly ExternalResult[]): string {
   return results
     .map((r) => {
-      const what = r.status === 'passed' ? `passed (${r.files.length} target${r.files.length === 1 ? '' : 's'})` : r.status === 'failed' ? `failed` : r.status === 'not-installed' ? `not installed: ${r.hint ?? ''}` : r.status === 'not-applicable' ? 'nothing to check' : `could not run: ${(r.output ?? '').split('\n')[0]}`
+      const what = r.status === 'passed' ? `passed (${r.files.length} target${r.files.length === 1 ? '' : 's'})` : r.status === 'failed' ? `failed` : r.status === 'not-installed' ? `not installed: ${r.hint ?? ''}` : r.status === 'not-applicable' ? 'nothing to check' : `could not run: ${couldNotRun(r)}`
       const detail = r.status === 'failed' && r.findings.length === 0 && r.output ? `\n${r.output.trim().split('\n').slice(0, 20).map((l) => `      ${l}`).join('\n')}` : ''
       return `  ${EXTERNAL_MARK[r.status]} ${r.id.padEnd(16)} ${what}${detail}`
     })

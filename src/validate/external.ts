@@ -23,6 +23,8 @@ export interface ExternalResult {
   /** The files or folders it checks, from the repository root. */
   files: string[]
   output?: string
+  /** Status `error`: why it could not run, naming the command that failed (else the output's first failed command says it). */
+  reason?: string
   /** How to install what is missing. */
   hint?: string
   findings: Finding[]
@@ -59,6 +61,8 @@ export interface RunOutcome {
   findings: Finding[]
   /** The check could not be completed (no network, a renderer failed): neither passed nor failed. */
   error?: boolean
+  /** With `error`: why, in one line naming the command that failed and its exit code. */
+  reason?: string
   /** Something it could not check for want of another program, and how to install it. */
   hint?: string
 }
@@ -660,6 +664,7 @@ const terraform: ExternalValidator = {
     const findings: Finding[] = []
     let failed = false
     let incomplete = false
+    const reasons: string[] = []
 
     for (const dir of topDirs(targets)) {
       const args = ['fmt', '-check', '-recursive', '-no-color', dir]
@@ -692,6 +697,7 @@ const terraform: ExternalValidator = {
           const text = `${init.stderr}\n${init.stdout}`
           if (NETWORK_FAILURE.test(text)) {
             incomplete = true
+            reasons.push(`\`${tf} ${initArgs.join(' ')}\` in ${dir} failed (exit ${init.exitCode}): providers or modules could not be downloaded, so it was not validated`)
             out.push(`(${dir}: providers or modules could not be downloaded, so it was not validated)`)
           } else {
             failed = true
@@ -724,7 +730,7 @@ const terraform: ExternalValidator = {
         }
       }
     }
-    return { ok: !failed, error: (!failed && incomplete) || undefined, output: out.join('\n'), findings }
+    return { ok: !failed, error: (!failed && incomplete) || undefined, ...(!failed && incomplete ? { reason: reasons.join('; ') } : {}), output: out.join('\n'), findings }
   },
 }
 
@@ -1166,6 +1172,7 @@ export async function runExternal(
         status: !o.ok ? 'failed' : o.error ? 'error' : 'passed',
         files,
         output: clip(o.output),
+        ...(o.error && o.ok && o.reason ? { reason: o.reason } : {}),
         ...(o.hint ? { hint: o.hint } : {}),
         findings: o.findings,
       }

@@ -24,6 +24,7 @@ export function isContainerFile(path: string): boolean {
     /^Dockerfile(\..+)?$/.test(name) ||
     /^(docker-)?compose([.\w-]*)\.ya?ml$/.test(name) ||
     name === '.env.example' ||
+    name === 'README.containers.md' ||
     name === '.dockerignore' ||
     name === '.gitlab-ci.yml' ||
     path.startsWith('.github/') ||

@@ -390,6 +390,17 @@ describe('the no-health-endpoint warning', () => {
     expect(s.health).toEqual({ value: { liveness: null, readiness: null }, confidence: 'medium', evidence: [{ file: 'package.json', reason: 'no health route found: TCP connect to port 4000' }] })
   })
 
+  it('names the file to add the route to, not the manifest: the server source, or the file with the health route found', () => {
+    const none = service({ ...node({ express: '^4' }), 'src/index.js': "const app = require('express')()\napp.get('/orders', h)\napp.listen(4000)\n" })
+    expect(none.warnings.find((x) => x.code === 'no-health-endpoint')?.file).toBe('src/index.js')
+    const liveOnly = service({
+      ...node({ express: '^4' }),
+      'src/index.js': "const app = require('./app')\napp.listen(4000)\n",
+      'src/app.js': "const app = require('express')()\napp.get('/health', h)\nmodule.exports = app\n",
+    })
+    expect(liveOnly.warnings.find((x) => x.code === 'no-health-endpoint')).toMatchObject({ file: 'src/app.js', message: expect.stringMatching(/^no \/readyz route found/) })
+  })
+
   it('with liveness and readiness routes: no warning', () => {
     const s = service({ ...node({ express: '^4' }), 'src/index.js': "const app = require('express')()\napp.get('/livez', h)\napp.get('/readyz', h)\napp.listen(4000)\n" })
     expect(s.warnings.map((w) => w.code)).not.toContain('no-health-endpoint')

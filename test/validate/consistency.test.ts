@@ -150,6 +150,48 @@ function severalServices(id: string, k8sFormat = 'helm'): Files {
 
 const golden = (id: string): Files => new Map(generate(scenario(id)).files.map((f) => [f.path, f.content]))
 
+describe('readme-mismatch', () => {
+  const laravel = () => filesOf({ name: 'shop', language: 'php', framework: 'laravel', platform: 'kubernetes' })
+  const rails = () => filesOf({ name: 'shop', language: 'ruby', framework: 'rails', platform: 'kubernetes', k8sFormat: 'kustomize' })
+
+  it('generated Laravel and Rails projects are clean', () => {
+    expectClean(laravel())
+    expectClean(rails())
+  })
+
+  it("README.containers.md tries /healthz where the chart and the image's HEALTHCHECK ask Laravel's /up", () => {
+    const files = edit(laravel(), 'README.containers.md', 'curl http://localhost:8080/up', 'curl http://localhost:8080/healthz')
+    const [f] = expectOnly(files, 'readme-mismatch', 'README.containers.md')
+    expect(f!.message).toMatch(/^tries \/healthz, which no check of the app asks: .*ask \/up$/)
+    expect(f!.line).toBe(22)
+  })
+
+  it('the chart moved to another path while README.containers.md still tries the old one', () => {
+    const files = edit(golden('k8s-node-postgres-redis-helm'), 'deploy/helm/orders-api/values.yaml', 'readinessPath: /readyz', 'readinessPath: /ready')
+    const findings = check(files).filter((x) => x.rule === 'readme-mismatch')
+    expect(findings.map((x) => x.message)).toContainEqual(expect.stringMatching(/^tries \/readyz, which no check of the app asks/))
+  })
+
+  it("Compose syncs ./src into a Laravel app's dev container: not a Laravel folder, and not what README.containers.md says", () => {
+    const files = edit(laravel(), 'compose.override.yaml', 'path: ./app\n          target: /app/app', 'path: ./src\n          target: /app/src')
+    const findings = expectOnly(files, 'readme-mismatch')
+    expect(findings.map((x) => `${x.file}: ${x.message}`)).toEqual([
+      expect.stringMatching(/^compose\.override\.yaml: the dev container syncs \.\/src, which Laravel apps do not have: their code is in app\/, bootstrap\/, config\//),
+      expect.stringMatching(/^README\.containers\.md: says changes in app\/, config\/.* are synced into the dev container, but Compose syncs src\/, config\//),
+    ])
+  })
+
+  it('README.containers.md names a folder Compose does not sync', () => {
+    const [f] = expectOnly(edit(golden('node-defaults'), 'README.containers.md', 'Source changes in `src/`', 'Source changes in `lib/`'), 'readme-mismatch', 'README.containers.md')
+    expect(f!.message).toBe('says changes in lib/ are synced into the dev container, but Compose syncs src/')
+  })
+
+  it('Rails: a sync of ./src is not a Rails folder', () => {
+    const files = edit(rails(), 'compose.override.yaml', 'path: ./lib\n', 'path: ./src\n')
+    expect(check(files).filter((x) => x.file === 'compose.override.yaml').map((x) => x.message)).toEqual([expect.stringMatching(/syncs \.\/src, which Rails apps do not have/)])
+  })
+})
+
 describe('port-mismatch', () => {
   it('Compose PORT changed while the Dockerfile still exposes 3000', () => {
     const [f] = expectOnly(edit(golden('node-defaults'), 'compose.yaml', 'PORT: "3000"', 'PORT: "8081"'), 'port-mismatch', 'compose.yaml')
@@ -210,7 +252,9 @@ describe('health-path-mismatch', () => {
 
   it("readinessPath changed where the load balancer's health check still names the old path", () => {
     const files = golden('eks-python-mysql-memcached-helm')
-    const [f] = expectOnly(edit(files, 'deploy/helm/billing/values.yaml', 'readinessPath: /readyz', 'readinessPath: /ready'), 'health-path-mismatch', 'deploy/helm/billing/values.yaml')
+    // README.containers.md follows the change, so only the annotation is left behind.
+    const moved = edit(edit(files, 'deploy/helm/billing/values.yaml', 'readinessPath: /readyz', 'readinessPath: /ready'), 'README.containers.md', /\/readyz/g, '/ready')
+    const [f] = expectOnly(moved, 'health-path-mismatch', 'deploy/helm/billing/values.yaml')
     expect(f!.message).toMatch(/healthcheck-path annotation is \/readyz/)
   })
 

@@ -8,6 +8,7 @@ import { EXTERNAL_VALIDATORS, runExternal, spawnExec, type Exec, type ExecResult
 import { K8S_SCHEMA_VERSIONS, schemaDir } from '../helpers/k8s.js'
 import { writeTree } from '../helpers/render.js'
 import { TOOLS_BIN, requireTool } from '../helpers/tools.js'
+import { couldNotRun } from '../../src/cli/validate.js'
 
 const ALL_IDS = ['hadolint', 'docker-compose', 'helm', 'kubeconform', 'actionlint', 'terraform', 'tflint', 'security-scan']
 
@@ -380,6 +381,10 @@ describe('a fake Exec', () => {
     expect(r!.output).toContain('no such host')
     expect(r!.findings).toEqual([])
     expect(calls.map((c) => c[1])).toEqual(['fmt', 'init'])
+    // validate's line names the command that failed, not the fmt that passed before it.
+    expect(r!.reason).toBe('`terraform init -backend=false -input=false -no-color` in infra failed (exit 1): providers or modules could not be downloaded, so it was not validated')
+    expect(couldNotRun(r!)).toBe(r!.reason)
+    expect(couldNotRun({ output: '$ helm lint chart  (exit 0)\n$ (in chart) helm template x .  (exit 1)\nError: boom' })).toBe('`helm template x .` in chart failed (exit 1)')
   })
 
   it('terraform: a configuration error in init fails; validate\'s diagnostics become findings with file and line', async () => {

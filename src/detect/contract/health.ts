@@ -124,13 +124,17 @@ export function detectHealth(code: AppCode): HealthResult | undefined {
   evidence.push(...fw.notes)
   const port = code.port?.value ?? null
   const manifest = code.p.manifest
+  // The warnings name the file to add a route to: the one holding the health route found, else
+  // the server's own source (where it listens), the manifest only when neither is known.
+  const routeFile = (r: Route | undefined) => (r ? ev(code.f, r.file, '').file : undefined)
+  const serverFile = code.port?.evidence.map((e) => e.file).find((file) => code.sources.some((src) => code.f.path(src.file) === file)) ?? manifest
   if (value.liveness === null && value.readiness === null) {
     evidence.unshift({ file: manifest, reason: `no health route ${unknown.length ? 'with a known path ' : ''}found: TCP connect to ${port !== null ? `port ${port}` : 'the app port'}` })
     return {
       finding: { value, confidence: 'medium', evidence },
       warning: {
         code: 'no-health-endpoint',
-        file: manifest,
+        file: serverFile,
         message: `no health route ${unknown.length ? 'whose full path is known ' : ''}found in the code: the healthchecks and probes connect to ${port !== null ? `port ${port}` : 'the app port'} (TCP), which proves the server accepts connections, not that it answers; for HTTP checks, add GET /healthz (the process is alive) and GET /readyz (its database and cache answer) and run this tool again`,
       },
     }
@@ -142,7 +146,7 @@ export function detectHealth(code: AppCode): HealthResult | undefined {
       finding,
       warning: {
         code: 'no-health-endpoint',
-        file: manifest,
+        file: routeFile(live) ?? manifest,
         message: `no /readyz route found: the readiness probe asks ${value.liveness}, as the liveness probe does; add GET /readyz that answers 200 only when the database and cache respond, so traffic waits for them`,
       },
     }
@@ -150,7 +154,7 @@ export function detectHealth(code: AppCode): HealthResult | undefined {
   if (!live && value.readiness) {
     return {
       finding,
-      warning: { code: 'no-health-endpoint', file: manifest, message: `no liveness route found: the liveness check connects to the port (TCP) and readiness asks ${value.readiness}; add GET /healthz that answers 200 while the process works` },
+      warning: { code: 'no-health-endpoint', file: routeFile(ready) ?? manifest, message: `no liveness route found: the liveness check connects to the port (TCP) and readiness asks ${value.readiness}; add GET /healthz that answers 200 while the process works` },
     }
   }
   return { finding }

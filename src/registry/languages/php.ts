@@ -105,6 +105,13 @@ export const PHP: LanguageChoice = {
     { id: 'plain', label: 'Plain PHP (no framework)', available: true, starter: 'php/app' },
     // Container files only. Not available until the shared matrix test skips the starter-source
     // checks for frameworks without a starter app (see the report).
-    { id: 'laravel', label: 'Laravel (container files only)', available: true, starter: null },
+    {
+      id: 'laravel',
+      label: 'Laravel (container files only)',
+      available: true,
+      starter: null,
+      // Laravel's code lives in its own top-level folders, not src/ (bootstrap/cache is the container's).
+      dev: { sync: ['app', 'config', 'database', 'public', 'resources', 'routes'] },
+    },
   ],
 }

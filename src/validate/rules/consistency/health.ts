@@ -154,6 +154,15 @@ function pipelineClaims(s: Service): PathClaim[] {
   )
 }
 
+/**
+ * The checks the container files make of a service: the HEALTHCHECK's, Compose's, the chart's or
+ * Kustomize probes' paths, and TCP where a probe connects to the port.
+ */
+export function healthChecksOf(s: Service): { file: string; what: string; value: string; kind: Kind }[] {
+  const orchestrator = orchestratorClaims(s)
+  return [...dockerfileClaims(s, orchestrator.some((c) => c.kind === 'liveness') ? 'endpoint' : 'liveness'), ...orchestrator, ...composeClaims(s)]
+}
+
 export const healthPathMismatch: Rule = {
   id: RULE,
   severity: 'error',
