@@ -100,14 +100,18 @@ function unknownFlags(argv: readonly string[]): { problems: string[]; rest: stri
       break
     }
     const long = /^--([^=]+)(=.*)?$/s.exec(arg)
-    const short = /^-([^-])/.exec(arg)
-    const name = long ? long[1]! : short ? short[1]! : undefined
-    if (name === undefined || (long ? name in ALL_FLAGS : arg.length === 2 && SHORT.has(name))) {
+    const short = /^-([^-].*)$/s.exec(arg)
+    const known = long ? long[1]! in ALL_FLAGS : short ? [...short[1]!].every((c) => SHORT.has(c)) : true
+    if (known) {
       rest.push(arg)
+      // A string flag's value is the next argument, whatever it looks like (`--name -x` is refused by the parser, with its own message).
+      const option = long ? (ALL_FLAGS as Record<string, { type: string }>)[long[1]!] : undefined
+      if (option?.type === 'string' && !long![2] && i + 1 < argv.length) rest.push(argv[++i]!)
       continue
     }
-    const meant = long ? closest(name, Object.keys(ALL_FLAGS)) : undefined
-    problems.push(`Unknown option ${shown(arg.split('=')[0])}.${meant ? ` Did you mean --${meant}?` : ''} See --help.`)
+    const meant = long ? closest(long[1]!, Object.keys(ALL_FLAGS)) : undefined
+    // Quoted as node:util quotes it (the message is escaped on its way out).
+    problems.push(`Unknown option '${arg.split('=')[0]!.slice(0, 80)}'.${meant ? ` Did you mean --${meant}?` : ''} See --help.`)
     // `--databse postgres`: its value is not a target directory.
     if (long && !long[2] && argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('-')) i++
   }
