@@ -320,7 +320,7 @@ describe('wizard under an organization config', () => {
     expect(JSON.parse(readFileSync(join(cwd, 'svc/.containerized/answers.json'), 'utf8')).answers.ci).toBe('github')
   })
 
-  it('update asks before writing; no writes nothing', async () => {
+  it('update asks before writing; no (exit 1) and Ctrl-C (exit 130) write nothing', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'cca-wizard-org-'))
     expect(await main(io(['svc', '--yes'], cwd).io)).toBe(0)
     const dir = join(cwd, 'svc')
@@ -330,6 +330,9 @@ describe('wizard under an organization config', () => {
     // (no: a refusal, exit 1; Ctrl-C would be 130)
     expect(await main(x)).toBe(1)
     expect(asked.at(-1)).toMatch(/^Apply \d+ change/)
+    expect(readFileSync(join(dir, 'compose.yaml'), 'utf8')).toBe(before)
+    queue.confirm = [CANCEL]
+    expect(await main(io(['update', '--database', 'postgres'], dir).io)).toBe(130)
     expect(readFileSync(join(dir, 'compose.yaml'), 'utf8')).toBe(before)
     queue.confirm = [true]
     expect(await main(io(['update', '--database', 'postgres'], dir).io)).toBe(0)
