@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { main } from '../src/index.js'
 import { closest } from '../src/utils/suggest.js'
-import { colorDiff, pagerCommand, showDiff } from '../src/cli/diff-pager.js'
+import { colorDiff, pagerCommand, runPager, showDiff } from '../src/cli/diff-pager.js'
 import { FIXTURES } from './detect/fixtures.js'
 
 async function run(argv: string[], cwd: string) {
@@ -147,6 +147,16 @@ describe('paged diffs', () => {
     expect(written).toEqual([diff])
     expect(pagerCommand({})).toBe('less -R')
     expect(pagerCommand({ PAGER: 'cat' })).toBeUndefined()
+  })
+
+  it('while the pager runs, Ctrl-C is the pager\'s; the run\'s own SIGINT handling is back after it', async () => {
+    const mine = () => undefined
+    process.on('SIGINT', mine)
+    const paging = runPager(`cat > '${join(fresh(), 'p')}'`, diff, {})
+    expect(process.listeners('SIGINT')).not.toContain(mine)
+    expect(await paging).toBe(0)
+    expect(process.listeners('SIGINT')).toContain(mine)
+    process.off('SIGINT', mine)
   })
 
   it('a pager that does not exist falls back to plain output', async () => {

@@ -29,14 +29,24 @@ export function pagerCommand(env: Readonly<Record<string, string | undefined>>):
 
 /** Runs a shell command with `input` on its stdin and the terminal as its output; resolves to its exit code (null: it did not start). */
 export function runPager(command: string, input: string, env: Readonly<Record<string, string | undefined>>): Promise<number | null> {
-  return new Promise((resolve) => {
+  // Ctrl-C in the pager is the pager's (less stops a search with it): while it runs, the run's
+  // own SIGINT handling (clean up, then exit 130) waits, as git does with its pager.
+  const handlers = process.listeners('SIGINT')
+  process.removeAllListeners('SIGINT')
+  const ignore = () => undefined
+  process.on('SIGINT', ignore)
+  const restore = () => {
+    process.off('SIGINT', ignore)
+    for (const h of handlers) process.on('SIGINT', h)
+  }
+  return new Promise<number | null>((resolve) => {
     // less: quit when it fits on one screen, keep colors, leave the text on the screen.
     const child = spawn(command, { shell: true, stdio: ['pipe', 'inherit', 'inherit'], env: { LESS: 'FRX', ...env } })
     child.on('error', () => resolve(null))
     child.on('close', (code) => resolve(code))
     child.stdin.on('error', () => undefined) // the pager quit before reading everything
     child.stdin.end(input)
-  })
+  }).finally(restore)
 }
 
 /**
