@@ -155,6 +155,16 @@ describe('wizard', () => {
     expect(record.answers).toMatchObject({ language: 'python', languageVersion: '3.13', port: 8000 })
   })
 
+  it('a choice given in capitals steers the questions after it', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'cca-wizard-'))
+    queue.select = ['fastapi', 'uv', 'none', 'compose', 'none', 'ghcr']
+    queue.text = ['3.13', '8000']
+    const { io: x, err } = io(['svc', '--language', 'Python', '--cache', 'Redis'], cwd)
+    expect(await main(x), err.join('')).toBe(0)
+    expect(offered.get('Framework')!.values).toContain('fastapi')
+    expect(JSON.parse(readFileSync(join(cwd, 'svc/.containerized/answers.json'), 'utf8')).answers).toMatchObject({ language: 'python', cache: 'redis' })
+  })
+
   it('refuses an unusable name at its prompt', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'cca-wizard-'))
     writeFileSync(join(cwd, 'notes.txt'), 'x\n')

@@ -177,7 +177,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   const answers: RawAnswers = {}
   for (const f of FIELDS) {
     const v = (values as Record<string, unknown>)[f.flag]
-    if (v !== undefined) answers[f.key] = v
+    // Choice ids are lower case: `--cache Redis` is redis from here on.
+    if (v !== undefined) answers[f.key] = f.choices && typeof v === 'string' ? v.toLowerCase() : v
   }
   const vars: Record<string, string> = {}
   for (const v of (values.var as string[] | undefined) ?? []) {

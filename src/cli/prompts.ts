@@ -59,6 +59,16 @@ async function ask(field: FieldSpec, so_far: Partial<Answers>, suggested: unknow
   return canonicalAnswer(field.key, text ? text : String(initial), so_far)
 }
 
+/** A given answer in its canonical form (`Python` → python), so the choices after it follow it; as given when it is not valid (the final check names it). */
+function settled(key: AnswerKey, value: unknown, so_far: Partial<Answers>): unknown {
+  if (value === undefined) return value
+  try {
+    return canonicalAnswer(key, value, so_far)
+  } catch {
+    return value
+  }
+}
+
 /**
  * Asks for every answer the flags and answers file left open, in field order, so later
  * choices (framework, package manager) follow the language picked before them.
@@ -75,7 +85,7 @@ export async function promptAnswers(
     const given = known[field.key]
     const applies = field.applies?.(result) ?? true
     if (given === undefined && applies && notes[field.key]) p.log.warn(notes[field.key]!)
-    const value = given !== undefined || !applies ? given : await ask(field, result, suggestions[field.key], restrict)
+    const value = given !== undefined || !applies ? settled(field.key, given, result) : await ask(field, result, suggestions[field.key], restrict)
     if (value === undefined) continue
     ;(result as Record<string, unknown>)[field.key] = value
     out[field.key] = value
