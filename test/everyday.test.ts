@@ -19,7 +19,7 @@ const fresh = (prefix = 'cca-everyday-') => mkdtempSync(join(tmpdir(), prefix))
 describe('help per command', () => {
   it.each(['update', 'check', 'validate'])('%s --help, -h and help <command> print that command\'s help and exit 0', async (cmd) => {
     const cwd = fresh()
-    for (const argv of [[cmd, '--help'], ['help', cmd], [cmd, '-h']]) {
+    for (const argv of [[cmd, '--help'], ['help', cmd], [cmd, '-h'], ['help', '--cwd', 'elsewhere', cmd]]) {
       const r = await run(argv, cwd)
       expect(r.code, r.stderr).toBe(0)
       expect(r.stdout).toMatch(new RegExp(`^Usage: create-containerized-app ${cmd} `))

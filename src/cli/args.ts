@@ -122,7 +122,9 @@ function unknownFlags(argv: readonly string[]): { problems: string[]; rest: stri
 export function parseCliArgs(argv: readonly string[]): CliArgs {
   // `help [command] ...`: nothing but the help; the rest of the line is not a run.
   if (argv[0] === 'help') {
-    const topic = argv.slice(1).find((a) => !a.startsWith('-'))
+    // The first word that is not a flag or a flag's value (`help --cwd app update`).
+    const words = argv.slice(1).filter((a, i, all) => !a.startsWith('-') && !(i > 0 && /^--[^=]+$/.test(all[i - 1]!) && (ALL_FLAGS as Record<string, { type: string }>)[all[i - 1]!.slice(2)]?.type === 'string'))
+    const topic = words[0]
     if (topic !== undefined && !(COMMANDS as readonly string[]).includes(topic)) {
       const meant = closest(topic, COMMANDS)
       throw new UsageError(`help: no command ${shown(topic)}.${meant ? ` Did you mean \`help ${meant}\`?` : ''} Commands: ${COMMANDS.join(', ')}.`)
