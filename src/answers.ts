@@ -21,6 +21,7 @@ import { CI_CHOICES, K8S_FORMAT_CHOICES, PLATFORM_CHOICES, REGISTRY_CHOICES } fr
 import { CACHE_CHOICES, DATABASE_CHOICES } from './registry/services.js'
 import { nameProblem } from './utils/names.js'
 import { shown } from './utils/text.js'
+import { didYouMean } from './utils/suggest.js'
 import { versionRangeProblem, versionRangeText } from './registry/languages/version-ranges.js'
 
 /** Everything the user decides. Serialisable, free of secrets, replayable from the answers file. */
@@ -52,6 +53,19 @@ export class AnswerError extends Error {
     super(message)
     this.name = 'AnswerError'
   }
+}
+
+/** Several bad answers of one run, reported together (one line each). */
+export class AnswerErrors extends AnswerError {
+  constructor(readonly errors: readonly AnswerError[]) {
+    super(errors[0]!.field, errors.map((e) => e.message).join('\n'))
+    this.name = 'AnswerErrors'
+  }
+}
+
+/** One error for one problem, the aggregate for several. */
+function answerErrors(errors: readonly AnswerError[]): AnswerError {
+  return errors.length === 1 ? errors[0]! : new AnswerErrors(errors)
 }
 
 /**
@@ -171,9 +185,11 @@ function checkChoice(key: AnswerKey, value: unknown, choices: readonly Choice[])
   if (typeof value !== 'string') {
     throw new AnswerError(key, `${flag} must be one of: ${listIds(available)}.`)
   }
-  const choice = choices.find((c) => c.id === value)
+  // Choices are ids in lower case: `Redis` means redis.
+  const choice = choices.find((c) => c.id === value) ?? choices.find((c) => c.id.toLowerCase() === value.toLowerCase())
   if (!choice) {
-    throw new AnswerError(key, `${flag} ${shown(value)} is not a valid choice. Valid choices: ${listIds(available)}.`)
+    const hint = didYouMean(value, available.map((c) => c.id))
+    throw new AnswerError(key, `${flag} ${shown(value)} is not a valid choice.${hint} Valid choices: ${listIds(available)}.`)
   }
   if (!choice.available) {
     throw new AnswerError(
@@ -181,7 +197,61 @@ function checkChoice(key: AnswerKey, value: unknown, choices: readonly Choice[])
       `${flag} ${shown(value)} (${choice.label}) is not available yet in this version. Available now: ${listIds(available)}.`,
     )
   }
-  return value
+  return choice.id
+}
+
+/**
+ * Why one answer cannot be used given the answers before it (FIELDS order), or undefined: the
+ * wizard checks each answer at its own prompt with it, as a flag would be checked.
+ */
+export function fieldProblem(key: AnswerKey, value: unknown, earlier: Partial<Answers>): string | undefined {
+  try {
+    checkField(fieldSpec(key), value, earlier)
+    return undefined
+  } catch (err) {
+    if (err instanceof AnswerError) return err.message
+    throw err
+  }
+}
+
+/** A valid answer in its canonical form (`Redis` → redis, "8080" → 8080); throws AnswerError. */
+export function canonicalAnswer(key: AnswerKey, value: unknown, earlier: Partial<Answers>): unknown {
+  return checkField(fieldSpec(key), value, earlier)
+}
+
+/**
+ * What detection (or a record) proposed, without the values the given answers invalidate:
+ * `--language go` in a Node app drops the detected framework, package manager and version, so
+ * they are derived again (Go's defaults, or asked) instead of being reported as flags the user
+ * never passed. Each kept value is valid against the answers before it.
+ */
+export function consistentBasis(basis: RawAnswers, given: RawAnswers): RawAnswers {
+  const out: RawAnswers = {}
+  const a: Partial<Answers> = {}
+  for (const field of FIELDS) {
+    const set = (v: unknown) => ((a as Record<string, unknown>)[field.key] = v)
+    if (given[field.key] !== undefined) {
+      try {
+        set(checkField(field, given[field.key], a))
+      } catch {
+        set(defaultFor(field.key, a))
+      }
+      continue
+    }
+    if (basis[field.key] === undefined) {
+      set(defaultFor(field.key, a))
+      continue
+    }
+    try {
+      set(checkField(field, basis[field.key], a))
+      out[field.key] = basis[field.key]
+    } catch {
+      set(defaultFor(field.key, a))
+    }
+  }
+  const reason = combinationProblem(a as Answers)
+  if (reason && given[reason.field] === undefined && out[reason.field] !== undefined) delete out[reason.field]
+  return out
 }
 
 /**
@@ -222,10 +292,19 @@ export function validateGiven(given: RawAnswers, basis: RawAnswers = {}, opts: {
   }
   const deferred = opts.languageUnknown === true && given.language === undefined
   const a: Partial<Answers> = {}
+  // Every bad answer is reported, not the first one only: a wrong one counts as its default for
+  // the checks of the answers after it.
+  const errors: AnswerError[] = []
   for (const field of FIELDS) {
     const set = (v: unknown) => ((a as Record<string, unknown>)[field.key] = v)
     if (given[field.key] !== undefined && !(deferred && BY_LANGUAGE.has(field.key))) {
-      set(checkField(field, given[field.key], a))
+      try {
+        set(checkField(field, given[field.key], a))
+      } catch (err) {
+        if (!(err instanceof AnswerError)) throw err
+        errors.push(err)
+        set(defaultFor(field.key, a))
+      }
       continue
     }
     try {
@@ -235,7 +314,8 @@ export function validateGiven(given: RawAnswers, basis: RawAnswers = {}, opts: {
     }
   }
   const reason = combinationProblem(a as Answers)
-  if (reason && given[reason.field] !== undefined) throw new AnswerError(reason.field, reason.message)
+  if (reason && given[reason.field] !== undefined && !errors.some((e) => e.field === reason.field)) errors.push(new AnswerError(reason.field, reason.message))
+  if (errors.length) throw answerErrors(errors)
 }
 
 function checkField(field: FieldSpec, value: unknown, earlier: Partial<Answers>): unknown {

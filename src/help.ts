@@ -1,5 +1,5 @@
 import { resolve } from 'node:path'
-import { helpText, type CliArgs } from './cli/args.js'
+import { commandHelpText, type CliArgs } from './cli/args.js'
 export { parseCliArgs } from './cli/args.js'
 export { cleanUpOnExit } from './disk/cleanup.js'
 import { loadOrg, type Org } from './cli/org.js'
@@ -7,12 +7,13 @@ import type { Io } from './index.js'
 import { declaredVariables } from './packs/apply.js'
 
 /**
- * `--help`: the options, then the variables of the packs that apply here. Its own module (and
+ * `--help` (or `<command> --help`, `help <command>`): the command's options, then the variables
+ * of the packs that apply here (validate reads no packs). Its own module (and
  * its own bundle, dist/help.js) so that `--help` loads the field table and the config, not the
  * generator (src/cli.ts).
  */
 export function usage(io: Io, args: CliArgs): string {
-  return helpText() + packVariablesHelp(io, args)
+  return commandHelpText(args.command) + (args.command === 'validate' ? '' : packVariablesHelp(io, args))
 }
 
 /**

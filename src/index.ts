@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { basename, dirname, join, relative, resolve } from 'node:path'
 import * as p from '@clack/prompts'
-import { AnswerError, fieldSpec, validateGiven, type AnswerKey, type Answers, type RawAnswers } from './answers.js'
+import { AnswerError, AnswerErrors, consistentBasis, fieldSpec, validateGiven, type AnswerKey, type Answers, type RawAnswers } from './answers.js'
 import { ANSWERS_FILE, applicableAnswers, parseAnswersFile, recordedOrg, type OrgRecord } from './answers-file.js'
 import { EXIT } from './cli/exit.js'
 import { loadOrg, orgRecord, orgVariables, type Org } from './cli/org.js'
@@ -94,7 +94,7 @@ export async function main(io: Io): Promise<number> {
   try {
     args = parseCliArgs(io.argv)
   } catch (e) {
-    err(`error: ${(e as Error).message}`)
+    for (const line of problemsOf(e as Error)) err(`error: ${line}`)
     return EXIT.badInput
   }
   if (args.help) return out(usage(io, args)), EXIT.ok
@@ -144,6 +144,10 @@ export async function main(io: Io): Promise<number> {
     const recordedVars = (target: string) => ownOrgRecord(target)?.vars ?? fileOrg?.vars ?? {}
     const askVars = interactive ? (org: Org) => (missing: readonly string[]) => promptVariables(org.packs, missing) : undefined
     let plans: { answers: Answers; retrofit?: Retrofit; target: string; org: Org; vars: Record<string, unknown> }[]
+    /** The name a run without --name would take (the folder's, or detection's): the equivalent command leaves it out. */
+    let impliedName: unknown
+    /** The user agreed in the terminal to write into a folder with other files in it. */
+    let consented = false
     let root: string
     if (runs) {
       const first = runs[0]!
@@ -154,7 +158,9 @@ export async function main(io: Io): Promise<number> {
       }
       // The flags held back above, now in the app's language (or the one --language names).
       for (const r of runs) validateGiven(given, r.suggested)
-      const open = runs.map((r) => ({ r, open: openQuestions(r, given) }))
+      // What detection could not settle about the app's language is moot when --language names another one.
+      const moot = (r: (typeof runs)[number]) => (k: AnswerKey) => given.language !== undefined && given.language !== r.suggested.language && BY_LANGUAGE.has(k)
+      const open = runs.map((r) => ({ r, open: openQuestions(r, given).filter((u) => !moot(r)(u.field)) }))
       if (open.some((o) => o.open.length) && !interactive) {
         if (args.dryRun) {
           if (args.json) out(JSON.stringify({ dryRun: true, directory: first.writeRoot, detection: first.detection, services: open.map((o) => ({ dir: o.r.retrofit.dir, uncertain: o.open })), files: [] }, null, 2))
@@ -167,7 +173,7 @@ export async function main(io: Io): Promise<number> {
       let shared: RawAnswers = {}
       for (const { r, open: questions } of open) {
         const org = orgFor(r.target)
-        let raw: RawAnswers = { ...r.suggested, ...shared, ...given }
+        let raw: RawAnswers = { ...consistentBasis({ ...r.suggested, ...shared }, given), ...given }
         if (interactive) {
           if (runs.length > 1) p.log.step(`${r.retrofit.dir}`)
           const openKeys = new Set(questions.map((u) => u.field))
@@ -191,6 +197,7 @@ export async function main(io: Io): Promise<number> {
       const dup = names.find((n, i) => names.indexOf(n) !== i)
       if (dup) throw new UsageError(`two services are both named "${dup}": run once per service with --service <folder> --name <name> to tell them apart.`)
       root = first.writeRoot
+      impliedName = first.suggested.name
     } else {
       // A project this tool generated as a new service, run again: regenerated in place from its
       // record (flags win), as `.` would, never a second project nested inside it.
@@ -200,18 +207,22 @@ export async function main(io: Io): Promise<number> {
         const enclosing = enclosingProject(args.dir !== undefined ? dirname(home) : base)
         if (enclosing && !args.force) throw nestedProjectError(args.dir !== undefined ? home : base, enclosing, io.cwd)
       }
-      let raw: RawAnswers = { ...record?.raw, ...given }
-      if (raw.name === undefined && args.dir !== undefined) raw.name = toProjectName(basename(resolve(base, args.dir)))
+      let raw: RawAnswers = { ...(record ? consistentBasis(record.raw, given) : {}), ...given }
+      // Without a directory argument an empty folder (but for .git) is the project, as `.` would
+      // be; elsewhere the project goes into a new folder named after --name (default my-service).
+      const inPlace = !record && args.dir === undefined && given.name === undefined && foreignEntries(home).length === 0
+      if (raw.name === undefined && (args.dir !== undefined || inPlace)) raw.name = toProjectName(basename(inPlace ? home : resolve(base, args.dir!)))
       // A new folder's config is its parents': the folder the run starts in, or the named one's.
       const org = orgFor(resolve(base, args.dir ?? '.'))
       if (interactive) raw = await promptAnswers({ ...lockedAnswers(org.config), ...raw }, withConfigDefaults(org.config, raw), {}, (key, choices) => restrictChoices(org.config, key, choices))
       const answers = applyConfig(org.config, raw)
       const vars = await orgVariables(org, recordedVars(resolve(base, args.dir ?? '.')), args.vars, askVars?.(org))
-      const target = resolveTarget(record ? home : resolve(base, args.dir ?? answers.name))
+      const target = resolveTarget(record || inPlace ? home : resolve(base, args.dir ?? answers.name))
       if (target.note) note(target.note)
       root = target.dir
-      if (!record) await consentToOccupied(root, args, interactive, io.cwd)
+      if (!record) consented = await consentToOccupied(root, args, interactive, io.cwd)
       plans = [{ answers, target: root, org, vars }]
+      impliedName = record ? record.raw.name : toProjectName(basename(root))
     }
     const policy: ConflictPolicy = args.onConflict ? POLICY[args.onConflict] : interactive ? 'prompt' : 'abort'
     const disk = new FsWriter(root)
@@ -224,7 +235,7 @@ export async function main(io: Io): Promise<number> {
       fitted = await fitRepository(plans.map((x) => x.retrofit!), (r, i) => placeInRepo(render(plans[i]!, r).files, r.dir), {
         read: (path) => disk.read(path),
         policy,
-        ...(interactive && !args.dryRun ? { ask: askConflict } : {}),
+        ...(interactive && !args.dryRun ? { ask: (path: string, current: string, proposed: string, why?: string) => askConflict(path, current, proposed, why, { tty: io.tty, env: io.env }) } : {}),
       })
       plans = plans.map((x, i) => ({ ...x, retrofit: fitted.services[i]!.retrofit }))
     }
@@ -263,15 +274,10 @@ export async function main(io: Io): Promise<number> {
       return EXIT.ok
     }
 
-    const spin = interactive ? p.spinner() : undefined
-    spin?.start('Writing files')
-    const reports = await writeAll(files, disk, policy, async (path, current, proposed) => {
-      spin?.stop('Waiting for you')
-      const choice = await askConflict(path, current, proposed)
-      spin?.start('Writing files')
-      return choice
-    }, fitted.decided)
-    spin?.stop(`Wrote ${reports.filter((r) => r.action === 'created' || r.action === 'overwritten' || r.action === 'alongside' || r.action === 'extended').length} files`)
+    // No spinner: writing takes milliseconds, and one stopped for a conflict question left a
+    // stray line ("Waiting for you") above it.
+    const reports = await writeAll(files, disk, policy, (path, current, proposed) => askConflict(path, current, proposed, undefined, { tty: io.tty, env: io.env }), fitted.decided)
+    if (interactive) p.log.step(`Wrote ${reports.filter((r) => r.action === 'created' || r.action === 'overwritten' || r.action === 'alongside' || r.action === 'extended').length} files`)
     await writeBaseRecords(disk, placed, files, reports)
     // The answers record first: a run stopped part-way, even by SIGKILL, leaves a folder the
     // next run recognizes as this project and completes.
@@ -307,7 +313,7 @@ export async function main(io: Io): Promise<number> {
       const forTargets = new Set(fitted.services.flatMap((s) => (s.dockerfile?.kind === 'alongside-for-targets' ? [s.dockerfile.path] : [])))
       // Files of theirs kept in the fit never reach the writer: they were conflicts all the same.
       const asChosen = [...reports.map((r) => (forTargets.has(r.path) ? { ...r, action: 'kept' as const } : r)), ...fitted.keptTheirs.map((path) => ({ path, status: 'conflict' as const, action: 'kept' as const }))]
-      if (plans.length === 1) p.log.info(`Same run without questions:\n${equivalentCommand(rel, answers, asChosen)}`)
+      if (plans.length === 1) p.log.info(`Same run without questions:\n${equivalentCommand(rel, answers, asChosen, { impliedName, onConflict: args.onConflict, consented })}`)
       p.outro('Done')
     } else {
       out(`${TOOL.name} ${TOOL.version}: ${root}`)
@@ -318,13 +324,14 @@ export async function main(io: Io): Promise<number> {
     return EXIT.ok
   } catch (e) {
     if (e instanceof AnswerError || e instanceof UsageError || e instanceof ConfigError || e instanceof PolicyError || e instanceof PackError || e instanceof UnsafeValueError) {
-      err(`error: ${e.message}`)
+      for (const line of problemsOf(e)) err(`error: ${line}`)
       return EXIT.badInput
     }
     if (e instanceof PromptCancelled || e instanceof WriteCancelled) {
       if (interactive) p.cancel(e.message)
       else err(e.message)
-      return EXIT.failed
+      // Ctrl-C (or Escape) at a prompt is an interrupt, as the signal is; a "cancel" or "no" chosen is a refusal.
+      return e instanceof PromptCancelled ? EXIT.interrupted : EXIT.failed
     }
     if (e instanceof ConflictError || e instanceof TargetRefused) {
       err(`error: ${e.message}`)
@@ -340,15 +347,16 @@ export async function main(io: Io): Promise<number> {
  * debris). Another folder is written into only with consent: --force, an explicit
  * --on-conflict (the user has said what happens to files there), or a yes in the terminal.
  */
-async function consentToOccupied(dir: string, args: CliArgs, interactive: boolean, cwd: string): Promise<void> {
+async function consentToOccupied(dir: string, args: CliArgs, interactive: boolean, cwd: string): Promise<boolean> {
   const foreign = foreignEntries(dir)
-  if (foreign.length === 0 || args.force || args.onConflict !== undefined) return
+  if (foreign.length === 0 || args.force || args.onConflict !== undefined) return false
   const shown = `${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ` and ${foreign.length - 5} more` : ''}`
   const rel = relative(cwd, dir) || '.'
   if (interactive) {
     const go = await p.confirm({ message: `${rel} is not empty (${shown}) and holds no app this tool recognizes. Write a new service into it?`, initialValue: false })
-    if (p.isCancel(go) || !go) throw new WriteCancelled()
-    return
+    if (p.isCancel(go)) throw new PromptCancelled()
+    if (!go) throw new WriteCancelled()
+    return true
   }
   throw new TargetRefused(
     `${dir} is not empty (${shown}) and holds no app create-containerized-app recognizes, so a new service would be written among its files. ` +
@@ -374,6 +382,16 @@ async function retrofitFlow(args: CliArgs, base: string): Promise<RetrofitFlow> 
 }
 
 const isCloud = (platform: string) => byId(PLATFORM_CHOICES, platform).cloud !== null
+
+/** Answers whose valid values follow the language. */
+const BY_LANGUAGE: ReadonlySet<AnswerKey> = new Set<AnswerKey>(['framework', 'packageManager', 'languageVersion'])
+
+/** An error's problems, one line each: every bad flag and answer of the run is named. */
+function problemsOf(e: Error): readonly string[] {
+  if (e instanceof AnswerErrors) return e.errors.map((x) => x.message)
+  if (e instanceof UsageError) return e.problems
+  return [e.message]
+}
 
 /** Answers that describe one app; with several services they come from each one's detection. */
 const PER_SERVICE: readonly AnswerKey[] = ['name', 'language', 'framework', 'packageManager', 'languageVersion', 'port', 'database', 'cache']

@@ -1,13 +1,18 @@
 import { parseArgs } from 'node:util'
-import { FIELDS, type RawAnswers } from '../answers.js'
+import { AnswerError, AnswerErrors, FIELDS, validateGiven, type RawAnswers } from '../answers.js'
 import type { Choice } from '../options.js'
 import { LANGUAGE_CHOICES } from '../registry/languages/index.js'
 import { versionRangeText } from '../registry/languages/version-ranges.js'
+import { closest } from '../utils/suggest.js'
 import { shown } from '../utils/text.js'
 
-/** Wrong flags or arguments. Exit code 2, like other bad input. */
+/** Wrong flags or arguments. Exit code 2, like other bad input. Several problems: one line each. */
 export class UsageError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** Each problem on its own, when there are several. */
+    readonly problems: readonly string[] = [message],
+  ) {
     super(message)
     this.name = 'UsageError'
   }
@@ -19,6 +24,8 @@ export type Command = (typeof COMMANDS)[number]
 export interface CliArgs {
   /** `create` (the default), or `update` / `check` / `validate` as the first word. */
   command: Command
+  /** `help [command]` as the first word(s): the help of that command, nothing else runs. */
+  helpCommand?: boolean
   dir: string | undefined
   answers: RawAnswers
   answersFile: string | undefined
@@ -74,12 +81,75 @@ const FLAGS = {
   version: { type: 'boolean', short: 'v' },
 } as const
 
+const ANSWER_FLAGS = Object.fromEntries(FIELDS.map((f) => [f.flag, { type: 'string' as const }]))
+const ALL_FLAGS = { ...ANSWER_FLAGS, ...FLAGS }
+const SHORT = new Map(Object.entries(FLAGS).flatMap(([name, o]) => ('short' in o ? [[o.short as string, name] as const] : [])))
+
+/**
+ * The flags on the command line that no command knows, each with the one it most likely meant,
+ * and argv without them (a value that follows one is taken as its value). node:util stops at the
+ * first; every one is named here.
+ */
+function unknownFlags(argv: readonly string[]): { problems: string[]; rest: string[] } {
+  const problems: string[] = []
+  const rest: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (arg === '--') {
+      rest.push(...argv.slice(i))
+      break
+    }
+    const long = /^--([^=]+)(=.*)?$/s.exec(arg)
+    const short = /^-([^-].*)$/s.exec(arg)
+    const known = long ? long[1]! in ALL_FLAGS : short ? [...short[1]!].every((c) => SHORT.has(c)) : true
+    if (known) {
+      rest.push(arg)
+      // A string flag's value is the next argument, whatever it looks like (`--name -x` is refused by the parser, with its own message).
+      const option = long ? (ALL_FLAGS as Record<string, { type: string }>)[long[1]!] : undefined
+      if (option?.type === 'string' && !long![2] && i + 1 < argv.length) rest.push(argv[++i]!)
+      continue
+    }
+    const meant = long ? closest(long[1]!, Object.keys(ALL_FLAGS)) : undefined
+    // Quoted as node:util quotes it (the message is escaped on its way out).
+    problems.push(`Unknown option '${arg.split('=')[0]!.slice(0, 80)}'.${meant ? ` Did you mean --${meant}?` : ''} See --help.`)
+    // `--databse postgres`: its value is not a target directory.
+    if (long && !long[2] && argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('-')) i++
+  }
+  return { problems, rest }
+}
+
 /** Parses argv (without node and the script). Throws UsageError on anything unknown. */
 export function parseCliArgs(argv: readonly string[]): CliArgs {
-  const answerFlags = Object.fromEntries(FIELDS.map((f) => [f.flag, { type: 'string' as const }]))
+  // `help [command] ...`: nothing but the help; the rest of the line is not a run.
+  if (argv[0] === 'help') {
+    // The first word that is not a flag or a flag's value (`help --cwd app update`).
+    const words = argv.slice(1).filter((a, i, all) => !a.startsWith('-') && !(i > 0 && /^--[^=]+$/.test(all[i - 1]!) && (ALL_FLAGS as Record<string, { type: string }>)[all[i - 1]!.slice(2)]?.type === 'string'))
+    const topic = words[0]
+    if (topic !== undefined && !(COMMANDS as readonly string[]).includes(topic)) {
+      const meant = closest(topic, COMMANDS)
+      throw new UsageError(`help: no command ${shown(topic)}.${meant ? ` Did you mean \`help ${meant}\`?` : ''} Commands: ${COMMANDS.join(', ')}.`)
+    }
+    return { ...EMPTY, command: (topic as Command | undefined) ?? 'create', help: true, helpCommand: true }
+  }
+  const unknown = unknownFlags(argv)
+  if (unknown.problems.length) {
+    // The answers' values are checked too, so that one run names every mistake. Those that
+    // follow the language wait: the folder may hold an app in another one.
+    const problems = [...unknown.problems]
+    try {
+      const partial = parseArgs({ args: unknown.rest, options: ALL_FLAGS, allowPositionals: true, strict: false })
+      const answers: RawAnswers = {}
+      for (const f of FIELDS) if (typeof partial.values[f.flag] === 'string') answers[f.key] = partial.values[f.flag]
+      validateGiven(answers, {}, { languageUnknown: true })
+    } catch (err) {
+      if (err instanceof AnswerErrors) problems.push(...err.errors.map((e) => e.message))
+      else if (err instanceof AnswerError) problems.push(err.message)
+    }
+    throw new UsageError(problems.join('\n'), problems)
+  }
   let parsed
   try {
-    parsed = parseArgs({ args: [...argv], options: { ...answerFlags, ...FLAGS }, allowPositionals: true, strict: true, tokens: true })
+    parsed = parseArgs({ args: [...argv], options: ALL_FLAGS, allowPositionals: true, strict: true, tokens: true })
   } catch (err) {
     throw new UsageError(`${(err as Error).message.replace(/\. To specify a positional argument.*$/s, '.')} See --help.`)
   }
@@ -87,22 +157,30 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   let positionals = parsed.positionals
   const command: Command = (COMMANDS as readonly string[]).includes(positionals[0] ?? '') ? (positionals[0] as Command) : 'create'
   if (command !== 'create') positionals = positionals.slice(1)
+  // `update --help`: that command's help, whatever else the line says.
+  if (values.help) {
+    const list = (v: unknown) => (v as string[] | undefined) ?? []
+    return { ...EMPTY, command, help: true, cwd: values.cwd as string | undefined, presets: list(values.preset), packs: list(values.pack), noConfig: Boolean(values['no-config']) }
+  }
   const given = checkRepeats(parsed.tokens)
   checkCommandFlags(command, given)
   if (positionals.length > 1) throw new UsageError(`Expected at most one target directory, got: ${positionals.map((x) => shown(x)).join(' ')}. See --help.`)
   if (values.force && values['skip-existing']) throw new UsageError('--force and --skip-existing cannot be used together.')
   const onConflictRaw = values['on-conflict'] as string | undefined
-  if (onConflictRaw !== undefined && !(ON_CONFLICT as readonly string[]).includes(onConflictRaw)) {
-    throw new UsageError(`--on-conflict ${shown(onConflictRaw)} is not a valid choice. Valid choices: ${ON_CONFLICT.join(', ')}.`)
+  const onConflictId = onConflictRaw === undefined ? undefined : ON_CONFLICT.find((c) => c === onConflictRaw.toLowerCase())
+  if (onConflictRaw !== undefined && onConflictId === undefined) {
+    const meant = closest(onConflictRaw, ON_CONFLICT)
+    throw new UsageError(`--on-conflict ${shown(onConflictRaw)} is not a valid choice.${meant ? ` Did you mean "${meant}"?` : ''} Valid choices: ${ON_CONFLICT.join(', ')}.`)
   }
   if (onConflictRaw !== undefined && (values.force || values['skip-existing'])) {
     throw new UsageError('--on-conflict cannot be combined with --force or --skip-existing (they are its shorthands).')
   }
-  const onConflict: OnConflict | undefined = (onConflictRaw as OnConflict | undefined) ?? (values.force ? 'overwrite' : values['skip-existing'] ? 'keep' : undefined)
+  const onConflict: OnConflict | undefined = onConflictId ?? (values.force ? 'overwrite' : values['skip-existing'] ? 'keep' : undefined)
   const answers: RawAnswers = {}
   for (const f of FIELDS) {
     const v = (values as Record<string, unknown>)[f.flag]
-    if (v !== undefined) answers[f.key] = v
+    // Choice ids are lower case: `--cache Redis` is redis from here on.
+    if (v !== undefined) answers[f.key] = f.choices && typeof v === 'string' ? v.toLowerCase() : v
   }
   const vars: Record<string, string> = {}
   for (const v of (values.var as string[] | undefined) ?? []) {
@@ -136,6 +214,31 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     help: Boolean(values.help),
     version: Boolean(values.version),
   }
+}
+
+/** The arguments of a run that only shows help. */
+const EMPTY: CliArgs = {
+  command: 'create',
+  dir: undefined,
+  answers: {},
+  answersFile: undefined,
+  yes: false,
+  dryRun: false,
+  json: false,
+  force: false,
+  skipExisting: false,
+  onConflict: undefined,
+  cwd: undefined,
+  services: [],
+  git: false,
+  presets: [],
+  packs: [],
+  vars: {},
+  noConfig: false,
+  strict: false,
+  noExternal: false,
+  help: false,
+  version: false,
 }
 
 /** The flags each command reads; anything else given to it would be silently ignored. */
@@ -187,6 +290,84 @@ function choiceList(choices: readonly Choice[]): string {
   return now.join(' | ') + (later.length ? `   (not available yet: ${later.join(', ')})` : '')
 }
 
+const COMMAND_HELP: Record<Exclude<Command, 'create'>, string> = {
+  update: `Usage: create-containerized-app update [dir] [--dry-run] [--json] [answer flags]
+
+Re-renders a generated project from its .containerized/answers.json with this version and the
+template packs' current versions, and merges the result into your files (3-way, against what was
+generated last time, .containerized/base.json): your edits stay; where you and the new version
+changed the same lines the file gets conflict markers and is listed. An answer flag
+(--database mysql, say) changes that answer and everything generated from it.
+
+Options:
+  [dir]                 The project (default: the current folder)
+  --dry-run             Show the diff of every change; write nothing
+  --json                A machine-readable summary (with --dry-run: the diffs too)
+  -y, --yes             Do not ask before writing
+  --cwd <dir>           Run in this folder
+  --preset <path|pkg>   An organization's preset; repeatable
+  --pack <path|pkg>     A template pack to apply after the config's packs; repeatable
+  --var <name=value>    A value for a template pack's variable; repeatable
+  --no-config           Ignore containerized.config.* files and the user config
+  --<answer> <value>    Any answer flag of create-containerized-app --help
+
+Exit codes: 0 merged cleanly (or nothing to do), 1 conflicts were written or it failed, 2 bad input.
+
+Examples:
+  npx create-containerized-app update --dry-run
+  npx create-containerized-app update --database mysql
+`,
+  check: `Usage: create-containerized-app check [dir] [--json]
+
+Writes nothing. Compares a generated project with what this version (and the template packs'
+current versions) would generate, and with the organization's policy: the answers, files edited
+away from the policy, and conflict markers an update left.
+
+Options:
+  [dir]                 The project (default: the current folder)
+  --json                A machine-readable report (for CI)
+  --cwd <dir>           Run in this folder
+  --preset <path|pkg>   An organization's preset; repeatable
+  --pack <path|pkg>     A template pack to apply after the config's packs; repeatable
+  --var <name=value>    A value for a template pack's variable; repeatable
+  --no-config           Ignore containerized.config.* files and the user config
+  --<answer> <value>    Check as if the project had this answer
+
+Exit codes: 0 up to date and compliant, 1 a policy violation (or unresolved conflict markers),
+2 bad input, 3 compliant but an update is available.
+
+Example:
+  npx create-containerized-app check --json
+`,
+  validate: `Usage: create-containerized-app validate [dir] [--json] [--strict] [--no-external]
+
+Checks a containerized repository, generated or not: the port, health paths, image name, env
+names and service names agree across the Dockerfile, Compose, chart and CI; Dockerfile, Compose
+and chart rules; the organization policy; then hadolint, docker compose config, helm
+lint/template, kubeconform, actionlint, terraform, tflint and checkov/trivy where installed
+(each reported as run or not installed).
+
+Options:
+  [dir]                 The repository (default: the current folder)
+  --json                A machine-readable report
+  --strict              Warnings count as errors
+  --no-external         The built-in rules only, no external validators
+  --cwd <dir>           Run in this folder
+  --preset <path|pkg>   An organization's preset (its policy is checked); repeatable
+  --no-config           Ignore containerized.config.* files and the user config
+
+Exit codes: 0 clean, 1 an error (or a failed validator), 2 bad input.
+
+Example:
+  npx create-containerized-app validate --strict
+`,
+}
+
+/** The help of one command: `create` (the default) has the full help, the others their own. */
+export function commandHelpText(command: Command): string {
+  return command === 'create' ? helpText() : COMMAND_HELP[command]
+}
+
 /** `--help`, written from the same field table and registries that validate the input. */
 export function helpText(): string {
   const node = LANGUAGE_CHOICES.find((l) => l.id === 'node')!
@@ -218,7 +399,7 @@ export function helpText(): string {
     ['--pack <path|pkg>', 'A template pack to apply after the config\'s packs; repeatable'],
     ['--var <name=value>', "A value for a template pack's variable; repeatable"],
     ['--no-config', 'Ignore containerized.config.* files and the user config (presets still apply)'],
-    ['-h, --help', 'Show this help'],
+    ['-h, --help', 'Show this help; `<command> --help` or `help <command>` for a command\'s'],
     ['-v, --version', 'Show the version'],
   ]
   const width = Math.max(...[...rows, ...opts].map(([a]) => a.length)) + 2
@@ -240,6 +421,8 @@ Options:
 ${fmt(opts)}
 
 Runs without questions when stdin is not a terminal, when CI is set, or with --yes.
+Without [dir], an empty current folder becomes the project, named after it; in any other
+folder the project goes into a new folder named after --name (default my-service).
 
 In an existing app (the current folder, --cwd or [dir] holding package.json, pyproject.toml,
 go.mod, pom.xml, build.gradle, Cargo.toml, a .csproj, Gemfile or composer.json) it detects the

@@ -1,13 +1,13 @@
 import * as p from '@clack/prompts'
-import { defaultFor, FIELDS, type AnswerKey, type Answers, type FieldSpec, type RawAnswers } from '../answers.js'
+import { canonicalAnswer, defaultFor, fieldProblem, FIELDS, type AnswerKey, type Answers, type FieldSpec, type RawAnswers } from '../answers.js'
 import type { Choice } from '../options.js'
 import { declaredVariables } from '../packs/apply.js'
 import { variableProblem, coerceVariable, type Pack } from '../packs/pack.js'
 import { unifiedDiff } from '../utils/diff.js'
-import { nameProblem } from '../utils/names.js'
+import { showDiff } from './diff-pager.js'
 import { alongsidePath, type ConflictChoice } from '../write.js'
 
-/** The user cancelled a prompt (Ctrl-C or Escape). Exit code 1, nothing written. */
+/** The user cancelled a prompt (Ctrl-C or Escape). Exit code 130, as for the signal; nothing written. */
 export class PromptCancelled extends Error {
   constructor() {
     super('Cancelled; nothing was written.')
@@ -51,15 +51,22 @@ async function ask(field: FieldSpec, so_far: Partial<Answers>, suggested: unknow
       message: field.message,
       placeholder: String(initial),
       defaultValue: String(initial),
-      validate: (v) => {
-        if (!v) return undefined // empty takes the default
-        if (field.key === 'name') return nameProblem(v) && `Not usable: ${nameProblem(v)}`
-        if (field.key === 'port') return /^\d+$/.test(v) && +v >= 1 && +v <= 65535 ? undefined : 'A whole number from 1 to 65535'
-        return undefined
-      },
+      // Checked here, against the answers so far, as the flag would be: a runtime version out
+      // of range is refused at its own prompt, not after the questions that follow it.
+      validate: (v) => fieldProblem(field.key, v ? v : String(initial), so_far)?.replace(`--${field.flag} `, ''),
     }),
   )
-  return field.key === 'port' ? Number(text) : text
+  return canonicalAnswer(field.key, text ? text : String(initial), so_far)
+}
+
+/** A given answer in its canonical form (`Python` → python), so the choices after it follow it; as given when it is not valid (the final check names it). */
+function settled(key: AnswerKey, value: unknown, so_far: Partial<Answers>): unknown {
+  if (value === undefined) return value
+  try {
+    return canonicalAnswer(key, value, so_far)
+  } catch {
+    return value
+  }
 }
 
 /**
@@ -78,7 +85,7 @@ export async function promptAnswers(
     const given = known[field.key]
     const applies = field.applies?.(result) ?? true
     if (given === undefined && applies && notes[field.key]) p.log.warn(notes[field.key]!)
-    const value = given !== undefined || !applies ? given : await ask(field, result, suggestions[field.key], restrict)
+    const value = given !== undefined || !applies ? settled(field.key, given, result) : await ask(field, result, suggestions[field.key], restrict)
     if (value === undefined) continue
     ;(result as Record<string, unknown>)[field.key] = value
     out[field.key] = value
@@ -90,7 +97,7 @@ export async function promptAnswers(
  * Asks what to do with one file that exists with other content; can show the diff first. `note`
  * says what a choice means for the other files (a kept Dockerfile without the stages they build).
  */
-export async function askConflict(path: string, current: string, proposed: string, note?: string): Promise<ConflictChoice> {
+export async function askConflict(path: string, current: string, proposed: string, note?: string, view: { tty: boolean; env: Readonly<Record<string, string | undefined>> } = { tty: false, env: {} }): Promise<ConflictChoice> {
   if (note) p.log.info(note)
   for (;;) {
     const choice = unwrap(
@@ -107,7 +114,8 @@ export async function askConflict(path: string, current: string, proposed: strin
       }),
     )
     if (choice !== 'diff') return choice
-    p.log.message(unifiedDiff(current, proposed, { old: `${path} (yours)`, new: `${path} (generated)` }))
+    // Paged in a terminal ($PAGER, else less -R): a long diff does not scroll the question away.
+    await showDiff(unifiedDiff(current, proposed, { old: `${path} (yours)`, new: `${path} (generated)` }), { ...view, write: (text) => p.log.message(text) })
   }
 }
 

@@ -83,7 +83,8 @@ export async function runUpdate(io: Io, args: CliArgs, interactive: boolean): Pr
     const go = await p.confirm({ message: `Apply ${writes.length} change(s)${conflicts.length ? `, ${conflicts.length} with conflict markers` : ''}?`, initialValue: true })
     if (p.isCancel(go) || !go) {
       p.cancel('Cancelled; nothing was written.')
-      return EXIT.failed
+      // Ctrl-C (or Escape) is an interrupt, 130 as for the signal; "no" is a refusal.
+      return p.isCancel(go) ? EXIT.interrupted : EXIT.failed
     }
   }
   const writer = new FsWriter(project.writeRoot)
