@@ -100,11 +100,12 @@ describe('the npm package', () => {
     const g = generate(answers, { tool: { name: 'create-containerized-app', version: pkg.version } })
     const expected = g.files
     const dir = join(cwd, 'out')
-    // Plus the base record update merges against: the container files, not the starter app.
+    // Plus the base record update merges against: every file it wrote, the starter app's named as such.
     expect(listFiles(dir).sort()).toEqual([...expected.map((f) => f.path), BASE_FILE].sort())
     for (const f of expected) expect(readFileSync(join(dir, f.path), 'utf8'), f.path).toBe(f.content)
     const base = parseBaseRecord(readFileSync(join(dir, BASE_FILE), 'utf8'))!
-    const managed = expected.filter((f) => !g.scaffold.includes(f.path) && !isBookkeeping(f.path))
+    const managed = expected.filter((f) => !isBookkeeping(f.path))
     expect(base.files).toEqual(Object.fromEntries(managed.map((f) => [f.path, f.content])))
+    expect([...(base.starter ?? [])].sort()).toEqual([...g.scaffold].sort())
   })
 })
