@@ -85,7 +85,7 @@ export async function runUpdate(io: Io, args: CliArgs, interactive: boolean): Pr
     return EXIT.ok
   }
 
-  if (interactive && (writes.length || needed.length)) {
+  if (interactive && writes.length) {
     p.intro(`${TOOL.name} update`)
     p.note(formatUpdate(items, false), header)
     const go = await p.confirm({ message: `Apply ${writes.length} change(s)${conflicts.length ? `, ${conflicts.length} with conflict markers` : ''}?`, initialValue: true })
