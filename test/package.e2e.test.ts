@@ -94,7 +94,8 @@ describe('the npm package', () => {
   }
   it.concurrent.each([...sample.values()].map((a) => [a.name, a] as const))('%s: the installed CLI writes exactly what the pipeline renders', async (_n, answers) => {
     const cwd = mkdtempSync(join(tmpdir(), 'cca-pkgrun-'))
-    const flags = FIELDS.flatMap((f) => [`--${f.flag}`, String(answers[f.key])])
+    // Only the answers that apply: a flag that does not (--k8s-format on Compose) is refused.
+    const flags = FIELDS.filter((f) => !f.applies || f.applies(answers)).flatMap((f) => [`--${f.flag}`, String(answers[f.key])])
     const r = await execa(bin, ['out', ...flags, '--yes'], { cwd, env: { CI: 'true' }, reject: false })
     expect(r.exitCode, r.stderr).toBe(0)
     const g = generate(answers, { tool: { name: 'create-containerized-app', version: pkg.version } })

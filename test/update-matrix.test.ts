@@ -7,12 +7,13 @@ import { describe, expect, it } from 'vitest'
 import { validateAnswers, type Answers } from '../src/answers.js'
 import { generate } from '../src/generate.js'
 import { main } from '../src/index.js'
-import { CACHES, CI_PROVIDERS, DATABASES, LANGUAGES, PLATFORMS, REGISTRIES } from '../src/options.js'
+import { CACHES, CI_PROVIDERS, DATABASES, K8S_FORMATS, LANGUAGES, PLATFORMS, REGISTRIES } from '../src/options.js'
+import { VERSION_RANGES } from '../src/registry/languages/version-ranges.js'
 import { isBookkeeping } from '../src/update/base.js'
 
 /**
  * Every single-answer change that `update` is for, on every language: from a project generated
- * with postgres and redis on Compose, `update --<answer> <value>` must leave what a fresh
+ * with postgres and redis on Compose (on Kubernetes for the chart format), `update --<answer> <value>` must leave what a fresh
  * generation with the new answers would write (the starter app included), a starter app whose
  * configuration accepts the URLs the Compose file now gives it, and a project `validate` passes.
  *
@@ -44,8 +45,16 @@ const WIRING: Record<(typeof LANGUAGES)[number], string> = {
 
 const START = { database: 'postgres', cache: 'redis', platform: 'compose', ci: 'github', registry: 'ghcr' } as const
 
+interface Change {
+  flag: string
+  key: keyof Answers
+  value: string | number
+  /** The project it starts from: START, or START on Kubernetes (for the answers only Kubernetes has). */
+  from?: 'kubernetes'
+}
+
 /** The single-answer changes from START; those the answers refuse (a registry a CI cannot push to...) are left out by validateAnswers. */
-function changes(): { flag: string; key: keyof Answers; value: string | number }[] {
+function changes(language: (typeof LANGUAGES)[number]): Change[] {
   const others = <T extends string>(all: readonly T[], now: string) => all.filter((v) => v !== now)
   return [
     ...others(DATABASES, START.database).map((value) => ({ flag: 'database', key: 'database' as const, value })),
@@ -54,6 +63,9 @@ function changes(): { flag: string; key: keyof Answers; value: string | number }
     ...others(CI_PROVIDERS, START.ci).map((value) => ({ flag: 'ci', key: 'ci' as const, value })),
     ...others(REGISTRIES, START.registry).map((value) => ({ flag: 'registry', key: 'registry' as const, value })),
     { flag: 'port', key: 'port' as const, value: 9090 },
+    // The oldest supported line (the default is the newest).
+    { flag: 'language-version', key: 'languageVersion' as const, value: VERSION_RANGES[language].min },
+    ...others(K8S_FORMATS, 'helm').map((value) => ({ flag: 'k8s-format', key: 'k8sFormat' as const, value, from: 'kubernetes' as const })),
   ]
 }
 
@@ -136,23 +148,26 @@ async function pythonLoads(dir: string, urls: Record<string, string>): Promise<v
 describe.each(LANGUAGES.map((l) => [l]))('update matrix: %s', (language) => {
   it('every single-answer change leaves a fresh generation\'s files, a starter app that accepts its new configuration, and a clean validate', async () => {
     const cwd = mkdtempSync(join(tmpdir(), `cca-umatrix-${language}-`))
-    const flags = Object.entries(START).flatMap(([k, v]) => [`--${k}`, v])
-    const g = await run(['svc', '--yes', '--language', language, ...flags], cwd)
-    expect(g.code, g.stderr).toBe(0)
-    const start = JSON.parse(readFileSync(join(cwd, 'svc/.containerized/answers.json'), 'utf8')).answers as Record<string, unknown>
+    const flags = Object.entries(START).filter(([k]) => k !== 'platform').flatMap(([k, v]) => [`--${k}`, v])
+    for (const [name, platform] of [['svc', 'compose'], ['svc-k8s', 'kubernetes']] as const) {
+      const g = await run([name, '--yes', '--language', language, ...flags, '--platform', platform], cwd)
+      expect(g.code, g.stderr).toBe(0)
+    }
+    const recorded = (name: string) => JSON.parse(readFileSync(join(cwd, name, '.containerized/answers.json'), 'utf8')).answers as Record<string, unknown>
     const failures: string[] = []
     let ran = 0
-    for (const c of changes()) {
+    for (const c of changes(language)) {
+      const from = c.from === 'kubernetes' ? 'svc-k8s' : 'svc'
       let answers: Answers
       try {
-        answers = validateAnswers({ ...start, [c.key]: c.value })
+        answers = validateAnswers({ ...recorded(from), [c.key]: c.value })
       } catch {
         continue // not a valid combination: the CLI refuses it (update.test.ts covers refusals)
       }
       ran++
       const label = `--${c.flag} ${c.value}`
       const dir = join(cwd, `${c.flag}-${c.value}`)
-      cpSync(join(cwd, 'svc'), dir, { recursive: true })
+      cpSync(join(cwd, from), dir, { recursive: true })
       const u = await run(['update', `--${c.flag}`, String(c.value), '--json'], dir)
       if (u.code !== 0) {
         failures.push(`${label}: update exited ${u.code}: ${u.stderr}${u.stdout.slice(0, 500)}`)
@@ -174,7 +189,7 @@ describe.each(LANGUAGES.map((l) => [l]))('update matrix: %s', (language) => {
       const c2 = await run(['check'], dir)
       if (c2.code !== 0) failures.push(`${label}: check exited ${c2.code}: ${c2.stdout}`)
     }
-    expect(ran).toBeGreaterThanOrEqual(15)
+    expect(ran).toBeGreaterThanOrEqual(17)
     expect(failures).toEqual([])
   }, 180_000)
 })
