@@ -212,7 +212,7 @@ describe('update through the CLI', () => {
 
     const dry = await run(['update', '--database', 'mysql', '--dry-run'], dir)
     expect(dry.code).toBe(0)
-    expect(dry.stdout).toMatch(/! yours\s+src\/app\/service\.py\s+your edited app code needs the change below/)
+    expect(dry.stdout).toMatch(/! change\s+src\/app\/service\.py\s+your edited app code needs the change below/)
     expect(dry.stdout).toContain('-from app.probes import postgres\n+from app.probes import mysql')
 
     const u = await run(['update', '--database', 'mysql'], dir)

@@ -23,7 +23,7 @@ const SYMBOL: Record<UpdateItem['action'], string> = {
   kept: '= kept    ',
   deleted: '- deleted ',
   obsolete: '? obsolete',
-  'needs-change': '! yours   ',
+  'needs-change': '! change  ',
 }
 
 const NOTE: Partial<Record<UpdateItem['action'], string>> = {
