@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, posix } from 'node:path'
 import { execa } from 'execa'
@@ -191,5 +191,6 @@ describe.each(LANGUAGES.map((l) => [l]))('update matrix: %s', (language) => {
     }
     expect(ran).toBeGreaterThanOrEqual(17)
     expect(failures).toEqual([])
-  }, 180_000)
+    rmSync(cwd, { recursive: true, force: true }) // kept when the test fails, to look at
+  }, 300_000)
 })
