@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, posix } from 'node:path'
 import { execa } from 'execa'
@@ -21,7 +21,7 @@ import { isBookkeeping } from '../src/update/base.js'
  * database × cache combination; equality with a fresh generation carries that proof over to the
  * updated project. The acceptance check reads the app as it stands on disk: the wiring file names
  * the probe, and the probe's scheme list holds the URL's scheme. For Python (the language of the
- * report), the app's own config loader runs on the URLs.
+ * report) the app's own config loader, and for PHP its preflight, run on the URLs.
  */
 
 async function run(argv: string[], cwd: string) {
@@ -145,6 +145,33 @@ async function pythonLoads(dir: string, urls: Record<string, string>): Promise<v
   expect(JSON.parse(r.stdout).sort()).toEqual(Object.keys(urls).sort())
 }
 
+/**
+ * PHP: the app's own preflight (bin/preflight.php, which the image runs before the server) on
+ * the URLs. It loads Composer's autoloader; the app needs no package to read its settings, so
+ * a stand-in autoloader maps the PSR-4 prefixes composer.json declares.
+ */
+async function phpPreflight(dir: string, urls: Record<string, string>): Promise<void> {
+  const psr4 = (JSON.parse(readFileSync(join(dir, 'composer.json'), 'utf8')) as { autoload: { 'psr-4': Record<string, string> } }).autoload['psr-4']
+  const autoload = [
+    '<?php',
+    `$map = json_decode(${JSON.stringify(JSON.stringify(psr4))}, true);`,
+    'spl_autoload_register(static function (string $class) use ($map): void {',
+    '    foreach ($map as $prefix => $path) {',
+    '        if (str_starts_with($class, $prefix)) {',
+    "            $file = dirname(__DIR__) . '/' . $path . str_replace('\\\\', '/', substr($class, strlen($prefix))) . '.php';",
+    '            if (is_file($file)) { require $file; return; }',
+    '        }',
+    '    }',
+    '});',
+  ].join('\n')
+  mkdirSync(join(dir, 'vendor'), { recursive: true })
+  writeFileSync(join(dir, 'vendor/autoload.php'), `${autoload}\n`)
+  const r = await execa('php', ['bin/preflight.php'], { cwd: dir, reject: false, extendEnv: false, env: { PATH: process.env.PATH ?? '', ...urls } })
+  expect(r.exitCode, `${r.stdout}${r.stderr}`).toBe(0)
+  const started = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { dependencies: string[] }
+  expect(started.dependencies.length).toBe(Object.keys(urls).length)
+}
+
 describe.each(LANGUAGES.map((l) => [l]))('update matrix: %s', (language) => {
   it('every single-answer change leaves a fresh generation\'s files, a starter app that accepts its new configuration, and a clean validate', async () => {
     const cwd = mkdtempSync(join(tmpdir(), `cca-umatrix-${language}-`))
@@ -188,6 +215,8 @@ describe.each(LANGUAGES.map((l) => [l]))('update matrix: %s', (language) => {
       if (v.code !== 0) failures.push(`${label}: validate exited ${v.code}: ${v.stdout}`)
       const c2 = await run(['check'], dir)
       if (c2.code !== 0) failures.push(`${label}: check exited ${c2.code}: ${c2.stdout}`)
+      // Last: it writes a stand-in vendor/autoload.php.
+      if (language === 'php') await phpPreflight(dir, urls)
     }
     expect(ran).toBeGreaterThanOrEqual(17)
     expect(failures).toEqual([])
