@@ -1,7 +1,9 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, posix } from 'node:path'
+import { spawn } from 'node:child_process'
 import { execa } from 'execa'
+import { requireTool, toolsEnv } from './helpers/tools.js'
 import { parse } from 'yaml'
 import { describe, expect, it } from 'vitest'
 import { validateAnswers, type Answers } from '../src/answers.js'
@@ -21,7 +23,8 @@ import { isBookkeeping } from '../src/update/base.js'
  * database × cache combination; equality with a fresh generation carries that proof over to the
  * updated project. The acceptance check reads the app as it stands on disk: the wiring file names
  * the probe, and the probe's scheme list holds the URL's scheme. For Python (the language of the
- * report) the app's own config loader, and for PHP its preflight, run on the URLs.
+ * report) the app's own config loader, for PHP its preflight, run on the URLs, and the Go
+ * starter is built and started with them.
  */
 
 async function run(argv: string[], cwd: string) {
@@ -140,7 +143,7 @@ async function pythonLoads(dir: string, urls: Record<string, string>): Promise<v
     'config = load_config(env, default_port=service.DEFAULT_PORT, dependencies=service.DEPENDENCIES)',
     'print(json.dumps([d.dependency.env for d in config.dependencies]))',
   ].join('\n')
-  const r = await execa('python3', ['-c', script], { cwd: dir, input: JSON.stringify(urls), reject: false, env: { PYTHONDONTWRITEBYTECODE: '1' } })
+  const r = await execa(requireTool('python3'), ['-c', script], { cwd: dir, input: JSON.stringify(urls), reject: false, env: { PYTHONDONTWRITEBYTECODE: '1' } })
   expect(r.exitCode, r.stderr).toBe(0)
   expect(JSON.parse(r.stdout).sort()).toEqual(Object.keys(urls).sort())
 }
@@ -166,10 +169,51 @@ async function phpPreflight(dir: string, urls: Record<string, string>): Promise<
   ].join('\n')
   mkdirSync(join(dir, 'vendor'), { recursive: true })
   writeFileSync(join(dir, 'vendor/autoload.php'), `${autoload}\n`)
-  const r = await execa('php', ['bin/preflight.php'], { cwd: dir, reject: false, extendEnv: false, env: { PATH: process.env.PATH ?? '', ...urls } })
+  const r = await execa(requireTool('php'), ['bin/preflight.php'], { cwd: dir, reject: false, extendEnv: false, env: { PATH: process.env.PATH ?? '', ...urls } })
   expect(r.exitCode, `${r.stdout}${r.stderr}`).toBe(0)
   const started = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { dependencies: string[] }
   expect(started.dependencies.length).toBe(Object.keys(urls).length)
+}
+
+/**
+ * Go: the starter built and started on the URLs: it validates its settings before it listens,
+ * so a "listening" line means it accepted them (the probes only run for /readyz).
+ */
+async function goStarts(dir: string, urls: Record<string, string>): Promise<void> {
+  const env = toolsEnv({ CGO_ENABLED: '0', GOFLAGS: '-mod=readonly', GOTOOLCHAIN: 'local', GOPROXY: 'off' })
+  const build = await execa(requireTool('go'), ['build', '-o', 'out/server', './cmd/server'], { cwd: dir, env, reject: false, all: true })
+  expect(build.exitCode, build.all).toBe(0)
+  const child = spawn(join(dir, 'out/server'), [], { env: { PATH: process.env.PATH ?? '', PORT: '0', ...urls } })
+  let output = ''
+  const outcome = await new Promise<string>((resolve) => {
+    const timer = setTimeout(() => resolve('no "listening" line within 20 s'), 20_000)
+    const seen = (chunk: Buffer) => {
+      output += chunk.toString()
+      if (/"msg":"listening"/.test(output)) {
+        clearTimeout(timer)
+        resolve('listening')
+      }
+    }
+    child.stdout.on('data', seen)
+    child.stderr.on('data', seen)
+    child.on('exit', (code) => {
+      clearTimeout(timer)
+      resolve(`exited ${code} before listening`)
+    })
+  })
+  child.kill('SIGTERM')
+  expect(outcome, output).toBe('listening')
+}
+
+/** Whether the starter app's files differ between two sets of answers. */
+function starterMoved(before: Answers, after: Answers): boolean {
+  const app = (a: Answers) => {
+    const g = generate(a)
+    const scaffold = new Set(g.scaffold)
+    return new Map(g.files.filter((f) => scaffold.has(f.path)).map((f) => [f.path, f.content]))
+  }
+  const [x, y] = [app(before), app(after)]
+  return x.size !== y.size || [...x].some(([path, text]) => y.get(path) !== text)
 }
 
 describe.each(LANGUAGES.map((l) => [l]))('update matrix: %s', (language) => {
@@ -215,8 +259,10 @@ describe.each(LANGUAGES.map((l) => [l]))('update matrix: %s', (language) => {
       if (v.code !== 0) failures.push(`${label}: validate exited ${v.code}: ${v.stdout}`)
       const c2 = await run(['check'], dir)
       if (c2.code !== 0) failures.push(`${label}: check exited ${c2.code}: ${c2.stdout}`)
-      // Last: it writes a stand-in vendor/autoload.php.
+      // Last: they write (a stand-in vendor/autoload.php, a binary under out/).
       if (language === 'php') await phpPreflight(dir, urls)
+      // A build per change is dear: only where the change reaches the app's code.
+      if (language === 'go' && starterMoved(validateAnswers(recorded(from)), answers)) await goStarts(dir, urls)
     }
     expect(ran).toBeGreaterThanOrEqual(17)
     expect(failures).toEqual([])
