@@ -18,8 +18,8 @@ export interface Generated {
   plan: PlannedFile[]
   files: RenderedFile[]
   /**
-   * The starter app's files: written once for a new service, then the user's code. `update`
-   * leaves them out; it keeps the container setup current, not the app.
+   * The starter app's files: written for a new service, then the user's code. `update` keeps
+   * those the user has not edited in step with the answers and lists the edited ones it would change.
    */
   scaffold: string[]
 }

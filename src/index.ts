@@ -429,9 +429,10 @@ async function writeBaseRecords(writer: Writer, placed: readonly { dir: string; 
   const final = new Map(written.map((f) => [f.path, f.content]))
   for (const service of placed) {
     // Files several services share (the root Compose file, Dependabot) belong to none of them.
-    const own = service.files.filter((f) => final.get(f.path) === f.content && !service.scaffold.has(f.path))
+    // The starter app too: update keeps the files of it you have not edited in step with the answers.
+    const own = service.files.filter((f) => final.get(f.path) === f.content)
     const path = service.dir === '.' ? BASE_FILE : `${service.dir}/${BASE_FILE}`
-    const base = baseFor(own, `${TOOL.name}@${TOOL.version}`, service.org.packs.map(packRef), kept.filter((k) => own.some((f) => f.path === k)))
+    const base = baseFor(own, `${TOOL.name}@${TOOL.version}`, service.org.packs.map(packRef), kept.filter((k) => own.some((f) => f.path === k)), service.scaffold)
     await writer.write({ path, content: baseRecordText(base) })
   }
 }

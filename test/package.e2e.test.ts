@@ -94,17 +94,19 @@ describe('the npm package', () => {
   }
   it.concurrent.each([...sample.values()].map((a) => [a.name, a] as const))('%s: the installed CLI writes exactly what the pipeline renders', async (_n, answers) => {
     const cwd = mkdtempSync(join(tmpdir(), 'cca-pkgrun-'))
-    const flags = FIELDS.flatMap((f) => [`--${f.flag}`, String(answers[f.key])])
+    // Only the answers that apply: a flag that does not (--k8s-format on Compose) is refused.
+    const flags = FIELDS.filter((f) => !f.applies || f.applies(answers)).flatMap((f) => [`--${f.flag}`, String(answers[f.key])])
     const r = await execa(bin, ['out', ...flags, '--yes'], { cwd, env: { CI: 'true' }, reject: false })
     expect(r.exitCode, r.stderr).toBe(0)
     const g = generate(answers, { tool: { name: 'create-containerized-app', version: pkg.version } })
     const expected = g.files
     const dir = join(cwd, 'out')
-    // Plus the base record update merges against: the container files, not the starter app.
+    // Plus the base record update merges against: every file it wrote, the starter app's named as such.
     expect(listFiles(dir).sort()).toEqual([...expected.map((f) => f.path), BASE_FILE].sort())
     for (const f of expected) expect(readFileSync(join(dir, f.path), 'utf8'), f.path).toBe(f.content)
     const base = parseBaseRecord(readFileSync(join(dir, BASE_FILE), 'utf8'))!
-    const managed = expected.filter((f) => !g.scaffold.includes(f.path) && !isBookkeeping(f.path))
+    const managed = expected.filter((f) => !isBookkeeping(f.path))
     expect(base.files).toEqual(Object.fromEntries(managed.map((f) => [f.path, f.content])))
+    expect([...(base.starter ?? [])].sort()).toEqual([...g.scaffold].sort())
   })
 })

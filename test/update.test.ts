@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { main } from '../src/index.js'
-import { baseRecordText, parseBaseRecord, type BaseRecord } from '../src/update/base.js'
+import { baseRecordText, fingerprint, parseBaseRecord, type BaseRecord } from '../src/update/base.js'
 import { planUpdate } from '../src/update/plan.js'
 import { fileStates } from '../src/cli/check.js'
 
@@ -53,7 +53,7 @@ function olderVersion(dir: string, path: string, older: (current: string) => str
 describe('planUpdate (pure)', () => {
   const labels = { ours: 'yours', theirs: 'new' }
   const baseOf = (files: Record<string, string>, kept: string[] = []): BaseRecord => ({ generator: 'x@1', packs: [], kept, files })
-  const cases: { name: string; base: Record<string, string> | undefined; next: Record<string, string>; disk: Record<string, string>; kept?: string[]; action: string; content?: RegExp }[] = [
+  const cases: { name: string; base: Record<string, string> | undefined; next: Record<string, string>; disk: Record<string, string>; kept?: string[]; starter?: boolean; pending?: Record<string, string>; action: string; content?: RegExp; change?: RegExp }[] = [
     { name: 'new file, absent on disk', base: {}, next: { a: 'A\n' }, disk: {}, action: 'create', content: /^A\n$/ },
     { name: 'unedited file, new version', base: { a: 'old\n' }, next: { a: 'new\n' }, disk: { a: 'old\n' }, action: 'update', content: /^new\n$/ },
     { name: 'already the new version', base: { a: 'old\n' }, next: { a: 'new\n' }, disk: { a: 'new\n' }, action: 'unchanged' },
@@ -65,12 +65,21 @@ describe('planUpdate (pure)', () => {
     { name: 'no longer generated', base: { gone: 'x\n' }, next: {}, disk: { gone: 'x\n' }, action: 'obsolete' },
     { name: 'no base: a difference is a whole-file conflict', base: undefined, next: { a: 'new\n' }, disk: { a: 'mine\n' }, action: 'conflict' },
     { name: 'no base: identical is unchanged', base: undefined, next: { a: 'same\n' }, disk: { a: 'same\n' }, action: 'unchanged' },
+    { name: 'starter app, unedited: updated', base: { a: 'old\n' }, next: { a: 'new\n' }, disk: { a: 'old\n' }, starter: true, action: 'update', content: /^new\n$/ },
+    { name: 'starter app, edited elsewhere: not merged, listed', base: { a: '1\n2\n3\n4\n5\n6\n7\n' }, next: { a: '1\n2\n3\n4\n5\n6\n7 new\n' }, disk: { a: '1 mine\n2\n3\n4\n5\n6\n7\n' }, starter: true, action: 'needs-change', change: /-7\n\+7 new\n/ },
+    { name: 'starter app, edited, nothing new: yours', base: { a: 'x\n' }, next: { a: 'x\n' }, disk: { a: 'mine\n' }, starter: true, action: 'yours' },
+    { name: 'starter app, edited, still untouched since an update listed it', base: { a: 'x\n' }, next: { a: 'x\n' }, disk: { a: 'mine\n' }, starter: true, pending: { a: 'mine\n' }, action: 'needs-change', change: /^the change$/ },
+    { name: 'starter app, edited since an update listed it', base: { a: 'x\n' }, next: { a: 'x\n' }, disk: { a: 'mine, changed\n' }, starter: true, pending: { a: 'mine\n' }, action: 'yours' },
+    { name: 'starter app, deleted', base: { a: 'x\n' }, next: { a: 'y\n' }, disk: {}, starter: true, action: 'deleted' },
   ]
   for (const c of cases) {
     it(c.name, () => {
-      const items = planUpdate(c.base && baseOf(c.base, c.kept), Object.entries(c.next).map(([path, content]) => ({ path, content })), new Map(Object.entries(c.disk)), labels)
+      const pending = c.pending && Object.fromEntries(Object.entries(c.pending).map(([p, text]) => [p, { sha256: fingerprint(text), change: 'the change' }]))
+      const b = c.base && { ...baseOf(c.base, c.kept), ...(pending ? { pending } : {}) }
+      const items = planUpdate(b, Object.entries(c.next).map(([path, content]) => ({ path, content })), new Map(Object.entries(c.disk)), labels, new Set(c.starter ? Object.keys(c.next) : []))
       expect(items).toHaveLength(1)
       expect(items[0]!.action).toBe(c.action)
+      if (c.change) expect(items[0]!.change).toMatch(c.change)
       if (c.content) expect(items[0]!.content).toMatch(c.content)
       else if (!['create', 'update', 'merge', 'conflict'].includes(c.action)) expect(items[0]!.content).toBeUndefined()
     })
@@ -83,6 +92,11 @@ describe('planUpdate (pure)', () => {
     const b = baseOf({ a: 'old\n', e: 'x\n', d: 'x\n', o: 'x\n' }, ['k'])
     const states = fileStates(b, [{ path: 'a', content: 'new\n' }, { path: 'e', content: 'x\n' }, { path: 'd', content: 'x\n' }, { path: 'k', content: 'k\n' }, { path: 'n', content: 'n\n' }], new Map(Object.entries({ a: 'old\n', e: 'edited\n', k: 'mine\n', o: 'x\n' })))
     expect(Object.fromEntries(states.map((s) => [s.path, s.state]))).toEqual({ a: 'outdated', e: 'edited', d: 'deleted', k: 'kept', n: 'missing', o: 'obsolete' })
+  })
+  it('check: a starter file an update listed stays needs-change until it is touched', () => {
+    const b = { ...baseOf({ p: 'new\n', q: 'new\n' }), starter: ['p', 'q'], pending: { p: { sha256: fingerprint('mine\n'), change: 'c' }, q: { sha256: fingerprint('mine\n'), change: 'c' } } }
+    const states = fileStates(b, [{ path: 'p', content: 'new\n' }, { path: 'q', content: 'new\n' }], new Map(Object.entries({ p: 'mine\n', q: 'mine, then changed\n' })))
+    expect(Object.fromEntries(states.map((s) => [s.path, s.state]))).toEqual({ p: 'needs-change', q: 'edited' })
   })
 })
 
@@ -172,15 +186,97 @@ describe('update through the CLI', () => {
     expect(existsSync(join(dir, 'old-file.txt'))).toBe(true)
   })
 
-  it('leaves the starter app out: it is your code once written', async () => {
+  it('the issue\'s case: update --database mysql on a Python service moves its unedited starter app to mysql too', async () => {
+    const dir = await project(['--language', 'python', '--database', 'postgres'])
+    expect(base(dir).starter).toContain('src/app/service.py')
+    const u = await run(['update', '--database', 'mysql', '--json'], dir)
+    expect(u.code, u.stderr).toBe(0)
+    const actions = Object.fromEntries(JSON.parse(u.stdout).files.map((f: { path: string; action: string }) => [f.path, f.action]))
+    expect(actions).toMatchObject({ 'src/app/service.py': 'update', 'src/app/probes/mysql.py': 'create', 'tests/probes/test_mysql.py': 'create', 'src/app/probes/postgres.py': 'obsolete' })
+    expect(JSON.parse(u.stdout).needsChange).toEqual([])
+    expect(read(dir, 'src/app/service.py')).toMatch(/schemes=mysql\.SCHEMES/)
+    expect(read(dir, 'src/app/service.py')).not.toMatch(/postgres/)
+    expect(read(dir, 'compose.yaml')).toMatch(/DATABASE_URL: mysql:\/\//)
+    // Never deleted: the old probe stays for you to remove.
+    expect(existsSync(join(dir, 'src/app/probes/postgres.py'))).toBe(true)
+    expect((await run(['check'], dir)).code).toBe(0)
+  })
+
+  it('lists exactly the starter-app files you edited that need the change, writes none of them, and check fails until each is changed', async () => {
+    const dir = await project(['--language', 'python', '--database', 'postgres'])
+    const service = `${read(dir, 'src/app/service.py')}# our own line\n`
+    write(dir, 'src/app/service.py', service)
+    const config = `# team header\n${read(dir, 'src/app/config.py')}` // edited, but the change does not touch it
+    write(dir, 'src/app/config.py', config)
+    rmSync(join(dir, 'tests/test_log.py'))
+
+    const dry = await run(['update', '--database', 'mysql', '--dry-run'], dir)
+    expect(dry.code).toBe(0)
+    expect(dry.stdout).toMatch(/! change\s+src\/app\/service\.py\s+your edited app code needs the change below/)
+    expect(dry.stdout).toContain('-from app.probes import postgres\n+from app.probes import mysql')
+
+    const u = await run(['update', '--database', 'mysql'], dir)
+    expect(u.code).toBe(1)
+    expect(u.stdout).toMatch(/1 file\(s\) of your app that you edited need the change .*: src\/app\/service\.py\./)
+    expect(u.stdout).toContain('+from app.probes import mysql')
+    expect(read(dir, 'src/app/service.py')).toBe(service)
+    expect(read(dir, 'src/app/config.py')).toBe(config)
+    expect(existsSync(join(dir, 'tests/test_log.py'))).toBe(false)
+    expect(read(dir, 'src/app/probes/mysql.py')).toMatch(/SCHEMES = \('mysql', 'mariadb'\)/) // new files are still written
+    expect(Object.keys(base(dir).pending ?? {})).toEqual(['src/app/service.py'])
+
+    const c = await run(['check', '--json'], dir)
+    expect(c.code).toBe(1)
+    const report = JSON.parse(c.stdout)
+    expect(report.violations.map((v: { rule: string; file: string }) => `${v.rule} ${v.file}`)).toEqual(['starter-app-change src/app/service.py'])
+    expect(report.violations[0].message).toContain('+from app.probes import mysql')
+    expect(report.files.filter((f: { state: string }) => f.state === 'needs-change').map((f: { path: string }) => f.path)).toEqual(['src/app/service.py'])
+    // A second update, with nothing new, still lists it and still fails.
+    const again = await run(['update', '--json'], dir)
+    expect(again.code).toBe(1)
+    expect(JSON.parse(again.stdout).needsChange).toEqual(['src/app/service.py'])
+    expect((await run(['check'], dir)).code).toBe(1)
+
+    write(dir, 'src/app/service.py', service.replaceAll('postgres', 'mysql'))
+    const ok = await run(['check'], dir)
+    expect(ok.code, ok.stdout).toBe(0)
+    expect((await run(['update'], dir)).stdout).toMatch(/Already up to date/)
+    expect(base(dir).pending).toBeUndefined()
+  })
+
+  it('a base record from before the starter app was in it: the app\'s unedited files still follow, edited ones are listed', async () => {
+    const older = async (edit: boolean) => {
+      const dir = await project(['--language', 'node', '--cache', 'redis'])
+      setBase(dir, (b) => ({ generator: b.generator, packs: b.packs, kept: b.kept, files: Object.fromEntries(Object.entries(b.files).filter(([p]) => !b.starter!.includes(p))) }))
+      expect(base(dir).starter).toBeUndefined()
+      if (edit) write(dir, 'src/service.ts', `// ours\n${read(dir, 'src/service.ts')}`)
+      const u = await run(['update', '--cache', 'memcached', '--json'], dir)
+      const out = JSON.parse(u.stdout)
+      return { dir, code: u.code, out, actions: Object.fromEntries(out.files.map((f: { path: string; action: string }) => [f.path, f.action])) }
+    }
+    const clean = await older(false)
+    expect(clean.code).toBe(0)
+    expect(clean.actions).toMatchObject({ 'src/service.ts': 'update', 'src/probes/memcached.ts': 'create', 'src/probes/redis.ts': 'obsolete', 'test/probes/redis.test.ts': 'obsolete' })
+    expect(read(clean.dir, 'src/service.ts')).toMatch(/memcached\.schemes/)
+    expect(base(clean.dir).starter).toContain('src/service.ts')
+    const edited = await older(true)
+    expect(edited.code).toBe(1)
+    expect(edited.out.needsChange).toEqual(['src/service.ts'])
+    expect(read(edited.dir, 'src/service.ts')).toMatch(/^\/\/ ours\n[\s\S]*redis\.schemes/)
+  })
+
+  it('with no answer changed, update leaves the starter app as it is, edited or deleted', async () => {
     const dir = await project()
-    expect(Object.keys(base(dir).files).some((p) => p.startsWith('src/'))).toBe(false)
     rmSync(join(dir, 'src'), { recursive: true })
     write(dir, 'package.json', '{"name":"renamed"}\n')
+    const before = snapshot(dir)
     const u = await run(['update', '--json'], dir)
     expect(u.code).toBe(0)
-    expect(JSON.parse(u.stdout).files.some((f: { path: string }) => f.path.startsWith('src/') || f.path === 'package.json')).toBe(false)
+    const actions = Object.fromEntries(JSON.parse(u.stdout).files.map((f: { path: string; action: string }) => [f.path, f.action]))
+    expect(actions['package.json']).toBe('yours')
+    expect(actions['src/server.ts']).toBe('deleted')
     expect(existsSync(join(dir, 'src'))).toBe(false)
+    expect(snapshot(dir)).toEqual(before)
   })
 
   it('changes an answer: --database postgres merges the new service into your edited compose file', async () => {

@@ -4,7 +4,7 @@ import { validateAnswers } from '../answers.js'
 import { ruleSource } from '../config/resolve.js'
 import { answerViolations } from '../config/rules.js'
 import { inspectFiles, type Violation } from '../policy/inspect.js'
-import { isBookkeeping, type BaseRecord } from '../update/base.js'
+import { fingerprint, isBookkeeping, type BaseRecord } from '../update/base.js'
 import { isContainerFile, runRules } from '../validate/index.js'
 import type { RenderedFile } from '../render.js'
 import { TOOL } from '../version.js'
@@ -14,11 +14,15 @@ import { EXIT } from './exit.js'
 import { openProject, readDisk, rerender } from './project.js'
 
 /** How a generated file stands against the last generation (base) and this version's. */
-export type FileState = 'current' | 'edited' | 'outdated' | 'missing' | 'deleted' | 'kept' | 'obsolete' | 'unreadable'
+export type FileState = 'current' | 'edited' | 'outdated' | 'missing' | 'deleted' | 'kept' | 'obsolete' | 'unreadable' | 'needs-change'
 
 const CONFLICT_MARKERS = /^<{7} .*$[\s\S]*?^={7}$[\s\S]*?^>{7} /m
 
-/** Pure: the state of every file. `outdated` and `missing` and `obsolete` mean an update would change something. */
+/**
+ * Pure: the state of every file. `outdated` and `missing` and `obsolete` mean an update would
+ * change something; `needs-change`, a file of the starter app that an update listed for you to
+ * change and that is still as it was then.
+ */
 export function fileStates(base: BaseRecord | undefined, next: readonly RenderedFile[], disk: ReadonlyMap<string, string>, unread: ReadonlySet<string> = new Set()): { path: string; state: FileState }[] {
   const kept = new Set(base?.kept ?? [])
   const out: { path: string; state: FileState }[] = []
@@ -30,6 +34,7 @@ export function fileStates(base: BaseRecord | undefined, next: readonly Rendered
     if (kept.has(f.path)) state = 'kept'
     else if (unread.has(f.path)) state = 'unreadable'
     else if (current === undefined) state = was === undefined ? 'missing' : 'deleted'
+    else if (base?.pending?.[f.path]?.sha256 === fingerprint(current) && current !== f.content) state = 'needs-change'
     else if (was === undefined ? current !== f.content : was !== f.content) state = 'outdated'
     else state = current === f.content ? 'current' : 'edited'
     out.push({ path: f.path, state })
@@ -60,6 +65,8 @@ export function violationKind(v: Pick<Violation, 'rule'>): ViolationKind {
 
 const PENDING: ReadonlySet<FileState> = new Set(['outdated', 'missing', 'obsolete'])
 
+const indent = (text: string) => text.split('\n').map((l) => `      ${l}`).join('\n')
+
 /**
  * `check`: a CI gate that writes nothing. Exit 1 when the project breaks the organization's
  * policy (its answers, or files edited away from it), a built-in rule of `validate`, or holds
@@ -70,8 +77,8 @@ export async function runCheck(io: Io, args: CliArgs): Promise<number> {
   const out = (s: string) => io.stdout.write(`${s}\n`)
   const project = openProject(resolve(io.cwd, args.cwd ?? '.', args.dir ?? '.'))
   const next = await rerender(project, { ...args, cwd: resolve(io.cwd, args.cwd ?? '.') }, io.env, (_, raw) => validateAnswers(raw))
-  const { files: disk, unread } = readDisk(project, [...next.files.map((f) => f.path), ...Object.keys(project.base?.files ?? {})])
-  const states = fileStates(project.base, next.files, disk, new Set(unread.keys()))
+  const { files: disk, unread } = readDisk(project, [...next.files.map((f) => f.path), ...Object.keys(next.base?.files ?? {})])
+  const states = fileStates(next.base, next.files, disk, new Set(unread.keys()))
   const root = resolve(project.writeRoot)
   const debris = findDebris(new Set(next.files.map((f) => resolve(root, dirname(f.path))))).map((abs) => relative(root, abs))
   const managed = new Map([...disk].filter(([path]) => !isBookkeeping(path) && !project.base?.kept.includes(path)))
@@ -83,6 +90,8 @@ export async function runCheck(io: Io, args: CliArgs): Promise<number> {
     // A killed run's temporary files: the project may be half-written; the next generation or update sweeps them.
     ...debris.map((file) => ({ rule: 'interrupted-run', source: 'check', file, message: `${file} is a temporary file left by an interrupted run; re-run the generation or \`${TOOL.name} update\` to finish it and remove it.` })),
     ...[...managed].filter(([, text]) => CONFLICT_MARKERS.test(text)).map(([file]) => ({ rule: 'unresolved-conflict', source: 'update', file, message: `${file} still has conflict markers from an update.` })),
+    // Your app code that an update could not change for you: the app may refuse the new setup.
+    ...states.filter((s) => s.state === 'needs-change').map(({ path: file }) => ({ rule: 'starter-app-change', source: 'update', file, message: `${file} is your edited app code and still lacks the change an update listed for it:\n${indent(next.base!.pending![file]!.change.trimEnd())}` })),
     // The gate also holds the files to validate's built-in errors (warnings are validate's to report).
     ...runRules({ files: new Map([...disk].filter(([path]) => isContainerFile(path))) })
       .filter((f) => f.severity === 'error')

@@ -102,8 +102,16 @@ export interface Rerendered {
   org: Org
   answers: Answers
   vars: Record<string, unknown>
-  /** Paths from the project's writeRoot. */
+  /** Paths from the project's writeRoot, the starter app's files included. */
   files: RenderedFile[]
+  /** Which of `files` (and of the base's) are the starter app's: the user's code once written. */
+  starter: Set<string>
+  /**
+   * The base to merge against: the project's, and for a record from before the starter app was
+   * in it, the starter app as this version writes it for the recorded answers (a file still
+   * like that is unedited; any other text counts as yours).
+   */
+  base: BaseRecord | undefined
 }
 
 /**
@@ -120,12 +128,27 @@ export async function rerender(
   const org = loadOrg(project.dir, flags, env, project.org)
   const answers = validate(org, { ...project.raw, ...flags.answers })
   const vars = await orgVariables(org, project.org.vars, flags.vars)
-  const g = generate(answers, { ...(project.retrofit ? { retrofit: project.retrofit } : {}), policy: org.config.policy, packs: org.packs, vars, org: orgRecord(org, vars) })
-  // The starter app was the user's from the moment it was written.
-  const scaffold = new Set(g.scaffold)
-  const own = g.files.filter((f) => !scaffold.has(f.path))
-  const files = project.retrofit ? withOwnIgnoreFile(placeInRepo(own, project.retrofit.dir), project.retrofit) : own
-  return { org, answers, vars, files }
+  const opts = { ...(project.retrofit ? { retrofit: project.retrofit } : {}), policy: org.config.policy, packs: org.packs, vars, org: orgRecord(org, vars) }
+  const g = generate(answers, opts)
+  const files = project.retrofit ? withOwnIgnoreFile(placeInRepo(g.files, project.retrofit.dir), project.retrofit) : g.files
+  const starter = new Set([...g.scaffold, ...(project.base?.starter ?? [])])
+  let base = project.base
+  if (!project.retrofit && !project.base?.starter) {
+    // The starter app as it was first written, as far as this version can tell.
+    let before: ReturnType<typeof generate> | undefined
+    try {
+      before = generate(validate(org, project.raw), opts)
+    } catch {
+      // The recorded answers no longer pass (a policy added since): no base for the app's files.
+    }
+    if (before) {
+      const scaffold = new Set(before.scaffold)
+      for (const path of scaffold) starter.add(path)
+      const app = Object.fromEntries(before.files.filter((f) => scaffold.has(f.path)).map((f) => [f.path, f.content]))
+      base = { ...(project.base ?? { generator: project.generator ?? 'an unknown version', packs: [], kept: [] }), files: { ...app, ...project.base?.files }, starter: [...scaffold] }
+    }
+  }
+  return { org, answers, vars, files, starter, base }
 }
 
 /**

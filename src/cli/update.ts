@@ -3,7 +3,7 @@ import * as p from '@clack/prompts'
 import type { Io } from '../index.js'
 import { applyConfig } from '../config/rules.js'
 import { packRef } from '../packs/pack.js'
-import { baseFor, baseRecordText, isBookkeeping } from '../update/base.js'
+import { baseFor, baseRecordText, fingerprint, isBookkeeping, type PendingChange } from '../update/base.js'
 import { planUpdate, WRITES, type UpdateItem } from '../update/plan.js'
 import { unifiedDiff } from '../utils/diff.js'
 import { TOOL } from '../version.js'
@@ -23,6 +23,7 @@ const SYMBOL: Record<UpdateItem['action'], string> = {
   kept: '= kept    ',
   deleted: '- deleted ',
   obsolete: '? obsolete',
+  'needs-change': '! change  ',
 }
 
 const NOTE: Partial<Record<UpdateItem['action'], string>> = {
@@ -32,6 +33,7 @@ const NOTE: Partial<Record<UpdateItem['action'], string>> = {
   kept: 'your own file, kept when it was generated',
   deleted: 'you deleted it; left deleted',
   obsolete: 'no longer generated; delete it if you do not need it',
+  'needs-change': 'your edited app code needs the change below: not written',
 }
 
 export function formatUpdate(items: readonly UpdateItem[], verbose: boolean): string {
@@ -53,14 +55,19 @@ export async function runUpdate(io: Io, args: CliArgs, interactive: boolean): Pr
   // A service of a several-service run shares the root Compose file and Dependabot with the others:
   // only its own files (those in its base) are its to update.
   const files = project.retrofit?.workflowPrefix && project.base ? next.files.filter((f) => f.path in project.base!.files || isBookkeeping(f.path)) : next.files
-  const { files: disk, unread } = readDisk(project, [...files.map((f) => f.path), ...Object.keys(project.base?.files ?? {})])
+  const { files: disk, unread } = readDisk(project, [...files.map((f) => f.path), ...Object.keys(next.base?.files ?? {})])
   // Merging into (or replacing) a file it cannot read would lose what is there.
   const blocked = [...unread].filter(([path]) => !project.base?.kept.includes(path))
   if (blocked.length) throw new UnreadableFileError(`cannot update: ${blocked.map(([path, why]) => `${path} is ${why}`).join('; ')}. Make ${blocked.length === 1 ? 'it a readable file' : 'them readable files'}, or remove ${blocked.length === 1 ? 'it' : 'them'}; nothing was written.`)
   const theirs = `${TOOL.name}@${TOOL.version}${next.org.packs.map((pk) => ` + ${pk.name}@${pk.version}`).join('')}`
-  const items = planUpdate(project.base, files, disk, { ours: 'yours', theirs })
+  const items = planUpdate(next.base, files, disk, { ours: 'yours', theirs }, next.starter)
   const writes = items.filter((i) => WRITES.has(i.action))
   const conflicts = items.filter((i) => i.action === 'conflict')
+  const needed = items.filter((i) => i.action === 'needs-change')
+  const changes = needed.map((i) => i.change!.trimEnd()).join('\n')
+  const neededNote = needed.length
+    ? `\n${needed.length} file(s) of your app that you edited need the change for the new answers or version, which update does not write for you: ${needed.map((i) => i.path).join(', ')}. Make it (it follows), then commit. \`${TOOL.name} check\` fails until each of them is changed.\n${changes}`
+    : ''
   const from = project.base?.generator ?? project.generator ?? 'an unknown version'
   const packsBefore = project.org.packs.map((pk) => `${pk.name}@${pk.version}`).join(', ')
   const packsNow = next.org.packs.map((pk) => `${pk.name}@${pk.version}`).join(', ')
@@ -68,12 +75,13 @@ export async function runUpdate(io: Io, args: CliArgs, interactive: boolean): Pr
 
   if (args.dryRun) {
     if (args.json) {
-      out(JSON.stringify({ dryRun: true, directory: project.writeRoot, from, to: `${TOOL.name}@${TOOL.version}`, packs: next.org.packs.map(packRef), files: items.map(({ current, content, ...rest }) => ({ ...rest, ...(content !== undefined ? { diff: unifiedDiff(current ?? '', content, { old: `a/${rest.path}`, new: `b/${rest.path}` }) } : {}) })) }, null, 2))
+      out(JSON.stringify({ dryRun: true, directory: project.writeRoot, from, to: `${TOOL.name}@${TOOL.version}`, packs: next.org.packs.map(packRef), files: items.map(({ current, content, ...rest }) => ({ ...rest, ...(content !== undefined ? { diff: unifiedDiff(current ?? '', content, { old: `a/${rest.path}`, new: `b/${rest.path}` }) } : {}) })), needsChange: needed.map((i) => i.path) }, null, 2))
       return EXIT.ok
     }
     out(header)
-    out(writes.length ? `Dry run: nothing was written. The update would:\n${formatUpdate(items, false)}\n` : 'Dry run: nothing to update.')
+    out(writes.length || needed.length ? `Dry run: nothing was written. The update would:\n${formatUpdate(items, false)}\n` : 'Dry run: nothing to update.')
     for (const i of writes) out(unifiedDiff(i.current ?? '', i.content!, { old: `a/${i.path}`, new: `b/${i.path}` }))
+    if (needed.length) out(neededNote)
     return EXIT.ok
   }
 
@@ -93,16 +101,19 @@ export async function runUpdate(io: Io, args: CliArgs, interactive: boolean): Pr
   const record = next.files.find((f) => f.path === project.recordPath)
   if (record) await writer.write(record)
   const kept = project.base?.kept ?? []
-  await writer.write({ path: project.basePath, content: baseRecordText(baseFor(files, `${TOOL.name}@${TOOL.version}`, next.org.packs.map(packRef), kept)) })
+  // The files listed as needing your change, as they are now: check fails while they stay so.
+  const pending: Record<string, PendingChange> = Object.fromEntries(needed.map((i) => [i.path, { sha256: fingerprint(i.current!), change: i.change! }]))
+  await writer.write({ path: project.basePath, content: baseRecordText(baseFor(files, `${TOOL.name}@${TOOL.version}`, next.org.packs.map(packRef), kept, next.starter, pending)) })
   // Every change or none: checked before the first byte, rolled back on a failure.
   await writer.commit()
 
   if (args.json) {
-    out(JSON.stringify({ directory: project.writeRoot, from, to: `${TOOL.name}@${TOOL.version}`, packs: next.org.packs.map(packRef), files: items.map(({ current: _c, content: _t, ...rest }) => rest), conflicts: conflicts.map((c) => c.path) }, null, 2))
+    out(JSON.stringify({ directory: project.writeRoot, from, to: `${TOOL.name}@${TOOL.version}`, packs: next.org.packs.map(packRef), files: items.map(({ current: _c, content: _t, ...rest }) => rest), conflicts: conflicts.map((c) => c.path), needsChange: needed.map((i) => i.path) }, null, 2))
   } else {
     out(header)
-    out(writes.length ? formatUpdate(items, false) : 'Already up to date.')
+    out(writes.length || needed.length ? formatUpdate(items, false) : 'Already up to date.')
     if (conflicts.length) out(`\n${conflicts.length} file(s) have conflict markers (<<<<<<< yours … >>>>>>> ${theirs}): edit them, then commit. \`${TOOL.name} check\` fails until they are resolved.`)
+    if (needed.length) out(neededNote)
   }
-  return conflicts.length ? EXIT.failed : EXIT.ok
+  return conflicts.length || needed.length ? EXIT.failed : EXIT.ok
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type { PackRef } from '../packs/pack.js'
 import type { RenderedFile } from '../render.js'
 
@@ -11,13 +12,34 @@ export interface BaseRecord {
   kept: readonly string[]
   /** Path (from the folder the run wrote in) → the content generated, whether or not the user edited it since. */
   files: Readonly<Record<string, string>>
+  /**
+   * Which of `files` are the starter app's (the user's code once written). Absent in records
+   * from before the starter app was merged: those hold none of its files.
+   */
+  starter?: readonly string[]
+  /**
+   * Starter-app files you had edited when an update changed them: the update did not write them
+   * but listed them, and `check` fails while each is as it was then (its `sha256`). `change` is
+   * the tool's change you have to make, as a unified diff.
+   */
+  pending?: Readonly<Record<string, PendingChange>>
 }
+
+export interface PendingChange {
+  sha256: string
+  change: string
+}
+
+/** The fingerprint `pending` compares a file with. */
+export const fingerprint = (text: string): string => createHash('sha256').update(text).digest('hex')
 
 const NOTE = 'What create-containerized-app generated last time: the base that `update` merges your edits against. Written by the tool; do not edit.'
 
 export function baseRecordText(record: BaseRecord): string {
   const sorted = Object.fromEntries(Object.entries(record.files).sort(([a], [b]) => a.localeCompare(b)))
-  return `${JSON.stringify({ $comment: NOTE, generator: record.generator, packs: record.packs, kept: [...record.kept].sort(), files: sorted }, null, 2)}\n`
+  const starter = record.starter ? { starter: [...record.starter].sort() } : {}
+  const pending = record.pending && Object.keys(record.pending).length ? { pending: Object.fromEntries(Object.entries(record.pending).sort(([a], [b]) => a.localeCompare(b))) } : {}
+  return `${JSON.stringify({ $comment: NOTE, generator: record.generator, packs: record.packs, kept: [...record.kept].sort(), ...starter, ...pending, files: sorted }, null, 2)}\n`
 }
 
 /** The record, or what makes it corrupt: a base that does not parse is never taken for no base. */
@@ -34,7 +56,23 @@ export function readBaseRecord(text: string): { record: BaseRecord } | { corrupt
   const odd = Object.entries(data.files).find(([, v]) => typeof v !== 'string')
   if (odd) return { corrupt: `"files" holds ${odd[0]} as something other than text` }
   const files = data.files as Record<string, string>
-  return { record: { generator: data.generator, packs: Array.isArray(data.packs) ? (data.packs as PackRef[]) : [], kept: Array.isArray(data.kept) ? data.kept.filter((k): k is string => typeof k === 'string') : [], files } }
+  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((k): k is string => typeof k === 'string') : [])
+  const pending = typeof data.pending === 'object' && data.pending !== null && !Array.isArray(data.pending)
+    ? Object.fromEntries(Object.entries(data.pending as Record<string, unknown>).flatMap(([path, v]) => {
+        const p = v as Partial<PendingChange> | null
+        return p && typeof p.sha256 === 'string' && typeof p.change === 'string' ? [[path, { sha256: p.sha256, change: p.change }]] : []
+      }))
+    : undefined
+  return {
+    record: {
+      generator: data.generator,
+      packs: Array.isArray(data.packs) ? (data.packs as PackRef[]) : [],
+      kept: strings(data.kept),
+      files,
+      ...(Array.isArray(data.starter) ? { starter: strings(data.starter) } : {}),
+      ...(pending && Object.keys(pending).length ? { pending } : {}),
+    },
+  }
 }
 
 /** The record, or undefined when the text is not one (where a broken base only loses a hint). */
@@ -46,7 +84,19 @@ export function parseBaseRecord(text: string): BaseRecord | undefined {
 /** The tool's own bookkeeping files: always rewritten, never merged. */
 export const isBookkeeping = (path: string) => /(^|\/)\.containerized\/(answers|base)\.json$/.test(path)
 
-/** The base record for what a run just generated, leaving out the tool's own files. */
-export function baseFor(files: readonly RenderedFile[], generator: string, packs: readonly PackRef[], kept: readonly string[]): BaseRecord {
-  return { generator, packs, kept, files: Object.fromEntries(files.filter((f) => !isBookkeeping(f.path)).map((f) => [f.path, f.content])) }
+/**
+ * The base record for what a run just generated, leaving out the tool's own files. `starter`
+ * names the starter app's files among them (none for a retrofit); `pending`, the starter files
+ * an update listed for you to change.
+ */
+export function baseFor(files: readonly RenderedFile[], generator: string, packs: readonly PackRef[], kept: readonly string[], starter: ReadonlySet<string> = new Set(), pending: Readonly<Record<string, PendingChange>> = {}): BaseRecord {
+  const own = files.filter((f) => !isBookkeeping(f.path))
+  return {
+    generator,
+    packs,
+    kept,
+    files: Object.fromEntries(own.map((f) => [f.path, f.content])),
+    starter: own.filter((f) => starter.has(f.path)).map((f) => f.path),
+    ...(Object.keys(pending).length ? { pending } : {}),
+  }
 }
