@@ -7,13 +7,13 @@
  * run at the same time, do not trip it:
  * - the repository's working tree, whole (without node_modules, .git, dist, .tools, coverage,
  *   out, demo: build output and tool state, all git-ignored): any change counts;
- * - /etc, its top level (entries, and each file's size, mode and mtime): any change counts;
- * - $HOME and the temporary folder, their top level: a change counts when the entry is named
+ * - /etc, $HOME and the temporary folder, their top level: a change counts when the entry is named
  *   like something the CLI writes at a project's top (every name at the top of every golden
  *   project), like its temporary files (`*.cca-tmp`) or its `npm pack` folder (`cca-npm-pack-*`,
  *   which must be gone when the run ends). Other processes (the other suites, validators, a
- *   log being written) change other entries there at any time; the tests make their own
- *   folders there too.
+ *   log being written, a package manager installing the container tier's engine in the
+ *   background during CI's first tier) change other entries there at any time; the tests make
+ *   their own folders there too.
  * A run that escaped its target would write exactly such names, so these are what is watched.
  */
 import { lstatSync, readdirSync, readlinkSync } from 'node:fs'
@@ -119,7 +119,7 @@ export function guardedRoots(): WalkRoot[] {
   const ours = (c: Change) => generated.has(c.path) || c.path.endsWith('.cca-tmp') || c.path.startsWith('cca-npm-pack-')
   const roots: WalkRoot[] = [
     { dir: REPO, depth: Infinity, skip: new Set(['node_modules', '.git', 'dist', '.tools', 'coverage', 'out', 'demo']) },
-    { dir: '/etc', depth: 1 },
+    { dir: '/etc', depth: 1, counts: ours },
     { dir: homedir(), depth: 1, counts: ours },
     { dir: tmp, depth: 1, counts: ours },
   ]
