@@ -40,6 +40,16 @@ describe(`Dockerfiles for any OCI builder (${dockerfiles.length})`, () => {
     }
   })
 
+  it('README.containers.md shows the Podman commands: the docker build line as podman build --format docker, and Compose', () => {
+    for (const answers of [...matrix(), ...variants()]) {
+      const readme = generate(answers).files.find((f) => f.path === 'README.containers.md')!.content
+      const docker = /^docker build (--target prod .*)$/m.exec(readme)?.[1]
+      expect(docker, answers.name).toBeDefined()
+      expect(readme, answers.name).toContain(`\npodman build --format docker ${docker}\n`)
+      expect(readme, answers.name).toMatch(/^podman-compose -f \S+ -f \S+ up -d /m)
+    }
+  })
+
   it('Compose keeps the quick first probes: the app service sets start_interval over the image’s HEALTHCHECK', () => {
     for (const answers of matrix()) {
       const compose = generate(answers).files.find((f) => f.path === 'compose.yaml')!
