@@ -20,7 +20,7 @@ export function parseWithHeredocs(text: string): { global: Instruction[]; stages
       const body: string[] = []
       let j = i + 1
       for (let q; (q = /^ {4}'([^']*)' \\$/.exec(lines[j] ?? '')); j++) body.push(q[1]!)
-      const out = /^ {4}>(\S+)$/.exec(lines[j] ?? '')
+      const out = /^ {4}>(\S+)(?: \\)?$/.exec(lines[j] ?? '')
       if (out) heredocs.set(out[1]!, `${body.join('\n')}\n`)
       continue
     }
