@@ -54,7 +54,7 @@ describe(`Dockerfiles for any OCI builder (${dockerfiles.length})`, () => {
     for (const answers of matrix()) {
       const compose = generate(answers).files.find((f) => f.path === 'compose.yaml')!
       const doc = parseAllDocuments(compose.content)[0]!.toJS() as { services: { app: { healthcheck?: Record<string, unknown> } } }
-      expect(doc.services.app.healthcheck, answers.name).toEqual({ start_interval: '2s' })
+      expect(doc.services.app.healthcheck, answers.name).toEqual({ start_period: '30s', start_interval: '2s' })
     }
   })
 })
