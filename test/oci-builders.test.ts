@@ -7,7 +7,7 @@ import { matrix, variants } from './fixtures/scenarios.js'
 // (podman 4.3.1, buildah 1.28). That Buildah refuses a relative bind-mount target ("must be an
 // absolute path") and HEALTHCHECK --start-interval ("flag provided but not defined"); it has no
 // heredocs and no COPY --link. The container tier builds one image per language with it
-// (test/e2e/containers.e2e.test.ts, the Podman leg); this checks every combination's text.
+// (test/e2e/podman.e2e.test.ts); this checks every combination's text.
 
 const combos = [...matrix(), ...variants()]
 const dockerfiles = combos.flatMap((answers) => {
