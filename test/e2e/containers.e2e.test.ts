@@ -137,7 +137,7 @@ describe.each(CASES.filter((c) => !only || only.test(c.id)))('$id', (c) => {
     // What a user does before the first `up`: copy the example and set the passwords.
     const dotenv = readFileSync(join(dir, '.env.example'), 'utf8').replace(/^(\w*PASSWORD)=$/gm, (_, k: string) => `${k}=e2e-${k.toLowerCase()}-4f9a`)
     writeFileSync(join(dir, '.env'), dotenv)
-    // Engine 20.10 ignores HEALTHCHECK --start-interval, so the first probe would wait a full
+    // Engine 20.10 ignores Compose's start_interval, so the first probe would wait a full
     // interval; the test shortens the interval only (the probes themselves stay as generated).
     const services = [...readFileSync(join(dir, 'compose.yaml'), 'utf8').matchAll(/^ {2}([a-z][\w-]*):$/gm)]
       .map((m) => m[1]!)

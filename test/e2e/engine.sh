@@ -341,7 +341,53 @@ for svc in svc-postgres svc-mariadb svc-mysql svc-redis svc-valkey svc-memcached
 done
 # --- end service stand-ins ---
 
+# ---- Podman --------------------------------------------------------------------------------------
+# The Podman leg (test/e2e/podman.e2e.test.ts) builds generated Dockerfiles with Podman as Debian
+# ships it (4.3.1, Buildah 1.28), to prove they need no BuildKit-only syntax. Podman keeps its own
+# image storage: the stand-ins it builds on are moved there from the engine's
+# (`docker save | podman load`) under their fully qualified official names, never pulled.
+if ! command -v podman >/dev/null; then
+  log "podman: installing from Debian's archive"
+  apt-cache show podman >/dev/null 2>&1 || apt-get update -qq || die "apt-get update failed"
+  apt-get install -y -q podman >"${E2E_HOME}/logs/podman-install.log" 2>&1 \
+    || die "apt-get install podman failed; see ${E2E_HOME}/logs/podman-install.log"
+fi
+# podman_name NAME: a `# names:` entry as the generated Dockerfile's FROM resolves it.
+podman_name() {
+  case "$1" in
+    library/*) printf 'docker.io/%s' "$1" ;;
+    distroless/*) printf 'gcr.io/%s' "$1" ;;
+    astral-sh/*) printf 'ghcr.io/%s' "$1" ;;
+    *) printf 'docker.io/%s' "$1" ;;
+  esac
+}
+# podman_load NAME: Podman holds stand-in NAME under its official names, unless it already holds
+# the build recorded in the stand-in's stamp. The engine pulls it from the local registry (as
+# engine_load does) and hands it over; the registry's names are dropped from Podman again.
+podman_load() {
+  local name="$1" stamp="${E2E_HOME}/run/standin-$1.stamp" loaded="${E2E_HOME}/run/podman-$1.stamp" n names missing=0 refs=()
+  names="$(sed -n 's/^# names: //p' "${STANDINS}/${name}/Dockerfile")"
+  for n in ${names}; do podman image exists "$(podman_name "${n}")" || missing=1; done
+  if ((missing == 0)) && [[ -f "${loaded}" && "$(<"${loaded}")" == "$(<"${stamp}")" ]]; then
+    return 0
+  fi
+  for n in ${names}; do
+    "${DOCKER}" pull -q "${REGISTRY_ADDR}/${n}" >/dev/null || die "docker pull ${REGISTRY_ADDR}/${n} failed"
+    refs+=("${REGISTRY_ADDR}/${n}")
+  done
+  "${DOCKER}" save "${refs[@]}" | podman load -q >/dev/null || die "docker save | podman load of ${name} failed"
+  for n in ${names}; do
+    podman tag "${REGISTRY_ADDR}/${n}" "$(podman_name "${n}")"
+    podman untag "${REGISTRY_ADDR}/${n}" "${REGISTRY_ADDR}/${n}"
+  done
+  cp "${stamp}" "${loaded}"
+  log "stand-in ${name}: loaded into Podman"
+}
+# The base images of the starters the Podman leg builds: one per language.
+for name in node python uv golang rust distroless-cc temurin temurin-jre; do podman_load "${name}"; done
+printf 'PODMAN=%s\n' "$(command -v podman)" >>"${E2E_HOME}/engine.env"
+
 "${DOCKER}" image prune -f >/dev/null 2>&1 || true
-log "ready: $(${DOCKER} info --format 'engine {{.ServerVersion}} {{.Driver}}'), $(buildkitd --version | awk '{print $1, $3}')"
+log "ready: $(${DOCKER} info --format 'engine {{.ServerVersion}} {{.Driver}}'), $(buildkitd --version | awk '{print $1, $3}'), $(podman --version)"
 exit
 }

@@ -10,6 +10,7 @@ import { buildContext } from '../../src/context.js'
 import { CACHES, DATABASES } from '../../src/options.js'
 import { LANGUAGE_CHOICES } from '../../src/registry/languages/index.js'
 import { renderMap, renderToDisk } from '../helpers/render.js'
+import { parseWithHeredocs } from './retrofit-helpers.js'
 
 // The Spring Boot starter really resolves, builds and passes its own tests with Maven (through
 // its wrapper, Maven Central reachable), and the layered jar the Dockerfile assembles serves
@@ -230,9 +231,9 @@ describe('Java starter app: Spring Boot with the Maven wrapper', () => {
     expect(existsSync(join(layers, 'application', 'BOOT-INF', 'classes', 'com', 'example', 'app', 'Application.class'))).toBe(true)
     expect(readdirSync(join(layers, 'dependencies', 'BOOT-INF', 'lib')).some((f) => f.startsWith('spring-boot-devtools'))).toBe(false)
 
-    // The HEALTHCHECK's client, compiled from the rendered Dockerfile's heredoc.
+    // The HEALTHCHECK's client, compiled from the source the rendered Dockerfile writes.
     const dockerfile = renderMap(full).get('Dockerfile')!
-    const source = /COPY <<'EOF' HealthCheck\.java\n([\s\S]*?)\nEOF\n/.exec(dockerfile)![1]!
+    const source = parseWithHeredocs(dockerfile).heredocs.get('HealthCheck.java')!
     const hc = mkdtempSync(join(tmpdir(), 'cca-java-hc-'))
     writeFileSync(join(hc, 'HealthCheck.java'), source)
     const javac = await run('javac', ['-d', '.', 'HealthCheck.java'], hc)

@@ -122,7 +122,7 @@ describe.each(cases.map((a) => [`${a.framework}/${a.packageManager} port ${a.por
   it('installs exactly from the lockfile, with manifests mounted before any source copy and a cache mount', () => {
     for (const name of withProdDeps ? ['deps', 'prod-deps'] : ['deps']) {
       const run = stage(name).body.find((i) => i.keyword === 'RUN')!
-      for (const m of pm.manifests) expect(run.args).toContain(`--mount=type=bind,source=${m},target=${m}`)
+      for (const m of pm.manifests) expect(run.args).toContain(`--mount=type=bind,source=${m},target=/app/${m}`)
       expect(run.args).toContain(`--mount=type=cache,target=${pm.cacheDir}`)
       // deps and prod-deps run in parallel: Yarn 1, Yarn Berry and Bun take one writer at a time
       // (a shared Yarn 1 cache failed an integrity check in CI), npm's and pnpm's caches are safe

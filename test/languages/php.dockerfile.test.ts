@@ -79,7 +79,7 @@ describe.each(cases.map((a) => [`${a.framework} ${a.database}/${a.cache} port ${
     for (const [name, command] of [['deps', pm.install], ['prod-deps', pm.installProd]] as const) {
       const runs = all(name, 'RUN')
       expect(runs).toHaveLength(1)
-      for (const m of pm.manifests) expect(runs[0]!.args).toContain(`--mount=type=bind,source=${m},target=${m}`)
+      for (const m of pm.manifests) expect(runs[0]!.args).toContain(`--mount=type=bind,source=${m},target=/app/${m}`)
       expect(runs[0]!.args).toContain(`--mount=type=cache,target=${pm.cacheDir}`)
       expect(runs[0]!.args.endsWith(command)).toBe(true)
       expect(all(name, 'COPY')).toEqual([])

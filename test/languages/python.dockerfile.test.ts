@@ -80,7 +80,7 @@ describe.each(cases.map((a) => [`${a.framework}/${a.packageManager} port ${a.por
       expect(s.from).toBe('toolchain')
       const [run, ...more] = runs(s)
       expect(more).toEqual([])
-      for (const m of pm.manifests) expect(run).toContain(`--mount=type=bind,source=${m},target=${m}`)
+      for (const m of pm.manifests) expect(run).toContain(`--mount=type=bind,source=${m},target=/app/${m}`)
       expect(run).toContain(`--mount=type=cache,target=${pm.cacheDir}`)
       expect(run!.endsWith(name === 'deps' ? pm.install : pm.installProd)).toBe(true)
       expect(s.body.some((i) => i.keyword === 'COPY')).toBe(false)

@@ -5,7 +5,9 @@ import { parseDockerfile, type Instruction, type Stage } from '../helpers/docker
 
 /**
  * The shared parser knows no heredocs: their bodies are cut out (and returned by the file they
- * write) before parsing, leaving the instruction line (`COPY <<'EOF' main.go`) in place.
+ * write) before parsing, leaving the instruction line (`COPY <<'EOF' main.go`) in place. Files a
+ * `RUN printf '%s\n' 'line' ... >FILE` writes (where Podman 4 needs it, not a heredoc) are
+ * returned the same way; that RUN stays in place.
  */
 export function parseWithHeredocs(text: string): { global: Instruction[]; stages: Stage[]; heredocs: Map<string, string> } {
   const lines = text.split('\n')
@@ -14,6 +16,14 @@ export function parseWithHeredocs(text: string): { global: Instruction[]; stages
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!
     kept.push(line)
+    if (line === "RUN printf '%s\\n' \\") {
+      const body: string[] = []
+      let j = i + 1
+      for (let q; (q = /^ {4}'([^']*)' \\$/.exec(lines[j] ?? '')); j++) body.push(q[1]!)
+      const out = /^ {4}>(\S+)(?: \\)?$/.exec(lines[j] ?? '')
+      if (out) heredocs.set(out[1]!, `${body.join('\n')}\n`)
+      continue
+    }
     const m = /^[A-Z]+ .*<<-?(['"]?)([A-Za-z_]+)\1\s+(\S+)/.exec(line)
     if (!m) continue
     const body: string[] = []

@@ -52,7 +52,7 @@ describe.each(cases.map((a) => [`${a.framework} port ${a.port}`, a] as const))('
     expect(stage('prod-deps').body).toContainEqual(expect.objectContaining({ keyword: 'ENV', args: 'BUNDLE_WITHOUT=development:test' }))
     for (const name of ['deps', 'prod-deps']) {
       const run = stage(name).body.find((i) => i.keyword === 'RUN')!
-      for (const m of bundler.manifests) expect(run.args).toContain(`--mount=type=bind,source=${m},target=${m}`)
+      for (const m of bundler.manifests) expect(run.args).toContain(`--mount=type=bind,source=${m},target=/app/${m}`)
       expect(run.args).toContain(`--mount=type=cache,target=${bundler.cacheDir}`)
       expect(run.args).toMatch(/bundle install$/)
       expect(stage(name).body.some((i) => i.keyword === 'COPY')).toBe(false)

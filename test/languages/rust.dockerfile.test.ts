@@ -71,8 +71,8 @@ describe.each(cases.map((a) => [`${a.framework}/${a.packageManager} port ${a.por
       const runs = stage('build').body.filter((i) => i.keyword === 'RUN')
       expect(runs).toHaveLength(1)
       const run = runs[0]!.args
-      for (const m of pm.manifests) expect(run).toContain(`--mount=type=bind,source=${m},target=${m}`)
-      expect(run).toContain('--mount=type=bind,source=src,target=src')
+      for (const m of pm.manifests) expect(run).toContain(`--mount=type=bind,source=${m},target=/app/${m}`)
+      expect(run).toContain('--mount=type=bind,source=src,target=/app/src')
       for (const dir of [pm.cacheDir, '/usr/local/cargo/git', '/app/target']) expect(run).toContain(`--mount=type=cache,target=${dir}`)
       expect(run).toContain('cargo build --release --locked --target')
       // The binary leaves the cache-mounted target dir in the same RUN.

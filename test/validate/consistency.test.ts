@@ -271,11 +271,13 @@ describe('health-path-mismatch', () => {
   })
 
   it("a Compose healthcheck and a CI smoke check of a path the app does not serve", () => {
-    const healthcheck = (path: string) => `    init: true\n    healthcheck:\n      test: ["CMD", "curl", "-fsS", "http://127.0.0.1:3000${path}"]\n`
+    // The app's healthcheck block holds only the start timing (the image's probe is reused): a test is added to it.
+    const own = '    healthcheck:\n      start_period: 30s\n'
+    const healthcheck = (path: string) => `    healthcheck:\n      test: ["CMD", "curl", "-fsS", "http://127.0.0.1:3000${path}"]\n      start_period: 30s\n`
     const files = golden('node-defaults')
-    expectClean(edit(files, 'compose.yaml', '    init: true\n', healthcheck('/healthz')))
-    expectClean(edit(files, 'compose.yaml', '    init: true\n', healthcheck('/readyz')))
-    expectOnly(edit(files, 'compose.yaml', '    init: true\n', healthcheck('/health')), 'health-path-mismatch', 'compose.yaml')
+    expectClean(edit(files, 'compose.yaml', own, healthcheck('/healthz')))
+    expectClean(edit(files, 'compose.yaml', own, healthcheck('/readyz')))
+    expectOnly(edit(files, 'compose.yaml', own, healthcheck('/health')), 'health-path-mismatch', 'compose.yaml')
     const smoke = (path: string) => `      - name: Unit tests\n        run: eval "\${TEST_COMMAND}"\n      - name: Smoke\n        run: |\n          docker compose up -d --wait\n          curl -fsS http://localhost:3000${path}\n`
     const step = '      - name: Unit tests\n        run: eval "${TEST_COMMAND}"\n'
     expectClean(edit(files, '.github/workflows/ci.yml', step, smoke('/readyz')))

@@ -77,7 +77,7 @@ export function uiStage(app: AppFacts, declared: DeclaredArgs): UiStage | null {
   lines.push('FROM ${NODE_IMAGE} AS ui', ...toolchain, `WORKDIR /app/${dir}`)
   if (!locked) lines.push(...wrap(unlockedNote(pm.manifests.find((m) => m !== 'package.json' && !m.startsWith('.')) ?? 'lockfile', `${dir}/`)))
   lines.push(
-    `RUN ${[...files.map((f) => `--mount=type=bind,source=${at}${dir}/${f},target=${f}`), `--mount=type=cache,${cacheMountOptions(pm.cacheDir)}`].join(' \\\n    ')} \\`,
+    `RUN ${[...files.map((f) => `--mount=type=bind,source=${at}${dir}/${f},target=/app/${dir}/${f}`), `--mount=type=cache,${cacheMountOptions(pm.cacheDir)}`].join(' \\\n    ')} \\`,
     `    ${install}`,
     `COPY ${at}${dir}/ ./`,
     // A script name is a shell word here: anything beyond the usual characters is quoted.
