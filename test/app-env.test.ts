@@ -15,7 +15,7 @@ type Obj = Record<string, any> // eslint-disable-line @typescript-eslint/no-expl
 const TOOL = { name: 't', version: '0' }
 const answers = (raw: Partial<RawAnswers> = {}) => validateAnswers({ name: 'shop', language: 'node', port: 3000, ...raw } as RawAnswers)
 const files = (raw: Partial<RawAnswers>, app: AppFacts) => new Map(generate(answers(raw), { retrofit: { dir: '.', app } }).files.map((f) => [f.path, f.content]))
-const appEnv = (f: Map<string, string>, file = 'compose.yaml'): Record<string, string> => (parseYaml(f.get(file)!) as Obj).services.app.environment
+const appEnv = (f: Map<string, string>, file = 'compose.yaml'): Record<string, string> => (parseYaml(f.get(file)!, { logLevel: 'error' }) as Obj).services.app.environment
 const dotenv = (f: Map<string, string>) => Object.fromEntries([...f.get('.env.example')!.matchAll(/^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]))
 
 const PARTS: readonly ConnectionPart[] = ['url', 'jdbc', 'connstring', 'host', 'port', 'hostport', 'user', 'password', 'database']
