@@ -11,6 +11,15 @@ const SPECIAL_KEYS = new Set(['<<', '='])
 
 const cache = new Map<string, boolean>()
 
+/**
+ * Names, paths and image-like words that start with a letter other than `e`, `_` or `/` and hold
+ * only letters, digits, `_`, `.`, `/` and `-`: once SPECIAL_WORDS has ruled out the booleans and
+ * nulls, no YAML 1.1 or 1.2 type claims them (numbers, timestamps, `.inf` and `.nan` start with a
+ * digit, a sign or a dot; the `yaml` package's 1.1 float also takes `e5`, so `e` goes the long
+ * way), so they skip the two parses, most of a generation's quoting cost.
+ */
+export const SIMPLE = /^[A-DF-Za-df-z_/][A-Za-z0-9_./-]*$/
+
 /** Whether YAML 1.1 and 1.2 both read `text`, standing alone, as exactly that string. */
 function readsBack(text: string): boolean {
   for (const version of ['1.1', '1.2'] as const) {
@@ -45,7 +54,7 @@ export function isPlainYamlSafe(value: string): boolean {
       !SPECIAL_WORDS.test(value) &&
       !SPECIAL_KEYS.has(value) &&
       !/\s#|:\s|:$/.test(value) &&
-      readsBack(value)
+      (SIMPLE.test(value) || readsBack(value))
     if (cache.size < 10_000) cache.set(value, ok)
   }
   return ok
